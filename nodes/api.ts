@@ -1,0 +1,66 @@
+// The one declaration of a node type: ports, params and kernel. The editor and the executor both read it.
+import type { NodeSchema, ParamSpec, PortSpec } from '../src/graph/catalog.ts';
+import type { Runtime } from '../src/runtime/runtime.ts';
+import type { ImageValue, WireTypes } from './values.ts';
+
+export type { ImageValue, ModelHandle, WireTypes } from './values.ts';
+export { image } from './values.ts';
+
+export interface NodeContext {
+  nodeId: string;
+  runtime: Runtime;
+  signal: AbortSignal;
+  /** Step i of n inside a long kernel, with an optional preview image. */
+  progress(step: number, total: number, preview?: ImageValue): void;
+}
+
+type WireName = keyof WireTypes & string;
+type PortDecl = WireName | (PortSpec & { type: WireName });
+
+type PortType<D> = D extends WireName ? D : D extends { type: infer T extends WireName } ? T : never;
+type IsOptional<D> = D extends { optional: true } ? true : false;
+
+export type InputValues<I extends Record<string, PortDecl>> =
+  { [K in keyof I as IsOptional<I[K]> extends true ? never : K]: WireTypes[PortType<I[K]>] } &
+  { [K in keyof I as IsOptional<I[K]> extends true ? K : never]?: WireTypes[PortType<I[K]>] };
+
+export type OutputValues<O extends Record<string, PortDecl>> = { [K in keyof O]: WireTypes[PortType<O[K]>] };
+
+type ParamValue<S extends ParamSpec> =
+  S extends { kind: 'int' | 'float' | 'seed' } ? number : S extends { kind: 'bool' } ? boolean : string;
+export type ParamValues<P extends Record<string, ParamSpec>> = { [K in keyof P]: ParamValue<P[K]> };
+
+export interface RunArgs<I, P> { inputs: I; params: P; ctx: NodeContext }
+
+/** A node type as the executor runs it. */
+export interface NodeDefinition extends NodeSchema {
+  run(args: RunArgs<Record<string, unknown>, Record<string, unknown>>): Promise<Record<string, unknown>>;
+  /** Extra identity for the cache key, e.g. the content hash of the model a param names. */
+  identity?(params: Record<string, unknown>, ctx: Pick<NodeContext, 'runtime'>): Promise<string>;
+}
+
+export function defineNode<
+  I extends Record<string, PortDecl>, O extends Record<string, PortDecl>, P extends Record<string, ParamSpec>,
+>(def: {
+  type: string; version: number; title: string; category: string; description?: string; output?: boolean;
+  inputs: I; outputs: O; params: P;
+  run(args: RunArgs<InputValues<I>, ParamValues<P>>): Promise<OutputValues<O>>;
+  identity?(params: ParamValues<P>, ctx: Pick<NodeContext, 'runtime'>): Promise<string>;
+}): NodeDefinition {
+  const ports = (decls: Record<string, PortDecl>): Record<string, PortSpec> =>
+    Object.fromEntries(Object.entries(decls).map(([k, d]) => [k, typeof d === 'string' ? { type: d } : d]));
+  return { ...def, inputs: ports(def.inputs), outputs: ports(def.outputs) } as unknown as NodeDefinition;
+}
+
+// Param builders: constraints live next to the default, once.
+type Opt<S> = Omit<S, 'kind'>;
+type Spec<K extends ParamSpec['kind']> = Extract<ParamSpec, { kind: K }>;
+export const int = (o: Opt<Spec<'int'>>): Spec<'int'> => ({ kind: 'int', ...o });
+export const float = (o: Opt<Spec<'float'>>): Spec<'float'> => ({ kind: 'float', ...o });
+export const seed = (o: Partial<Opt<Spec<'seed'>>> = {}): Spec<'seed'> => ({ kind: 'seed', default: 0, ...o });
+export const text = (o: Opt<Spec<'string'>>): Spec<'string'> => ({ kind: 'string', ...o });
+export const bool = (o: Opt<Spec<'bool'>>): Spec<'bool'> => ({ kind: 'bool', ...o });
+export const model = (o: Opt<Spec<'model'>>): Spec<'model'> => ({ kind: 'model', ...o });
+export function choice<const C extends readonly string[]>(o: { choices: C; default: C[number]; label?: string }): Spec<'choice'> {
+  return { kind: 'choice', ...o };
+}

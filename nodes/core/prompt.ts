@@ -1,0 +1,12 @@
+import { defineNode, text } from '../api.ts';
+
+export default defineNode({
+  type: 'core.prompt', version: 1, title: 'Prompt', category: 'Text',
+  description: 'Text for a text encoder.',
+  inputs: {},
+  params: { text: text({ default: '', multiline: true, maxLength: 10_000 }) },
+  outputs: { text: 'TEXT' },
+  async run({ params }) {
+    return { text: params.text };
+  },
+});

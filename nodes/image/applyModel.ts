@@ -1,0 +1,29 @@
+import { checkSignature } from '../../src/runtime/signature.ts';
+import { defineNode, image } from '../api.ts';
+import { fromNCHW, toNCHW } from './convert.ts';
+
+export default defineNode({
+  type: 'image.apply_model', version: 1, title: 'Apply Image Model', category: 'Image',
+  description: 'Runs an image-to-image ONNX model ([1,3,H,W] -> [1,3,H\',W\']) on each image of a batch.',
+  inputs: { image: 'IMAGE', model: 'MODEL' },
+  params: {},
+  outputs: { image: 'IMAGE' },
+  async run({ inputs, ctx }) {
+    const { manifest } = inputs.model;
+    const info = await ctx.runtime.open(manifest, 'model');
+    const [input, output] = [info.inputs[0]?.name, info.outputs[0]?.name];
+    checkSignature(info, { inputs: { [input]: { dtypes: ['float32'], ranks: [4] } }, outputs: { [output]: { dtypes: ['float32'], ranks: [4] } } });
+    const range = manifest.upscaler?.range ?? [0, 1];
+    const items = [];
+    for (let i = 0; i < inputs.image.batch; i++) {
+      ctx.signal.throwIfAborted();
+      const result = await ctx.runtime.run(info, { [input]: toNCHW(inputs.image, i, range) }, ctx.signal);
+      items.push(fromNCHW(result[output], range));
+      ctx.progress(i + 1, inputs.image.batch);
+    }
+    const { width, height } = items[0];
+    const data = new Float32Array(items.length * width * height * 3);
+    items.forEach((img, i) => data.set(img.data, i * img.data.length));
+    return { image: image(width, height, 3, data, items.length) };
+  },
+});

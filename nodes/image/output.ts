@@ -1,0 +1,12 @@
+import { defineNode } from '../api.ts';
+
+export default defineNode({
+  type: 'image.output', version: 1, title: 'Image Output', category: 'Image', output: true,
+  description: 'Shows an image and keeps it as a result of the run.',
+  inputs: { image: 'IMAGE' },
+  params: {},
+  outputs: { image: 'IMAGE' },
+  async run({ inputs }) {
+    return { image: inputs.image };
+  },
+});

@@ -1,0 +1,31 @@
+import type { Problem } from '../graph/types.ts';
+import type { ImageValue } from '../../nodes/values.ts';
+
+export type RunStatus = 'done' | 'failed' | 'cancelled' | 'invalid';
+
+export type RunEvent =
+  | { type: 'run-started'; runId: number; plan: string[] }
+  | { type: 'node-started'; runId: number; nodeId: string }
+  | { type: 'node-progress'; runId: number; nodeId: string; step: number; total: number; preview?: ImageValue }
+  | { type: 'node-finished'; runId: number; nodeId: string; ms: number; cached: boolean }
+  | { type: 'node-failed'; runId: number; nodeId: string; message: string }
+  | { type: 'node-skipped'; runId: number; nodeId: string; because: string }
+  | { type: 'node-cancelled'; runId: number; nodeId: string }
+  | { type: 'run-finished'; runId: number; status: RunStatus; ms: number };
+
+export type NodeOutcome =
+  | { state: 'done'; ms: number; cached: boolean }
+  | { state: 'failed'; message: string }
+  | { state: 'skipped'; because: string }
+  | { state: 'cancelled' };
+
+export interface RunResult {
+  runId: number;
+  status: RunStatus;
+  /** Validation problems of the planned part of the graph (status "invalid"). */
+  problems: Problem[];
+  nodes: Record<string, NodeOutcome>;
+  /** Outputs of the run's output nodes among its targets, by node id. */
+  results: Record<string, Record<string, unknown>>;
+  ms: number;
+}

@@ -1,0 +1,72 @@
+// The engine's API, the same on both sides of the worker boundary (Comlink in the browser, worker_threads in Node).
+import type { GraphDoc } from '../graph/types.ts';
+import type { Registry } from '../../nodes/registry.ts';
+import type { ModelManifest } from '../runtime/manifest.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import { detachedCopy } from '../runtime/tensor.ts';
+import type { RunEvent, RunResult } from './events.ts';
+import { Executor, type RunOptions } from './executor.ts';
+
+export interface EngineInfo { backend: string; cacheBytes: number; cacheBudget: number; cacheEntries: number }
+
+export interface EngineApi {
+  run(doc: GraphDoc, options: { targets?: string[] }, onEvent?: (event: RunEvent) => void): Promise<RunResult>;
+  /** Cancels the run in progress; it stops between nodes or between steps. */
+  cancel(): Promise<void>;
+  /** A node's outputs from its latest run, if still cached. */
+  outputs(nodeId: string): Promise<Record<string, unknown> | undefined>;
+  models(): Promise<ModelManifest[]>;
+  info(): Promise<EngineInfo>;
+  setCacheBudget(bytes: number): Promise<void>;
+}
+
+/** Values handed out are copies: the cache keeps its own buffers, the copies can be transferred. */
+export type Transfer = <T>(value: T) => T;
+
+export class EngineService implements EngineApi {
+  readonly executor: Executor;
+  private controller: AbortController | null = null;
+
+  constructor(registry: Registry, readonly runtime: Runtime, cacheBytes?: number, private readonly transfer: Transfer = (v) => v) {
+    this.executor = new Executor(registry, runtime, cacheBytes);
+  }
+
+  async run(doc: GraphDoc, options: { targets?: string[] } = {}, onEvent?: (event: RunEvent) => void): Promise<RunResult> {
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    const runOptions: RunOptions = {
+      ...options,
+      signal: controller.signal,
+      onEvent: onEvent && ((e) => onEvent(e.type === 'node-progress' && e.preview ? this.transfer(detachedCopy(e)) : e)),
+    };
+    try {
+      const result = await this.executor.run(doc, runOptions);
+      return this.transfer(detachedCopy(result));
+    } finally {
+      if (this.controller === controller) this.controller = null;
+    }
+  }
+
+  async cancel(): Promise<void> {
+    this.controller?.abort();
+  }
+
+  async outputs(nodeId: string): Promise<Record<string, unknown> | undefined> {
+    const value = this.executor.outputs(nodeId);
+    return value && this.transfer(detachedCopy(value));
+  }
+
+  async models(): Promise<ModelManifest[]> {
+    return this.runtime.store.list();
+  }
+
+  async info(): Promise<EngineInfo> {
+    const { cache } = this.executor;
+    return { backend: this.runtime.backend, cacheBytes: cache.bytes, cacheBudget: cache.budgetBytes, cacheEntries: cache.size };
+  }
+
+  async setCacheBudget(bytes: number): Promise<void> {
+    this.executor.cache.setBudget(bytes);
+  }
+}

@@ -1,0 +1,38 @@
+// What the graph layer needs to know about node types: their ports and params, as plain data.
+
+export type ValueType = string;
+
+export interface PortSpec { type: ValueType; optional?: boolean; label?: string }
+
+export type ParamSpec =
+  | { kind: 'int'; default: number; min?: number; max?: number; step?: number; label?: string }
+  | { kind: 'float'; default: number; min?: number; max?: number; step?: number; label?: string }
+  | { kind: 'seed'; default: number; label?: string }
+  | { kind: 'string'; default: string; multiline?: boolean; maxLength?: number; label?: string }
+  | { kind: 'choice'; default: string; choices: readonly string[]; label?: string }
+  | { kind: 'bool'; default: boolean; label?: string }
+  | { kind: 'model'; default: string; modelKind: string; label?: string };
+
+export interface NodeSchema {
+  type: string;
+  version: number;
+  title: string;
+  category: string;
+  description?: string;
+  inputs: Record<string, PortSpec>;
+  outputs: Record<string, PortSpec>;
+  params: Record<string, ParamSpec>;
+  /** Output nodes are run targets by default and their images are kept as results. */
+  output?: boolean;
+}
+
+export interface Catalog { get(type: string): NodeSchema | undefined }
+
+export const MAX_SEED = Number.MAX_SAFE_INTEGER;
+
+/** SEED and INT are the same number on a wire. */
+export function typesCompatible(from: ValueType, to: ValueType): boolean {
+  if (from === to) return true;
+  const ints = new Set(['INT', 'SEED']);
+  return ints.has(from) && ints.has(to);
+}

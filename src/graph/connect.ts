@@ -1,0 +1,59 @@
+// Connection rules as small pure functions that return a reason, so the canvas can say why a wire is refused.
+import { typesCompatible, type Catalog, type PortSpec } from './catalog.ts';
+import { descendants } from './topo.ts';
+import type { GraphDoc, GraphEdge, PortRef } from './types.ts';
+
+export type Validity = { ok: true } | { ok: false; reason: string };
+
+const OK: Validity = { ok: true };
+const refuse = (reason: string): Validity => ({ ok: false, reason });
+
+/** The spec of a node's port, or a reason it does not exist. */
+export function findPort(
+  doc: Pick<GraphDoc, 'nodes'>, catalog: Catalog, ref: PortRef, side: 'inputs' | 'outputs',
+): { spec: PortSpec } | { reason: string } {
+  const node = doc.nodes.find((n) => n.id === ref.node);
+  if (!node) return { reason: `node "${ref.node}" does not exist` };
+  const schema = catalog.get(node.type);
+  if (!schema) return { reason: `node "${ref.node}" has unknown type "${node.type}"` };
+  const spec = schema[side][ref.port];
+  if (!spec) {
+    const names = Object.keys(schema[side]);
+    const kind = side === 'inputs' ? 'input' : 'output';
+    return { reason: `${schema.title} ("${ref.node}") has no ${kind} "${ref.port}" (it has: ${names.join(', ') || 'none'})` };
+  }
+  return { spec };
+}
+
+export function typeRule(from: PortSpec, to: PortSpec): Validity {
+  return typesCompatible(from.type, to.type) ? OK : refuse(`${from.type} cannot feed ${to.type}`);
+}
+
+export function selfRule(from: PortRef, to: PortRef): Validity {
+  return from.node === to.node ? refuse('a node cannot feed itself') : OK;
+}
+
+export function inputTakenRule(edges: readonly GraphEdge[], to: PortRef, ignoreEdge?: string): Validity {
+  const taken = edges.find((e) => e.id !== ignoreEdge && e.to.node === to.node && e.to.port === to.port);
+  return taken ? refuse(`input "${to.port}" of "${to.node}" already has a wire (from "${taken.from.node}")`) : OK;
+}
+
+export function cycleRule(edges: readonly GraphEdge[], from: PortRef, to: PortRef): Validity {
+  return descendants([to.node], edges).has(from.node)
+    ? refuse(`the wire would make a cycle ("${from.node}" already depends on "${to.node}")`)
+    : OK;
+}
+
+/** Every rule a new wire must pass, in the order a person would want to hear about them. */
+export function checkConnection(doc: GraphDoc, catalog: Catalog, from: PortRef, to: PortRef): Validity {
+  const self = selfRule(from, to);
+  if (!self.ok) return self;
+  const source = findPort(doc, catalog, from, 'outputs');
+  if ('reason' in source) return refuse(source.reason);
+  const target = findPort(doc, catalog, to, 'inputs');
+  if ('reason' in target) return refuse(target.reason);
+  for (const v of [typeRule(source.spec, target.spec), inputTakenRule(doc.edges, to), cycleRule(doc.edges, from, to)]) {
+    if (!v.ok) return v;
+  }
+  return OK;
+}

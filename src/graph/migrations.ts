@@ -1,0 +1,30 @@
+// Older documents load through explicit steps, one per version: migration[v] turns version v into v + 1.
+import { GRAPH_VERSION } from './types.ts';
+
+export type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
+
+/** The real chain. Version 1 is the first format; each later version adds its step here. */
+export const MIGRATIONS: Record<number, Migration> = {};
+
+export type MigrateResult =
+  | { ok: true; doc: Record<string, unknown>; from: number }
+  | { ok: false; message: string };
+
+export function migrate(
+  doc: Record<string, unknown>, chain: Record<number, Migration> = MIGRATIONS, target = GRAPH_VERSION,
+): MigrateResult {
+  const from = doc.version;
+  if (typeof from !== 'number' || !Number.isInteger(from) || from < 1) {
+    return { ok: false, message: `"version" must be a whole number from 1 (got ${JSON.stringify(from)})` };
+  }
+  if (from > target) {
+    return { ok: false, message: `this graph is version ${from}, newer than this app understands (${target}); update Latent Loom to open it` };
+  }
+  let current = doc;
+  for (let v = from; v < target; v++) {
+    const step = chain[v];
+    if (!step) return { ok: false, message: `no migration from version ${v} to ${v + 1}` };
+    current = { ...step(current), version: v + 1 };
+  }
+  return { ok: true, doc: current, from };
+}

@@ -1,0 +1,54 @@
+// The manifest every model folder carries: what it is, its files by role, and the numbers nodes need.
+import { z } from 'zod';
+
+export const MODEL_FORMAT = 'latent-loom/model';
+
+const fileEntry = z.object({
+  role: z.string(),
+  path: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().min(0),
+  url: z.string().optional(),
+});
+
+export const manifestSchema = z.object({
+  format: z.literal(MODEL_FORMAT),
+  version: z.literal(1),
+  id: z.string().min(1),
+  title: z.string(),
+  kind: z.enum(['stable-diffusion', 'upscaler', 'gan', 'test', 'onnx']),
+  license: z.string().optional(),
+  source: z.string().optional(),
+  files: z.array(fileEntry).min(1),
+  latent: z.object({
+    channels: z.number().int().positive(),
+    downscale: z.number().int().positive(),
+    scalingFactor: z.number().positive(),
+    rgbMap: z.array(z.array(z.number()).length(3)).optional(),
+    rgbBias: z.array(z.number()).length(3).optional(),
+  }).optional(),
+  image: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).optional(),
+  upscaler: z.object({ scale: z.number().int().positive(), range: z.tuple([z.number(), z.number()]).optional() }).optional(),
+  gan: z.object({ zDim: z.number().int().positive(), range: z.tuple([z.number(), z.number()]).optional() }).optional(),
+  conditioning: z.object({ maxLength: z.number().int().positive(), hiddenSize: z.number().int().positive() }).optional(),
+});
+
+export type ModelManifest = z.infer<typeof manifestSchema>;
+export type ModelFile = ModelManifest['files'][number];
+
+export function parseManifest(json: unknown, where: string): ModelManifest {
+  const r = manifestSchema.safeParse(json);
+  if (!r.success) {
+    const first = r.error.issues[0];
+    throw new Error(`model manifest ${where}: ${first.path.join('.') || 'document'}: ${first.message}`);
+  }
+  return r.data;
+}
+
+export function fileByRole(manifest: ModelManifest, role: string): ModelFile {
+  const file = manifest.files.find((f) => f.role === role);
+  if (!file) {
+    throw new Error(`model "${manifest.id}" has no "${role}" file (it has: ${manifest.files.map((f) => f.role).join(', ')})`);
+  }
+  return file;
+}

@@ -1,0 +1,99 @@
+// One adapter over onnxruntime-node and onnxruntime-web: both expose the same InferenceSession and Tensor.
+import type * as Ort from 'onnxruntime-common';
+import { fileByRole, type ModelManifest } from './manifest.ts';
+import { sha256Hex, type IoSpec, type ModelInfo, type ModelStore, type Runtime } from './runtime.ts';
+import type { DType, Tensor } from './tensor.ts';
+
+export interface OrtModule {
+  InferenceSession: typeof Ort.InferenceSession;
+  Tensor: typeof Ort.Tensor;
+}
+
+interface Entry { info: ModelInfo; session: Ort.InferenceSession }
+
+export class OrtRuntime implements Runtime {
+  private readonly sessions = new Map<string, Promise<Entry>>();
+  /** Runs on one device must not overlap ("Session already started"): one queue for all. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly ort: OrtModule,
+    public backend: string,
+    public readonly store: ModelStore,
+    private sessionOptions: Ort.InferenceSession.SessionOptions,
+    /** Where to go when a session cannot be made on the preferred backend (WebGPU -> WASM). */
+    private fallback?: { backend: string; options: Ort.InferenceSession.SessionOptions },
+  ) {}
+
+  async load(bytes: Uint8Array, label: string): Promise<ModelInfo> {
+    return (await this.entry(await sha256Hex(bytes), label, async () => bytes)).info;
+  }
+
+  async open(manifest: ModelManifest, role: string): Promise<ModelInfo> {
+    const file = fileByRole(manifest, role);
+    const label = `model "${manifest.id}" ${role}`;
+    const entry = await this.entry(file.sha256, label, async () => {
+      const bytes = await this.store.readFile(manifest.id, file.path);
+      const actual = await sha256Hex(bytes);
+      if (actual !== file.sha256) {
+        throw new Error(`${label} (${file.path}) is corrupt or changed: sha256 ${actual.slice(0, 12)}…, manifest says ${file.sha256.slice(0, 12)}…`);
+      }
+      return bytes;
+    });
+    return entry.info;
+  }
+
+  run(model: ModelInfo, feeds: Record<string, Tensor>, signal?: AbortSignal): Promise<Record<string, Tensor>> {
+    const job = this.queue.then(async () => {
+      signal?.throwIfAborted();
+      const entry = await this.sessions.get(model.key);
+      if (!entry) throw new Error(`${model.label} is not loaded`);
+      const ortFeeds: Record<string, Ort.Tensor> = {};
+      for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new this.ort.Tensor(t.dtype, t.data, t.dims);
+      const results = await entry.session.run(ortFeeds);
+      const out: Record<string, Tensor> = {};
+      for (const [name, t] of Object.entries(results)) {
+        out[name] = { dtype: t.type as DType, dims: [...t.dims], data: (await t.getData(true)) as Tensor['data'] };
+      }
+      return out;
+    });
+    this.queue = job.catch(() => undefined);
+    return job;
+  }
+
+  private entry(key: string, label: string, bytes: () => Promise<Uint8Array>): Promise<Entry> {
+    let entry = this.sessions.get(key);
+    if (!entry) {
+      entry = (async () => {
+        const data = await bytes();
+        const session = await this.createSession(data).catch((e: Error) => {
+          throw new Error(`${label} could not be loaded: ${e.message}`);
+        });
+        const info: ModelInfo = { key, label, inputs: session.inputMetadata.map(io), outputs: session.outputMetadata.map(io) };
+        return { info, session };
+      })();
+      entry.catch(() => this.sessions.delete(key));
+      this.sessions.set(key, entry);
+    }
+    return entry;
+  }
+
+  private async createSession(data: Uint8Array): Promise<Ort.InferenceSession> {
+    try {
+      return await this.ort.InferenceSession.create(data, this.sessionOptions);
+    } catch (e) {
+      if (!this.fallback) throw e;
+      const { backend, options } = this.fallback;
+      const session = await this.ort.InferenceSession.create(data, options);
+      console.warn(`${this.backend} failed (${(e as Error).message}); using ${backend}`);
+      [this.backend, this.sessionOptions, this.fallback] = [backend, options, undefined];
+      return session;
+    }
+  }
+}
+
+function io(meta: Ort.InferenceSession.ValueMetadata): IoSpec {
+  return meta.isTensor
+    ? { name: meta.name, dtype: meta.type, shape: [...meta.shape] }
+    : { name: meta.name, dtype: 'non-tensor', shape: null };
+}

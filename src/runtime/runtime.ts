@@ -1,0 +1,40 @@
+// What nodes see of the runtime: load a model, run it. No onnxruntime types leak past this file's users.
+import type { ModelManifest } from './manifest.ts';
+import type { Tensor } from './tensor.ts';
+
+export interface IoSpec {
+  name: string;
+  dtype: string;
+  /** Numbers for fixed dims, strings for symbolic ones; null when the model does not say. */
+  shape: (number | string)[] | null;
+}
+
+export interface ModelInfo {
+  /** sha256 of the model bytes: sessions are cached by content. */
+  key: string;
+  label: string;
+  inputs: IoSpec[];
+  outputs: IoSpec[];
+}
+
+export interface ModelStore {
+  list(): Promise<ModelManifest[]>;
+  get(id: string): Promise<ModelManifest>;
+  readFile(id: string, path: string): Promise<Uint8Array>;
+}
+
+export interface Runtime {
+  /** The execution provider actually in use, e.g. "webgpu", "wasm", "cpu". */
+  readonly backend: string;
+  readonly store: ModelStore;
+  /** Loads (or reuses) a session for these bytes. */
+  load(bytes: Uint8Array, label: string): Promise<ModelInfo>;
+  /** Loads the file of `role` from a stored model, checking its sha256 against the manifest. */
+  open(manifest: ModelManifest, role: string): Promise<ModelInfo>;
+  run(model: ModelInfo, feeds: Record<string, Tensor>, signal?: AbortSignal): Promise<Record<string, Tensor>>;
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
