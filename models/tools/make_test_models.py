@@ -2,6 +2,10 @@
 
 models/test/conv-net: conv3x3(3->8) -> ReLU -> conv3x3(8->3), dynamic H/W, plus a fixture with the
 output torch computes, so tests can check onnxruntime against it.
+models/test/tiny-upscaler: input [1,3,H,W] -> output [1,3,2H,2W] in [0,1] (2 conv3x3 + PixelShuffle,
+receptive field 5x5 input pixels), dynamic H/W.
+models/test/tiny-gan: z [B,16] -> image [B,3,16,16] in [-1,1] (tanh).
+All weights are random with fixed seeds, and each model is checked with onnxruntime-node.
 Run: /usr/bin/python3 models/tools/make_test_models.py
 """
 import json
@@ -14,6 +18,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(__file__))
 from manifest import write_manifest  # noqa: E402
+from ort_verify import verify  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "test")
 
@@ -48,5 +53,60 @@ def make_conv_net():
     write_manifest(out_dir, "test-conv-net", "Test conv net", "test", [("model", "model.onnx")], license="MIT")
 
 
+class TinyUpscaler(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.Conv2d(8, 12, 3, padding=1),
+                                 nn.PixelShuffle(2), nn.Sigmoid())
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class TinyGenerator(nn.Module):
+    def __init__(self, z_dim=16):
+        super().__init__()
+        self.fc = nn.Linear(z_dim, 32 * 4 * 4)
+        self.net = nn.Sequential(nn.ReLU(), nn.ConvTranspose2d(32, 16, 4, 2, 1), nn.ReLU(),
+                                 nn.ConvTranspose2d(16, 8, 4, 2, 1), nn.ReLU(), nn.Conv2d(8, 3, 3, padding=1), nn.Tanh())
+
+    def forward(self, z):
+        return self.net(self.fc(z).reshape(-1, 32, 4, 4))
+
+
+def make_tiny_upscaler():
+    out_dir = os.path.join(ROOT, "tiny-upscaler")
+    os.makedirs(out_dir, exist_ok=True)
+    torch.manual_seed(1)
+    net = TinyUpscaler().eval()
+    path = os.path.join(out_dir, "model.onnx")
+    torch.onnx.export(net, torch.rand(1, 3, 8, 8), path, input_names=["input"], output_names=["output"],
+                      opset_version=17,
+                      dynamic_axes={"input": {2: "height", 3: "width"}, "output": {2: "height", 3: "width"}})
+    x = torch.rand(1, 3, 7, 12)
+    with torch.no_grad():
+        verify(path, {"input": x.numpy()}, {"output": net(x).numpy()})
+    write_manifest(out_dir, "test-tiny-upscaler", "Tiny 2x upscaler (random weights)", "upscaler",
+                   [("model", "model.onnx")], license="MIT", upscaler={"scale": 2, "range": [0, 1]})
+
+
+def make_tiny_gan():
+    out_dir = os.path.join(ROOT, "tiny-gan")
+    os.makedirs(out_dir, exist_ok=True)
+    torch.manual_seed(2)
+    net = TinyGenerator().eval()
+    path = os.path.join(out_dir, "model.onnx")
+    torch.onnx.export(net, torch.randn(1, 16), path, input_names=["z"], output_names=["image"], opset_version=17,
+                      dynamic_axes={"z": {0: "batch"}, "image": {0: "batch"}})
+    z = torch.randn(3, 16)
+    with torch.no_grad():
+        verify(path, {"z": z.numpy()}, {"image": net(z).numpy()})
+    write_manifest(out_dir, "test-tiny-gan", "Tiny GAN generator (random weights)", "gan",
+                   [("model", "model.onnx")], license="MIT", image={"width": 16, "height": 16},
+                   gan={"zDim": 16, "range": [-1, 1]})
+
+
 if __name__ == "__main__":
     make_conv_net()
+    make_tiny_upscaler()
+    make_tiny_gan()
