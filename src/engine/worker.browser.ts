@@ -2,9 +2,17 @@
 import * as Comlink from 'comlink';
 import { Registry } from '../../nodes/registry.ts';
 import { createWebRuntime, type WebBackend } from '../runtime/web.ts';
-import { EngineService } from './service.ts';
+import { EngineService, type EngineApi } from './service.ts';
 import { comlinkTransfer } from './transfer.ts';
 
-const params = new URLSearchParams(self.location.search);
-const runtime = await createWebRuntime((params.get('backend') as WebBackend | null) ?? 'auto');
-Comlink.expose(new EngineService(new Registry(), runtime, undefined, comlinkTransfer));
+export interface EngineBoot {
+  start(backend: WebBackend): Promise<EngineApi>;
+}
+
+const boot: EngineBoot = {
+  async start(backend) {
+    const runtime = await createWebRuntime(backend);
+    return Comlink.proxy(new EngineService(new Registry(), runtime, undefined, comlinkTransfer));
+  },
+};
+Comlink.expose(boot);
