@@ -8,7 +8,7 @@
 //   8, u2 from the next 8); a ragged tail redraws 16 fresh uniforms for the last 16 elements.
 //   On x86 with AVX2 (PyTorch's default build) that block uses the float32 Cephes polynomials of
 //   avx_mathfun.h, reproduced below in float32 arithmetic.
-import { fround as f } from './float32.ts';
+const f = Math.fround;
 
 const N = 624;
 const M = 397;
@@ -155,6 +155,21 @@ const FOPI = f(1.27323954473516);
 
 const bits = new DataView(new ArrayBuffer(4));
 
+// GCC builds these with -mfma and contracts every multiply feeding an add into one fused op;
+// fma32 reproduces those single roundings (the values matched torch only with them).
+function fma32(a: number, b: number, c: number): number {
+  const p = a * b; // exact: two 24-bit significands
+  const s = p + c;
+  const r = f(s);
+  const other = 2 * s - r;
+  if (other === r || f(other) !== other) return r;
+  // s sits exactly between two floats: round by the sign of what the double sum dropped.
+  const bb = s - p;
+  const err = (p - (s - bb)) + (c - bb);
+  if (err === 0) return r;
+  return err > 0 ? Math.max(r, other) : Math.min(r, other);
+}
+
 /** log256_ps for one lane; x in (0, 1]. */
 export function logf(x: number): number {
   bits.setFloat32(0, Math.max(x, 1.1754943508222875e-38));
@@ -169,35 +184,33 @@ export function logf(x: number): number {
   m = f(m + tmp);
   const z = f(m * m);
   let y = LOG_P[0];
-  for (let k = 1; k < LOG_P.length; k++) y = f(f(y * m) + LOG_P[k]);
+  for (let k = 1; k < LOG_P.length; k++) y = fma32(y, m, LOG_P[k]);
   y = f(y * m);
-  y = f(y * z);
-  y = f(y + f(e * LOG_Q1));
-  y = f(y - f(z * 0.5));
-  m = f(m + y);
-  return f(m + f(e * LOG_Q2));
+  y = fma32(y, z, f(e * LOG_Q1));
+  y = fma32(-z, 0.5, y);
+  return fma32(e, LOG_Q2, f(m + y));
 }
 
 /** sincos256_ps for one lane; x >= 0 (Box-Muller angles). Returns [sin, cos]. */
 export function sincosf(x: number): [number, number] {
   const j = (Math.trunc(f(x * FOPI)) + 1) & ~1;
-  const y = j;
   const sinFlip = (j & 4) !== 0;
   const polyIsSin = (j & 2) === 0;
   const cosFlip = (~(j - 2) & 4) !== 0;
-  let r = f(x + f(y * DP1));
-  r = f(r + f(y * DP2));
-  r = f(r + f(y * DP3));
+  // Extended-precision reduction: x - j * pi/4 in three parts.
+  let r = fma32(j, DP1, x);
+  r = fma32(j, DP2, r);
+  r = fma32(j, DP3, r);
   const z = f(r * r);
-  let c = COS_P[0];
-  c = f(f(c * z) + COS_P[1]);
-  c = f(f(c * z) + COS_P[2]);
-  c = f(f(c * z) * z);
-  c = f(f(c - f(z * 0.5)) + 1);
-  let s = SIN_P[0];
-  s = f(f(s * z) + SIN_P[1]);
-  s = f(f(s * z) + SIN_P[2]);
-  s = f(f(f(s * z) * r) + r);
+  let c = fma32(COS_P[0], z, COS_P[1]);
+  c = fma32(c, z, COS_P[2]);
+  c = f(c * z);
+  c = fma32(c, z, -f(z * 0.5));
+  c = f(c + 1);
+  let s = fma32(SIN_P[0], z, SIN_P[1]);
+  s = fma32(s, z, SIN_P[2]);
+  s = f(s * z);
+  s = fma32(s, r, r);
   let sin = polyIsSin ? s : c;
   let cos = polyIsSin ? c : s;
   if (sinFlip) sin = -sin;
