@@ -1,13 +1,14 @@
 // Every node type the app knows. The editor's palette and the executor read this same list.
 import type { Catalog } from '../src/graph/catalog.ts';
 import type { NodeDefinition } from './api.ts';
-import prompt from './core/prompt.ts';
-import applyModel from './image/applyModel.ts';
-import gradient from './image/gradient.ts';
-import imageOutput from './image/output.ts';
-import loadModel from './model/loadModel.ts';
+import core from './core/index.ts';
+import diffusion from './diffusion/index.ts';
+import gan from './gan/index.ts';
+import images from './image/index.ts';
+import models from './model/index.ts';
 
-export const BUILTIN_NODES: NodeDefinition[] = [prompt, gradient, imageOutput, applyModel, loadModel];
+/** Each category keeps its own list, so adding a node touches only its folder. */
+export const BUILTIN_NODES: NodeDefinition[] = [...core, ...models, ...diffusion, ...images, ...gan];
 
 export class Registry implements Catalog {
   private readonly byType = new Map<string, NodeDefinition>();

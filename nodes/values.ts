@@ -27,6 +27,11 @@ export interface WireTypes {
   IMAGE: ImageValue;
   TENSOR: Tensor;
   MODEL: ModelHandle;
+  TEXT_ENCODER: ModelHandle;
+  UNET: ModelHandle;
+  VAE: ModelHandle;
+  UPSCALER: ModelHandle;
+  GAN: ModelHandle;
 }
 
 export function image(width: number, height: number, channels: 1 | 3 | 4, data?: Float32Array, batch = 1): ImageValue {

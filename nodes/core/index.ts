@@ -1,0 +1,3 @@
+import prompt from './prompt.ts';
+
+export default [prompt];

@@ -1,0 +1,3 @@
+import loadModel from './loadModel.ts';
+
+export default [loadModel];

@@ -1,0 +1,101 @@
+// PNG writing with text chunks (the graph rides along in an iTXt chunk), and reading those chunks back.
+// Works in browsers and Node: deflate comes from CompressionStream.
+import type { ImageValue } from '../../nodes/values.ts';
+
+export const GRAPH_CHUNK_KEYWORD = 'latent-loom-graph';
+
+const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+
+export async function encodePng(img: ImageValue, text: Record<string, string> = {}, item = 0): Promise<Uint8Array> {
+  const { width, height, channels } = img;
+  const colorType = channels === 1 ? 0 : channels === 3 ? 2 : 6;
+  const stride = width * channels;
+  const raw = new Uint8Array(height * (stride + 1));
+  const base = item * width * height * channels;
+  for (let y = 0; y < height; y++) {
+    const row = y * (stride + 1); // filter byte 0 (None) leads each row
+    for (let i = 0; i < stride; i++) {
+      const v = img.data[base + y * stride + i];
+      raw[row + 1 + i] = Math.round((v < 0 ? 0 : v > 1 ? 1 : v) * 255);
+    }
+  }
+  const header = new Uint8Array(13);
+  const view = new DataView(header.buffer);
+  view.setUint32(0, width);
+  view.setUint32(4, height);
+  header.set([8, colorType, 0, 0, 0], 8);
+  const chunks = [chunk('IHDR', header)];
+  for (const [keyword, value] of Object.entries(text)) chunks.push(chunk('iTXt', itxt(keyword, value)));
+  chunks.push(chunk('IDAT', await deflate(raw)), chunk('IEND', new Uint8Array()));
+  return concat([new Uint8Array(SIGNATURE), ...chunks]);
+}
+
+/** The text chunks (tEXt and uncompressed iTXt) of a PNG file. */
+export function readPngText(bytes: Uint8Array): Record<string, string> {
+  if (!SIGNATURE.every((b, i) => bytes[i] === b)) throw new Error('not a PNG file');
+  const out: Record<string, string> = {};
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 8;
+  while (at + 8 <= bytes.length) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    const data = bytes.subarray(at + 8, at + 8 + length);
+    if (type === 'tEXt' || type === 'iTXt') {
+      const nul = data.indexOf(0);
+      const keyword = new TextDecoder('latin1').decode(data.subarray(0, nul));
+      if (type === 'tEXt') out[keyword] = new TextDecoder('latin1').decode(data.subarray(nul + 1));
+      else if (data[nul + 1] === 0) {
+        // compression flag 0, method, language tag \0, translated keyword \0, text
+        let p = nul + 3;
+        p = data.indexOf(0, p) + 1;
+        p = data.indexOf(0, p) + 1;
+        out[keyword] = new TextDecoder().decode(data.subarray(p));
+      }
+    }
+    if (type === 'IEND') break;
+    at += 12 + length;
+  }
+  return out;
+}
+
+function itxt(keyword: string, value: string): Uint8Array {
+  const enc = new TextEncoder();
+  return concat([enc.encode(keyword), new Uint8Array([0, 0, 0, 0, 0]), enc.encode(value)]);
+}
+
+function chunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+  return out;
+}
+
+async function deflate(data: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('deflate'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+let table: Uint32Array | null = null;
+function crc32(data: Uint8Array): number {
+  if (!table) {
+    table = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      table[n] = c >>> 0;
+    }
+  }
+  let crc = 0xffffffff;
+  for (let i = 0; i < data.length; i++) crc = table[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
