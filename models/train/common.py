@@ -1,0 +1,67 @@
+"""Shared helpers for the training scripts: paths, seeding, resumable checkpoints, timing log."""
+import json
+import os
+import random
+import time
+
+import numpy as np
+import torch
+
+MODELS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CACHE = os.path.join(MODELS, ".cache")
+DATA = os.path.join(CACHE, "data")
+CKPT = os.path.join(CACHE, "ckpt")
+
+
+def setup(seed):
+    torch.set_num_threads(1)  # one core for training; the machine is shared
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def load_checkpoint(name, modules, optimizers):
+    """Restore modules/optimizers and RNG state; returns (step, elapsed seconds) or (0, 0)."""
+    path = os.path.join(CKPT, name + ".pt")
+    if not os.path.exists(path):
+        return 0, 0.0
+    state = torch.load(path)
+    for k, m in modules.items():
+        m.load_state_dict(state["modules"][k])
+    for k, o in optimizers.items():
+        o.load_state_dict(state["optimizers"][k])
+    torch.set_rng_state(state["torch_rng"])
+    np.random.set_state(state["np_rng"])
+    print(f"resumed {name} at step {state['step']}")
+    return state["step"], state["elapsed"]
+
+
+def save_checkpoint(name, modules, optimizers, step, elapsed):
+    os.makedirs(CKPT, exist_ok=True)
+    state = {"modules": {k: m.state_dict() for k, m in modules.items()},
+             "optimizers": {k: o.state_dict() for k, o in optimizers.items()},
+             "torch_rng": torch.get_rng_state(), "np_rng": np.random.get_state(),
+             "step": step, "elapsed": elapsed}
+    torch.save(state, os.path.join(CKPT, name + ".tmp"))
+    os.replace(os.path.join(CKPT, name + ".tmp"), os.path.join(CKPT, name + ".pt"))
+
+
+def load_weights(name):
+    return torch.load(os.path.join(CKPT, name + ".pt"))["modules"]
+
+
+def record(name, **figures):
+    """Append measured figures (times, metrics) to models/.cache/results.json."""
+    path = os.path.join(CACHE, "results.json")
+    results = json.load(open(path)) if os.path.exists(path) else {}
+    results.setdefault(name, {}).update(figures)
+    with open(path, "w") as f:
+        json.dump(results, f, indent=2)
+
+
+class Timer:
+    def __init__(self, elapsed=0.0):
+        self.start, self.base = time.time(), elapsed
+
+    def __call__(self):
+        return self.base + time.time() - self.start
