@@ -30,14 +30,21 @@ export function topoSort(nodeIds: readonly string[], edges: readonly GraphEdge[]
 
 /** One concrete cycle among the nodes left over, for an error message that names it. */
 function findCycle(left: string[], next: Map<string, string[]>): string[] {
-  const inLeft = new Set(left);
+  // Drop nodes that merely hang below a cycle, so every walk step finds a successor.
+  const live = new Set(left);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const id of live) {
+      if (!next.get(id)!.some((n) => live.has(n))) { live.delete(id); changed = true; }
+    }
+  }
   const path: string[] = [];
   const onPath = new Map<string, number>();
-  let id = left[0];
+  let id = left.find((n) => live.has(n))!;
   while (!onPath.has(id)) {
     onPath.set(id, path.length);
     path.push(id);
-    id = next.get(id)!.find((n) => inLeft.has(n))!;
+    id = next.get(id)!.find((n) => live.has(n))!;
   }
   return path.slice(onPath.get(id)!);
 }

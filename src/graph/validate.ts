@@ -87,20 +87,21 @@ export function checkMeaning(doc: GraphDoc, catalog: Catalog): Problem[] {
   const seenEdges = new Set<string>();
   const accepted: GraphDoc['edges'] = [];
   for (const edge of doc.edges) {
-    const problem = (code: string, message: string, port?: string): void => {
-      problems.push({ code, edge: edge.id, node: edge.to.node, port, message: `edge "${edge.id}": ${message}` });
+    const problem = (code: string, message: string, port?: string, node: string | undefined = edge.to.node): void => {
+      problems.push({ code, edge: edge.id, node, port, message: `edge "${edge.id}": ${message}` });
     };
     if (seenEdges.has(edge.id)) problem('duplicate-edge-id', `two edges have the id "${edge.id}"`);
     seenEdges.add(edge.id);
     const missing = [edge.from.node, edge.to.node].find((id) => !seenNodes.has(id));
     if (missing) {
-      problem('edge-to-missing-node', `connects node "${missing}", which does not exist`);
+      const other = missing === edge.to.node ? edge.from.node : edge.to.node;
+      problem('edge-to-missing-node', `connects node "${missing}", which does not exist`, undefined, seenNodes.has(other) ? other : undefined);
       continue;
     }
     if (!knownType(edge.from.node) || !knownType(edge.to.node)) continue; // already reported above
     const from = findPort(doc, catalog, edge.from, 'outputs');
     const to = findPort(doc, catalog, edge.to, 'inputs');
-    if ('reason' in from) { problem('unknown-port', from.reason, edge.from.port); continue; }
+    if ('reason' in from) { problem('unknown-port', from.reason, edge.from.port, edge.from.node); continue; }
     if ('reason' in to) { problem('unknown-port', to.reason, edge.to.port); continue; }
     for (const [code, v] of [
       ['self-edge', selfRule(edge.from, edge.to)],
@@ -121,7 +122,7 @@ export function checkMeaning(doc: GraphDoc, catalog: Catalog): Problem[] {
     }
   }
 
-  const sorted = topoSort(doc.nodes.map((n) => n.id), doc.edges);
+  const sorted = topoSort([...seenNodes], doc.edges);
   if (!sorted.ok) {
     problems.push({ code: 'cycle', node: sorted.cycle[0], message: `the graph has a cycle: ${[...sorted.cycle, sorted.cycle[0]].map((id) => `"${id}"`).join(' -> ')}` });
   }
@@ -133,7 +134,7 @@ function shapeProblem(path: PropertyKey[], message: string, doc: Record<string, 
   const problem: Problem = { code: 'bad-shape', field, message: `${field || 'document'}: ${message}` };
   if ((path[0] === 'nodes' || path[0] === 'edges') && typeof path[1] === 'number') {
     const item = (doc[path[0]] as unknown[])[path[1]];
-    const itemId = isObject(item) && typeof item.id === 'string' ? item.id : undefined;
+    const itemId = isObject(item) && typeof item.id === 'string' && item.id !== '' ? item.id : undefined;
     if (itemId !== undefined) {
       if (path[0] === 'nodes') problem.node = itemId;
       else problem.edge = itemId;

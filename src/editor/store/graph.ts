@@ -1,0 +1,83 @@
+// The graph document, edited with immer. Undo and redo replay immer patches, never whole-graph snapshots.
+import { applyPatches, enablePatches, produceWithPatches, type Draft, type Patch } from 'immer';
+import { emptyGraph, type GraphDoc, type GraphNode } from '../../graph/index.ts';
+import { createStore, useStore } from './createStore.ts';
+
+enablePatches();
+
+interface Entry { patches: Patch[]; inverse: Patch[]; gesture?: string }
+
+export interface GraphState { doc: GraphDoc; canUndo: boolean; canRedo: boolean }
+
+export const graphStore = createStore<GraphState>({ doc: emptyGraph(), canUndo: false, canRedo: false });
+
+const undoStack: Entry[] = [];
+const redoStack: Entry[] = [];
+/** Edits with the same gesture key, one after another, make one undo step (a drag, typing in a field). */
+let openGesture: string | null = null;
+
+function publish(doc: GraphDoc): void {
+  graphStore.set({ doc, canUndo: undoStack.length > 0, canRedo: redoStack.length > 0 });
+}
+
+export function getDoc(): GraphDoc {
+  return graphStore.get().doc;
+}
+
+export function edit(recipe: (doc: Draft<GraphDoc>) => void, gesture?: string): void {
+  const [next, patches, inverse] = produceWithPatches(getDoc(), recipe);
+  if (patches.length === 0) return;
+  const top = undoStack.at(-1);
+  if (gesture && top && top.gesture === gesture && openGesture === gesture) {
+    top.patches.push(...patches);
+    top.inverse.unshift(...inverse);
+  } else {
+    undoStack.push({ patches, inverse, gesture });
+  }
+  openGesture = gesture ?? null;
+  redoStack.length = 0;
+  publish(next);
+}
+
+/** Closes the gesture in progress, so the next edit starts a new undo step. */
+export function endGesture(): void {
+  openGesture = null;
+}
+
+export function undo(): void {
+  const entry = undoStack.pop();
+  if (!entry) return;
+  openGesture = null;
+  redoStack.push(entry);
+  publish(applyPatches(getDoc(), entry.inverse));
+}
+
+export function redo(): void {
+  const entry = redoStack.pop();
+  if (!entry) return;
+  openGesture = null;
+  undoStack.push(entry);
+  publish(applyPatches(getDoc(), entry.patches));
+}
+
+/** A new document (opened, restored, an example): history starts over. */
+export function replaceDoc(doc: GraphDoc): void {
+  undoStack.length = 0;
+  redoStack.length = 0;
+  openGesture = null;
+  publish(doc);
+}
+
+export function useDoc<S>(selector: (doc: GraphDoc) => S): S {
+  return useStore(graphStore, (s) => selector(s.doc));
+}
+
+export function useGraphNode(id: string): GraphNode | undefined {
+  return useStore(graphStore, (s) => s.doc.nodes.find((n) => n.id === id));
+}
+
+export function useHistory(): { canUndo: boolean; canRedo: boolean } {
+  const canUndo = useStore(graphStore, (s) => s.canUndo);
+  const canRedo = useStore(graphStore, (s) => s.canRedo);
+  return { canUndo, canRedo };
+}

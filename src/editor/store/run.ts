@@ -1,0 +1,114 @@
+// Run state, apart from the undoable graph: statuses, progress, previews and images by node id.
+// Undo never touches it, so an undo keeps every preview and result.
+import type { ImageValue } from '../../../nodes/values.ts';
+import type { RunEvent, RunResult } from '../../engine/events.ts';
+import type { GraphDoc } from '../../graph/index.ts';
+import { createStore, useStore } from './createStore.ts';
+
+export type NodeStatus = 'queued' | 'running' | 'cached' | 'done' | 'failed' | 'skipped' | 'cancelled';
+
+export interface NodeRun {
+  status: NodeStatus;
+  step?: number;
+  total?: number;
+  ms?: number;
+  message?: string;
+  preview?: ImageValue;
+}
+
+export interface GalleryItem { key: string; nodeId: string; runId: number; image: ImageValue; doc: GraphDoc }
+
+export interface RunState {
+  nodes: Record<string, NodeRun>;
+  /** The latest image each node produced, kept across runs and edits. */
+  images: Record<string, ImageValue>;
+  running: boolean;
+  plan: string[];
+  summary: string;
+  gallery: GalleryItem[];
+  /** Bumped after each run, so views that fetch outputs know to fetch again. */
+  finishedRuns: number;
+}
+
+export const runStore = createStore<RunState>({
+  nodes: {}, images: {}, running: false, plan: [], summary: '', gallery: [], finishedRuns: 0,
+});
+
+const TERMINAL = new Set<NodeStatus>(['cached', 'done', 'failed', 'skipped', 'cancelled']);
+
+function setNode(id: string, run: NodeRun): void {
+  runStore.set((s) => ({ ...s, nodes: { ...s.nodes, [id]: run } }));
+}
+
+export function startRun(): void {
+  runStore.set((s) => ({ ...s, running: true, summary: 'starting…' }));
+}
+
+export function applyEvent(e: RunEvent): void {
+  const prev = runStore.get().nodes;
+  switch (e.type) {
+    case 'run-started': {
+      const nodes = { ...prev };
+      for (const id of e.plan) nodes[id] = { status: 'queued' };
+      runStore.set((s) => ({ ...s, nodes, plan: e.plan, running: true, summary: `running ${e.plan.length} nodes` }));
+      return;
+    }
+    case 'node-started': return setNode(e.nodeId, { status: 'running' });
+    case 'node-progress': {
+      setNode(e.nodeId, { ...prev[e.nodeId], status: 'running', step: e.step, total: e.total, preview: e.preview ?? prev[e.nodeId]?.preview });
+      if (e.preview) { const preview = e.preview; runStore.set((s) => ({ ...s, images: { ...s.images, [e.nodeId]: preview } })); }
+      return;
+    }
+    case 'node-finished': return setNode(e.nodeId, { status: e.cached ? 'cached' : 'done', ms: e.ms });
+    case 'node-failed': return setNode(e.nodeId, { status: 'failed', message: e.message });
+    case 'node-skipped': return setNode(e.nodeId, { status: 'skipped', message: e.because });
+    case 'node-cancelled': return setNode(e.nodeId, { status: 'cancelled' });
+    case 'run-finished':
+      runStore.set((s) => ({ ...s, running: false, summary: `${e.status} in ${Math.round(e.ms)} ms` }));
+  }
+}
+
+/** Images of the run's output nodes go on their nodes and into the session gallery. */
+export function applyResult(result: RunResult, doc: GraphDoc): void {
+  runStore.set((s) => {
+    const images = { ...s.images };
+    const gallery = [...s.gallery];
+    for (const [nodeId, outputs] of Object.entries(result.results)) {
+      for (const value of Object.values(outputs)) {
+        if (!isImage(value)) continue;
+        images[nodeId] = value;
+        if (s.nodes[nodeId]?.status !== 'cached') gallery.unshift({ key: `${result.runId}:${nodeId}`, nodeId, runId: result.runId, image: value, doc });
+        break;
+      }
+    }
+    const problems = result.problems.map((p) => p.message).join('; ');
+    const summary = result.status === 'invalid' ? `invalid: ${problems}` : s.summary;
+    return { ...s, images, gallery: gallery.slice(0, 48), running: false, summary, finishedRuns: s.finishedRuns + 1 };
+  });
+}
+
+export function resetRunState(): void {
+  runStore.set((s) => ({ ...s, nodes: {}, images: {}, plan: [], summary: '' }));
+}
+
+export function isImage(v: unknown): v is ImageValue {
+  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'image';
+}
+
+export const useNodeRun = (id: string): NodeRun | undefined => useStore(runStore, (s) => s.nodes[id]);
+export const useNodeImage = (id: string): ImageValue | undefined => useStore(runStore, (s) => s.images[id]);
+
+/** Overall progress in [0, 1]: finished nodes, plus the running node's step fraction. */
+export function useProgress(): number {
+  return useStore(runStore, (s) => {
+    if (s.plan.length === 0) return 0;
+    let done = 0;
+    for (const id of s.plan) {
+      const n = s.nodes[id];
+      if (!n) continue;
+      if (TERMINAL.has(n.status)) done += 1;
+      else if (n.status === 'running' && n.total) done += (n.step ?? 0) / n.total;
+    }
+    return done / s.plan.length;
+  });
+}
