@@ -1,0 +1,63 @@
+// `latent-loom run graph.json --out dir/`: runs a saved graph headlessly and writes its images as PNG.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { loadGraph } from '../graph/validate.ts';
+import { Registry } from '../../nodes/registry.ts';
+import type { ImageValue } from '../../nodes/values.ts';
+import { startNodeEngine } from '../engine/client.node.ts';
+import type { RunEvent } from '../engine/events.ts';
+import { encodePng, GRAPH_CHUNK_KEYWORD } from '../image/png.ts';
+import { flag, type Args } from './args.ts';
+
+export async function runCommand(args: Args, log: (line: string) => void): Promise<number> {
+  const [file] = args.positionals;
+  if (!file) throw new Error('usage: latent-loom run graph.json --out dir/ [--target NODE]... [--threads N] [--models DIR]');
+  const out = resolve(flag(args, 'out') ?? 'out');
+  const text = await readFile(file, 'utf8');
+  const registry = new Registry();
+  const loaded = loadGraph(text, registry);
+  if (!loaded.ok) {
+    for (const p of loaded.problems) log(`error: ${p.message}`);
+    return 2;
+  }
+  const doc = loaded.doc;
+  const titles = new Map(doc.nodes.map((n) => [n.id, `${registry.get(n.type)?.title ?? n.type} ("${n.id}")`]));
+  const threads = flag(args, 'threads');
+  const engine = startNodeEngine({ threads: threads ? Number(threads) : undefined, modelRoots: args.flags.get('models') });
+  try {
+    const onEvent = (e: RunEvent) => {
+      if (!('nodeId' in e)) return;
+      const name = titles.get(e.nodeId);
+      if (e.type === 'node-started') log(`${name}: running`);
+      else if (e.type === 'node-progress') log(`${name}: step ${e.step}/${e.total}`);
+      else if (e.type === 'node-finished') log(`${name}: ${e.cached ? 'cached' : `done in ${e.ms.toFixed(1)} ms`}`);
+      else if (e.type === 'node-failed') log(`error: ${e.message}`); // the message names the node
+      else if (e.type === 'node-skipped') log(`${name}: skipped, ${e.because}`);
+    };
+    const result = await engine.api.run(doc, { targets: args.flags.get('target') }, engine.listen(onEvent));
+    if (result.status === 'invalid') {
+      for (const p of result.problems) log(`error: ${p.message}`);
+      return 2;
+    }
+    await mkdir(out, { recursive: true });
+    const graphText = JSON.stringify(doc);
+    for (const [nodeId, outputs] of Object.entries(result.results)) {
+      for (const [port, value] of Object.entries(outputs)) {
+        if (!isImage(value)) continue;
+        for (let i = 0; i < value.batch; i++) {
+          const name = `${nodeId}${port === 'image' ? '' : `-${port}`}${value.batch > 1 ? `-${i}` : ''}.png`;
+          await writeFile(resolve(out, name), await encodePng(value, { [GRAPH_CHUNK_KEYWORD]: graphText }, i));
+          log(`wrote ${resolve(out, name)}`);
+        }
+      }
+    }
+    log(`run ${result.status} in ${result.ms.toFixed(0)} ms`);
+    return result.status === 'done' ? 0 : 1;
+  } finally {
+    await engine.close();
+  }
+}
+
+function isImage(v: unknown): v is ImageValue {
+  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'image';
+}
