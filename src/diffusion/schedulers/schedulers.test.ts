@@ -47,7 +47,7 @@ describe('schedules match the reference (timesteps, sigmas, init noise sigma)', 
 function run(t: Trajectory, noiseFor: (stepIndex: number) => (n: number) => Float32Array) {
   const config = configFromDiffusers({ ...base, ...t.config });
   const schedule = makeSchedule(t.kind, config, t.steps);
-  let sample = Float32Array.from(t.initial);
+  let sample: Float32Array = Float32Array.from(t.initial);
   let state: SchedulerState = initialState(schedule);
   const failures: string[] = [];
   t.trace.forEach((rec, i) => {
