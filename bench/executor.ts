@@ -1,0 +1,92 @@
+// Executor overhead against calling the same ONNX sessions by hand, and the cost of a re-run after one param change.
+import { Executor } from '../src/engine/executor.ts';
+import type { GraphDoc } from '../src/graph/types.ts';
+import { Registry } from '../nodes/registry.ts';
+import applyModel from '../nodes/image/applyModel.ts';
+import gradient from '../nodes/image/gradient.ts';
+import { fromNCHW, toNCHW } from '../nodes/image/convert.ts';
+import { createNodeRuntime } from '../src/runtime/node.ts';
+import { fmt, sideBySide } from './stats.ts';
+
+const SIZE = 192;
+const CHAIN = 12;
+
+/** gradient -> CHAIN x conv-net -> output, and a second gradient -> CHAIN x conv-net -> output. */
+function graph(blue2: number): GraphDoc {
+  const nodes: GraphDoc['nodes'] = [];
+  const edges: GraphDoc['edges'] = [];
+  const at = { x: 0, y: 0 };
+  nodes.push({ id: 'model', type: 'model.load', version: 1, position: at, params: { model: 'test-conv-net' } });
+  for (const [branch, blue] of [['a', 0.5], ['b', blue2]] as const) {
+    nodes.push({ id: `${branch}0`, type: 'image.gradient', version: 1, position: at, params: { width: SIZE, height: SIZE, blue } });
+    for (let i = 1; i <= CHAIN; i++) {
+      nodes.push({ id: `${branch}${i}`, type: 'image.apply_model', version: 1, position: at, params: {} });
+      edges.push({ id: `${branch}i${i}`, from: { node: `${branch}${i - 1}`, port: 'image' }, to: { node: `${branch}${i}`, port: 'image' } });
+      edges.push({ id: `${branch}m${i}`, from: { node: 'model', port: 'model' }, to: { node: `${branch}${i}`, port: 'model' } });
+    }
+    nodes.push({ id: `${branch}out`, type: 'image.output', version: 1, position: at, params: {} });
+    edges.push({ id: `${branch}o`, from: { node: `${branch}${CHAIN}`, port: 'image' }, to: { node: `${branch}out`, port: 'image' } });
+  }
+  return { format: 'latent-loom/graph', version: 1, nodes, edges };
+}
+
+export async function benchExecutor(): Promise<Record<string, number>> {
+  const runtime = createNodeRuntime({ threads: 2 });
+  const executor = new Executor(new Registry(), runtime);
+  const doc = graph(0.25);
+  await executor.run(doc); // warm-up: sessions created, first-run costs paid
+
+  const manifest = await runtime.store.get('test-conv-net');
+  const model = { kind: 'model' as const, id: manifest.id, manifest };
+  const ctx = { nodeId: 'bench', runtime, signal: new AbortController().signal, progress: () => {} };
+  // The same kernels, called in a plain loop: what the executor adds is validation, planning, keys, cache and events.
+  const kernelsByHand = async () => {
+    for (const blue of [0.5, 0.25]) {
+      let { image } = await gradient.run({ inputs: {}, params: { width: SIZE, height: SIZE, blue }, ctx });
+      for (let i = 0; i < CHAIN; i++) ({ image } = await applyModel.run({ inputs: { image, model }, params: {}, ctx }));
+    }
+  };
+  // The same ONNX sessions called directly, with the same tensor conversions.
+  const sessionsByHand = async () => {
+    const info = await runtime.open(manifest, 'model');
+    for (const blue of [0.5, 0.25]) {
+      let img = (await gradient.run({ inputs: {}, params: { width: SIZE, height: SIZE, blue }, ctx })).image as never;
+      for (let i = 0; i < CHAIN; i++) img = fromNCHW((await runtime.run(info, { input: toNCHW(img) })).output) as never;
+    }
+  };
+  const cold = async () => {
+    executor.cache.clear();
+    await executor.run(doc);
+  };
+  for (let i = 0; i < 3; i++) { await cold(); await kernelsByHand(); await sessionsByHand(); }
+  const [executorMs, kernelsMs] = await sideBySide(15, cold, kernelsByHand);
+  const [executorMs2, sessionsMs] = await sideBySide(15, cold, sessionsByHand);
+
+  // One param change on the second branch: only that branch runs again.
+  let calls = 0;
+  let blue = 0.3;
+  const rerun = async () => {
+    blue += 0.01;
+    const result = await executor.run(graph(blue));
+    calls = Object.values(result.nodes).filter((o) => o.state === 'done' && !o.cached).length;
+  };
+  const coldOther = async () => {
+    executor.cache.clear();
+    await executor.run(graph(blue));
+  };
+  await coldOther();
+  const [rerunMs, coldMs] = await sideBySide(9, rerun, coldOther);
+  const total = doc.nodes.length;
+  return {
+    'executor.graph_nodes': total,
+    'executor.cold_run_ms': fmt(executorMs, 1),
+    'executor.kernels_by_hand_ms': fmt(kernelsMs, 1),
+    'executor.overhead_vs_kernels_ratio': fmt(executorMs / kernelsMs),
+    'executor.sessions_by_hand_ms': fmt(sessionsMs, 1),
+    'executor.overhead_vs_sessions_ratio': fmt(executorMs2 / sessionsMs),
+    'executor.rerun_kernel_calls': calls,
+    'executor.rerun_ms': fmt(rerunMs, 1),
+    'executor.cold_kernel_calls': total,
+    'executor.rerun_to_cold_ratio': fmt(rerunMs / coldMs),
+  };
+}

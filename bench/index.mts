@@ -1,0 +1,11 @@
+// npm run bench: every benchmark, each a ratio of things measured side by side in this one run.
+import { benchExecutor } from './executor.ts';
+
+const suites: [string, () => Promise<Record<string, number>>][] = [['executor', benchExecutor]];
+
+const only = process.argv.slice(2);
+for (const [name, run] of suites) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  const results = await run();
+  for (const [key, value] of Object.entries(results)) console.log(`${key.padEnd(40)} ${value}`);
+}
