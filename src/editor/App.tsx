@@ -1,13 +1,34 @@
-import { Background, Controls, MiniMap, ReactFlow } from '@xyflow/react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { useEffect } from 'react';
+import { Canvas } from './canvas/Canvas.tsx';
+import { onKeyDown } from './edit/shortcuts.ts';
+import { Gallery } from './images/Gallery.tsx';
+import { Inspector } from './inspector/Inspector.tsx';
+import { Palette } from './palette/Palette.tsx';
+import { HelpPanel } from './panels/HelpPanel.tsx';
+import { ProblemsDialog } from './panels/ProblemsDialog.tsx';
+import { Toasts } from './panels/Toasts.tsx';
+import { Toolbar } from './toolbar/Toolbar.tsx';
 
 export function App() {
+  useEffect(() => {
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
   return (
-    <div style={{ width: '100vw', height: '100vh' }}>
-      <ReactFlow nodes={[]} edges={[]} fitView>
-        <Background />
-        <MiniMap />
-        <Controls />
-      </ReactFlow>
-    </div>
+    <ReactFlowProvider>
+      <div className="app">
+        <Toolbar />
+        <main className="workspace">
+          <Canvas />
+          <Inspector />
+        </main>
+        <Gallery />
+      </div>
+      <Palette />
+      <HelpPanel />
+      <ProblemsDialog />
+      <Toasts />
+    </ReactFlowProvider>
   );
 }

@@ -1,5 +1,7 @@
 import { createRoot } from 'react-dom/client';
-import { App } from './App.tsx';
 import '@xyflow/react/dist/style.css';
+import { App } from './App.tsx';
+import { boot } from './boot.ts';
+import './app.css';
 
-createRoot(document.getElementById('root')!).render(<App />);
+void boot().then(() => createRoot(document.getElementById('root')!).render(<App />));

@@ -1,0 +1,86 @@
+// Opens the app in Debian's Chromium and drives it as a person does.
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { expect, inject } from 'vitest';
+
+export const ARTIFACTS = resolve(import.meta.dirname, '../artifacts');
+
+export async function launch(): Promise<Browser> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--no-first-run', '--disable-quic', '--enable-unsafe-webgpu'],
+  });
+}
+
+export interface App { page: Page; context: BrowserContext }
+
+/** A fresh profile (empty IndexedDB), the app loaded, isolated, with its engine ready. */
+export async function openApp(browser: Browser, query = '?backend=wasm'): Promise<App> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(inject('baseUrl') + query);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  await waitForEngine(page);
+  return { page, context };
+}
+
+export async function waitForEngine(page: Page): Promise<void> {
+  await page.locator('[data-testid=backend-name][data-ready=true]').waitFor({ timeout: 30_000 });
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: resolve(ARTIFACTS, `${name}.png`) });
+}
+
+export const node = (page: Page, id: string): Locator => page.locator(`.react-flow__node[data-id="${id}"]`);
+export const nodeCount = (page: Page): Promise<number> => page.locator('.react-flow__node').count();
+export const edgeCount = (page: Page): Promise<number> => page.locator('.react-flow__edge').count();
+
+/** Waits until React Flow has measured every node (they are hidden until then). */
+export async function nodesMeasured(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const nodes = [...document.querySelectorAll<HTMLElement>('.react-flow__node')];
+    return nodes.every((n) => n.style.visibility !== 'hidden' && n.getBoundingClientRect().width > 0);
+  });
+}
+
+export function handle(page: Page, nodeId: string, port: string, side: 'source' | 'target'): Locator {
+  return node(page, nodeId).locator(`.react-flow__handle.${side}[data-handleid="${port}"]`);
+}
+
+/** Hover the source handle, press, hover the target handle, release: the way xyflow's own suite wires. */
+export async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
+  await from.hover();
+  await page.mouse.down();
+  await to.hover();
+  await page.mouse.up();
+}
+
+export async function clickPane(page: Page, x: number, y: number): Promise<void> {
+  await page.mouse.click(x, y);
+}
+
+/** Opens an example graph from the toolbar. */
+export async function openExample(page: Page, name: string): Promise<void> {
+  await page.getByTestId('examples').selectOption(name);
+  await nodesMeasured(page);
+}
+
+export async function status(page: Page, id: string): Promise<string | null> {
+  return node(page, id).getByTestId('node-status').getAttribute('data-status');
+}
+
+export async function runAll(page: Page): Promise<void> {
+  await page.getByTestId('run-all').click();
+  await page.locator('[data-testid=run-summary][data-running=false]').filter({ hasText: /done|failed|cancelled|invalid/ }).waitFor();
+}
+
+/** The RGBA pixels of a canvas. */
+export async function pixels(canvas: Locator): Promise<number[]> {
+  return canvas.evaluate((c: HTMLCanvasElement) => [...c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data]);
+}

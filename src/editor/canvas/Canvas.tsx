@@ -1,0 +1,110 @@
+// The node canvas: React Flow, controlled by the document store and the selection in the UI store.
+import {
+  Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow,
+  type Connection, type Edge, type EdgeChange, type Node, type NodeChange,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
+import { checkConnection } from '../../graph/index.ts';
+import { registry } from '../catalog.ts';
+import { moveNodes } from '../edit/ops.ts';
+import { setScreenToFlow } from '../edit/shortcuts.ts';
+import { openFile } from '../files/graphFile.ts';
+import { getDoc, useDoc } from '../store/graph.ts';
+import { patchUi, uiStore, useUi } from '../store/ui.ts';
+import { LoomNode } from './LoomNode.tsx';
+import { edgeViews, nodeViews } from './view.ts';
+import { wireDropped } from './wires.ts';
+
+// Outside the component: a new object each render would remount every node.
+const nodeTypes = { loom: LoomNode };
+const GRID: [number, number] = [16, 16];
+
+export function Canvas() {
+  const doc = useDoc((d) => d);
+  const selectedNodes = useUi((s) => s.selectedNodes);
+  const selectedEdges = useUi((s) => s.selectedEdges);
+  const [measured, setMeasured] = useState(() => new Map<string, { width: number; height: number }>());
+  const [dragging, setDragging] = useState(() => new Map<string, { x: number; y: number }>());
+  const dragRef = useRef(new Map<string, { x: number; y: number }>()).current;
+  const nodeCache = useRef(new Map()).current;
+  const edgeCache = useRef(new Map()).current;
+  const flow = useReactFlow();
+  useEffect(() => setScreenToFlow((p) => flow.screenToFlowPosition(p)), [flow]);
+
+  const nodes = useMemo(
+    () => nodeViews(doc.nodes, { selected: new Set(selectedNodes), measured, dragging }, nodeCache),
+    [doc.nodes, selectedNodes, measured, dragging, nodeCache],
+  );
+  const edges = useMemo(() => edgeViews(doc, new Set(selectedEdges), edgeCache), [doc, selectedEdges, edgeCache]);
+
+  const onNodesChange = useCallback((changes: NodeChange<Node>[]) => {
+    const sizes = changes.filter((c) => c.type === 'dimensions' && c.dimensions);
+    if (sizes.length) {
+      setMeasured((m) => {
+        const next = new Map(m);
+        for (const c of sizes) if (c.type === 'dimensions' && c.dimensions) next.set(c.id, c.dimensions);
+        return next;
+      });
+    }
+    const moves = changes.filter((c) => c.type === 'position');
+    if (moves.length) {
+      const ended = moves.some((c) => c.type === 'position' && !c.dragging);
+      for (const c of moves) if (c.type === 'position' && c.position) dragRef.set(c.id, c.position);
+      // A drag is one undo step: the document changes once, when it ends.
+      if (ended) {
+        moveNodes(Object.fromEntries(dragRef));
+        dragRef.clear();
+      }
+      setDragging(new Map(dragRef));
+    }
+    const picks = changes.filter((c) => c.type === 'select');
+    if (picks.length) {
+      const sel = new Set(uiStore.get().selectedNodes);
+      for (const c of picks) if (c.type === 'select') c.selected ? sel.add(c.id) : sel.delete(c.id);
+      patchUi({ selectedNodes: [...sel] });
+    }
+  }, []);
+
+  const onEdgesChange = useCallback((changes: EdgeChange<Edge>[]) => {
+    const sel = new Set(uiStore.get().selectedEdges);
+    let touched = false;
+    for (const c of changes) if (c.type === 'select') { touched = true; c.selected ? sel.add(c.id) : sel.delete(c.id); }
+    if (touched) patchUi({ selectedEdges: [...sel] });
+  }, []);
+
+  const isValidConnection = useCallback((c: Connection | Edge) => {
+    if (!c.sourceHandle || !c.targetHandle) return false;
+    return checkConnection(getDoc(), registry, { node: c.source, port: c.sourceHandle }, { node: c.target, port: c.targetHandle }).ok;
+  }, []);
+
+  const onConnectEnd = useCallback<NonNullable<Parameters<typeof ReactFlow>[0]['onConnectEnd']>>(
+    (event, state) => wireDropped(event, state, (p) => flow.screenToFlowPosition(p)), [flow],
+  );
+
+  const onDoubleClick = (e: ReactMouseEvent) => {
+    if (!(e.target as Element).classList.contains('react-flow__pane')) return;
+    patchUi({ palette: { at: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) } });
+  };
+  const onDrop = (e: DragEvent) => {
+    const file = e.dataTransfer.files[0];
+    if (!file) return;
+    e.preventDefault();
+    void openFile(file);
+  };
+
+  return (
+    <div className="canvas" data-testid="canvas" onDoubleClick={onDoubleClick} onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+      <ReactFlow
+        nodes={nodes} edges={edges} nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange} onEdgesChange={onEdgesChange}
+        onConnectEnd={onConnectEnd} isValidConnection={isValidConnection}
+        snapToGrid snapGrid={GRID} zoomOnDoubleClick={false} deleteKeyCode={null} selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Control', 'Meta']} minZoom={0.1} fitView colorMode="dark" proOptions={{ hideAttribution: true }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={GRID[0]} />
+        <MiniMap pannable zoomable data-testid="minimap" />
+        <Controls data-testid="controls" />
+      </ReactFlow>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+// One node on the canvas. It subscribes to its own document entry and run state by id, nothing wider.
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { categoryColour, registry, typeColour } from '../catalog.ts';
+import { ImageBatch } from '../images/ImageCanvas.tsx';
+import { useGraphNode } from '../store/graph.ts';
+import { useNodeImage, useNodeRun, type NodeRun } from '../store/run.ts';
+import { NodeParams } from './NodeParams.tsx';
+
+export const LoomNode = memo(function LoomNode({ id, selected }: NodeProps) {
+  const node = useGraphNode(id);
+  const run = useNodeRun(id);
+  const image = useNodeImage(id);
+  const def = node && registry.get(node.type);
+  if (!node || !def) return <div className="loom-node unknown">unknown node {node?.type}</div>;
+  const shown = run?.status === 'running' && run.preview ? run.preview : image;
+  return (
+    <div className={`loom-node ${selected ? 'selected' : ''} status-${run?.status ?? 'idle'}`} data-testid="node" data-node-id={id} data-type={node.type}>
+      <header style={{ background: categoryColour(def.category) }}>
+        <span className="title" data-testid="node-title">{node.title ?? def.title}</span>
+        <StatusBadge run={run} />
+      </header>
+      {run?.status === 'running' && run.total ? <progress className="node-progress" value={run.step} max={run.total} /> : null}
+      <div className="ports">
+        <div className="inputs">
+          {Object.entries(def.inputs).map(([port, spec]) => (
+            <div key={port} className="port in">
+              <Handle type="target" position={Position.Left} id={port} style={{ background: typeColour(spec.type) }} title={spec.type} />
+              <span>{spec.label ?? port}{spec.optional ? '?' : ''}</span>
+            </div>
+          ))}
+        </div>
+        <div className="outputs">
+          {Object.entries(def.outputs).map(([port, spec]) => (
+            <div key={port} className="port out">
+              <span>{spec.label ?? port}</span>
+              <Handle type="source" position={Position.Right} id={port} style={{ background: typeColour(spec.type) }} title={spec.type} />
+            </div>
+          ))}
+        </div>
+      </div>
+      <NodeParams node={node} def={def} />
+      {(run?.status === 'failed' || run?.status === 'skipped') && <div className="node-message" data-testid="node-message">{run.message}</div>}
+      {shown && <div className="node-image nodrag"><ImageBatch image={shown} testId="node-image" /></div>}
+    </div>
+  );
+});
+
+function StatusBadge({ run }: { run?: NodeRun }) {
+  if (!run) return null;
+  let text: string = run.status;
+  if (run.status === 'running' && run.total) text = `running ${run.step}/${run.total}`;
+  if (run.status === 'done' && run.ms !== undefined) text = `done ${formatMs(run.ms)}`;
+  return <span className="status" data-testid="node-status" data-status={run.status} title={run.message}>{text}</span>;
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,44 @@
+// What happens when a wire is let go: connect it, say why it is refused, or (on empty canvas) open the search.
+import type { FinalConnectionState, InternalNode } from '@xyflow/react';
+import type { PortRef } from '../../graph/index.ts';
+import { registry } from '../catalog.ts';
+import { connect } from '../edit/ops.ts';
+import { getDoc } from '../store/graph.ts';
+import { patchUi, toast } from '../store/ui.ts';
+
+type Point = { x: number; y: number };
+
+export function wireDropped(
+  event: MouseEvent | TouchEvent, state: FinalConnectionState<InternalNode>, toFlow: (p: Point) => Point,
+): void {
+  const { fromHandle, toHandle } = state;
+  if (!fromHandle?.id) return;
+  const screen = pointer(event);
+  const fromRef: PortRef = { node: fromHandle.nodeId, port: fromHandle.id };
+  if (toHandle?.id) {
+    if (toHandle.nodeId === fromHandle.nodeId && toHandle.id === fromHandle.id && toHandle.type === fromHandle.type) return;
+    if (toHandle.type === fromHandle.type) {
+      toast(`cannot wire ${toHandle.type === 'source' ? 'an output to an output' : 'an input to an input'}`, 'error', screen);
+      return;
+    }
+    const toRef: PortRef = { node: toHandle.nodeId, port: toHandle.id };
+    const [from, to] = fromHandle.type === 'source' ? [fromRef, toRef] : [toRef, fromRef];
+    const v = connect(from, to);
+    if (!v.ok) toast(v.reason, 'error', screen);
+    return;
+  }
+  const type = portTypeOf(fromRef, fromHandle.type);
+  if (!type) return;
+  patchUi({ palette: { at: toFlow(screen), pending: { ...fromRef, side: fromHandle.type, type } } });
+}
+
+function portTypeOf(ref: PortRef, side: 'source' | 'target'): string | undefined {
+  const node = getDoc().nodes.find((n) => n.id === ref.node);
+  const def = node && registry.get(node.type);
+  return def?.[side === 'source' ? 'outputs' : 'inputs'][ref.port]?.type;
+}
+
+function pointer(event: MouseEvent | TouchEvent): Point {
+  const p = 'changedTouches' in event ? event.changedTouches[0] : event;
+  return { x: p.clientX, y: p.clientY };
+}

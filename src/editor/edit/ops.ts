@@ -1,0 +1,66 @@
+// Every edit the UI makes to the document, each one undo step.
+import { checkConnection, defaultParams, typesCompatible, type GraphEdge, type PortRef, type Validity } from '../../graph/index.ts';
+import { registry } from '../catalog.ts';
+import { freshId } from '../ids.ts';
+import { edit, endGesture, getDoc } from '../store/graph.ts';
+import type { PendingWire } from '../store/ui.ts';
+import { select } from '../store/ui.ts';
+
+export function addNode(type: string, at: { x: number; y: number }, pending?: PendingWire): string {
+  const def = registry.get(type);
+  if (!def) throw new Error(`unknown node type "${type}"`);
+  const doc = getDoc();
+  const id = freshId('n', doc.nodes.map((n) => n.id));
+  const wire = pending && wireFor(pending, id, type);
+  edit((d) => {
+    d.nodes.push({ id, type, version: def.version, position: { x: Math.round(at.x), y: Math.round(at.y) }, params: defaultParams(def) });
+    if (wire) d.edges.push({ id: freshId('e', d.edges.map((e) => e.id)), ...wire });
+  });
+  select([id]);
+  return id;
+}
+
+/** The wire from a dropped connection to the first compatible port of a new node. */
+function wireFor(p: PendingWire, newId: string, type: string): Pick<GraphEdge, 'from' | 'to'> | undefined {
+  const def = registry.get(type)!;
+  const ports = p.side === 'source' ? def.inputs : def.outputs;
+  const port = Object.keys(ports).find((k) => typesCompatible(p.side === 'source' ? p.type : ports[k].type, p.side === 'source' ? ports[k].type : p.type));
+  if (!port) return undefined;
+  return p.side === 'source' ? { from: { node: p.node, port: p.port }, to: { node: newId, port } } : { from: { node: newId, port }, to: { node: p.node, port: p.port } };
+}
+
+export function connect(from: PortRef, to: PortRef): Validity {
+  const doc = getDoc();
+  const v = checkConnection(doc, registry, from, to);
+  if (!v.ok) return v;
+  edit((d) => { d.edges.push({ id: freshId('e', d.edges.map((e) => e.id)), from, to }); });
+  return v;
+}
+
+export function deleteItems(nodes: string[], edges: string[]): void {
+  const gone = new Set(nodes);
+  const cut = new Set(edges);
+  edit((d) => {
+    d.nodes = d.nodes.filter((n) => !gone.has(n.id));
+    d.edges = d.edges.filter((e) => !cut.has(e.id) && !gone.has(e.from.node) && !gone.has(e.to.node));
+  });
+  select([]);
+}
+
+export function moveNodes(positions: Record<string, { x: number; y: number }>): void {
+  edit((d) => {
+    for (const n of d.nodes) {
+      const p = positions[n.id];
+      if (p) n.position = { x: Math.round(p.x), y: Math.round(p.y) };
+    }
+  });
+  endGesture();
+}
+
+/** Typing into one field is one undo step: edits share a gesture until the field loses focus. */
+export function setParam(nodeId: string, name: string, value: unknown): void {
+  edit((d) => {
+    const n = d.nodes.find((x) => x.id === nodeId);
+    if (n) n.params[name] = value;
+  }, `param:${nodeId}:${name}`);
+}

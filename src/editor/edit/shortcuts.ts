@@ -1,0 +1,73 @@
+// Keyboard shortcuts, one table: the handler and the help panel both read it.
+import { cancelRun, runGraph } from '../engine/session.ts';
+import { saveGraph } from '../files/graphFile.ts';
+import { getDoc, redo, undo } from '../store/graph.ts';
+import { runStore } from '../store/run.ts';
+import { patchUi, select, toast, uiStore } from '../store/ui.ts';
+import { copySelection, duplicateSelection, paste } from './clipboard.ts';
+import { deleteItems } from './ops.ts';
+
+export interface Shortcut { keys: string; what: string; match(e: KeyboardEvent): boolean; run(): void; inFields?: boolean }
+
+const mod = (e: KeyboardEvent) => e.ctrlKey || e.metaKey;
+const key = (e: KeyboardEvent, k: string) => e.key.toLowerCase() === k;
+
+export const SHORTCUTS: Shortcut[] = [
+  { keys: '/ or double-click', what: 'Add a node (search)', match: (e) => e.key === '/' && !mod(e), run: openSearch },
+  { keys: 'Ctrl+Enter', what: 'Run all', match: (e) => mod(e) && e.key === 'Enter', run: () => void runGraph(), inFields: true },
+  { keys: 'Shift+Enter', what: 'Run to the selected nodes', match: (e) => e.shiftKey && !mod(e) && e.key === 'Enter', run: runSelected },
+  { keys: 'Escape', what: 'Cancel the run / close panels', match: (e) => e.key === 'Escape', run: escape },
+  { keys: 'Ctrl+Z', what: 'Undo', match: (e) => mod(e) && !e.shiftKey && key(e, 'z'), run: undo },
+  { keys: 'Ctrl+Shift+Z / Ctrl+Y', what: 'Redo', match: (e) => mod(e) && ((e.shiftKey && key(e, 'z')) || key(e, 'y')), run: redo },
+  { keys: 'Ctrl+C', what: 'Copy the selected nodes', match: (e) => mod(e) && key(e, 'c'), run: () => { const n = copySelection(); if (n) toast(`copied ${n} node${n > 1 ? 's' : ''}`); } },
+  { keys: 'Ctrl+V', what: 'Paste', match: (e) => mod(e) && key(e, 'v'), run: paste },
+  { keys: 'Ctrl+D', what: 'Duplicate the selected nodes', match: (e) => mod(e) && key(e, 'd'), run: duplicateSelection },
+  { keys: 'Ctrl+A', what: 'Select all nodes', match: (e) => mod(e) && key(e, 'a'), run: () => select(getDoc().nodes.map((n) => n.id)) },
+  { keys: 'Delete / Backspace', what: 'Delete the selection', match: (e) => e.key === 'Delete' || e.key === 'Backspace', run: deleteSelection },
+  { keys: 'Ctrl+S', what: 'Save the graph as JSON', match: (e) => mod(e) && key(e, 's'), run: saveGraph, inFields: true },
+  { keys: 'Shift+drag', what: 'Select with a box', match: () => false, run: () => {} },
+  { keys: '?', what: 'This help', match: (e) => e.key === '?', run: () => patchUi({ help: !uiStore.get().help }) },
+];
+
+function openSearch(): void {
+  const el = document.querySelector('.react-flow__pane')?.getBoundingClientRect();
+  patchUi({ palette: { at: paletteSpot(el) } });
+}
+
+/** New nodes from the keyboard land near the middle of the visible canvas. */
+let toFlow: ((p: { x: number; y: number }) => { x: number; y: number }) | null = null;
+export function setScreenToFlow(fn: typeof toFlow): void { toFlow = fn; }
+function paletteSpot(r: DOMRect | undefined): { x: number; y: number } {
+  const screen = r ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : { x: 0, y: 0 };
+  return toFlow ? toFlow(screen) : screen;
+}
+
+function runSelected(): void {
+  const ids = uiStore.get().selectedNodes;
+  if (ids.length) void runGraph(ids);
+}
+
+function escape(): void {
+  const ui = uiStore.get();
+  if (ui.palette || ui.help || ui.problems) patchUi({ palette: null, help: false, problems: null });
+  else if (runStore.get().running) void cancelRun();
+}
+
+function deleteSelection(): void {
+  const { selectedNodes, selectedEdges } = uiStore.get();
+  if (selectedNodes.length || selectedEdges.length) deleteItems(selectedNodes, selectedEdges);
+}
+
+function inField(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+}
+
+export function onKeyDown(e: KeyboardEvent): void {
+  const typing = inField(e.target);
+  const hit = SHORTCUTS.find((s) => s.match(e));
+  if (!hit || (typing && !hit.inFields && e.key !== 'Escape')) return;
+  if (uiStore.get().palette && e.key !== 'Escape') return; // the search box owns the keyboard
+  e.preventDefault();
+  hit.run();
+}

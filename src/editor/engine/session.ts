@@ -1,0 +1,73 @@
+// The one engine the editor talks to: started in a worker, restarted when the backend choice changes.
+import { startBrowserEngine, type BrowserEngine } from '../../engine/client.browser.ts';
+import type { ModelManifest } from '../../runtime/manifest.ts';
+import type { WebBackend } from '../../runtime/web.ts';
+import { createStore, useStore } from '../store/createStore.ts';
+import { getDoc } from '../store/graph.ts';
+import { applyEvent, applyResult, resetRunState, runStore, startRun } from '../store/run.ts';
+import { toast } from '../store/ui.ts';
+
+export interface EngineState {
+  choice: WebBackend;
+  /** The backend the engine reports running on; empty while starting. */
+  backend: string;
+  starting: boolean;
+  error: string;
+  models: ModelManifest[];
+}
+
+export const engineStore = createStore<EngineState>({ choice: 'auto', backend: '', starting: true, error: '', models: [] });
+export const useEngine = <S,>(selector: (s: EngineState) => S): S => useStore(engineStore, selector);
+
+let engine: BrowserEngine | null = null;
+let booting: Promise<BrowserEngine> | null = null;
+
+export async function startEngine(choice: WebBackend): Promise<void> {
+  engine?.close();
+  engine = null;
+  if (runStore.get().running) runStore.set((s) => ({ ...s, running: false }));
+  engineStore.set((s) => ({ ...s, choice, backend: '', starting: true, error: '' }));
+  // A new engine has an empty cache: old statuses would lie about what is cached.
+  resetRunState();
+  const boot = startBrowserEngine(choice);
+  booting = boot;
+  try {
+    const started = await boot;
+    if (booting !== boot) { started.close(); return; }
+    engine = started;
+    const [info, models] = await Promise.all([started.api.info(), started.api.models().catch(() => [])]);
+    engineStore.set((s) => ({ ...s, backend: info.backend, starting: false, models }));
+  } catch (e) {
+    engineStore.set((s) => ({ ...s, starting: false, error: (e as Error).message }));
+    toast(`engine failed to start: ${(e as Error).message}`, 'error');
+  }
+}
+
+async function ready(): Promise<BrowserEngine> {
+  if (engine) return engine;
+  if (booting) return booting;
+  throw new Error('the engine is not running');
+}
+
+export async function runGraph(targets?: string[]): Promise<void> {
+  if (runStore.get().running) return;
+  const doc = getDoc();
+  startRun();
+  try {
+    const e = await ready();
+    const result = await e.api.run(doc, targets ? { targets } : {}, e.listen(applyEvent));
+    applyResult(result, doc);
+    if (result.status === 'invalid') toast(`cannot run: ${result.problems.map((p) => p.message).join('; ')}`, 'error');
+  } catch (err) {
+    runStore.set((s) => ({ ...s, running: false, summary: `error: ${(err as Error).message}` }));
+    toast((err as Error).message, 'error');
+  }
+}
+
+export async function cancelRun(): Promise<void> {
+  await engine?.api.cancel();
+}
+
+export async function nodeOutputs(nodeId: string): Promise<Record<string, unknown> | undefined> {
+  return engine ? engine.api.outputs(nodeId) : undefined;
+}

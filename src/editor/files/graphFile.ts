@@ -1,0 +1,65 @@
+// Graph files: JSON save and open, PNG export with the graph in a text chunk, and PNG restore.
+import type { ImageValue } from '../../../nodes/values.ts';
+import { loadGraph, type GraphDoc } from '../../graph/index.ts';
+import { encodePng, GRAPH_CHUNK_KEYWORD, readPngText } from '../../image/png.ts';
+import { registry } from '../catalog.ts';
+import { getDoc, replaceDoc } from '../store/graph.ts';
+import { resetRunState } from '../store/run.ts';
+import { patchUi, select, toast } from '../store/ui.ts';
+
+export function serialize(doc: GraphDoc): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** Loads a document through the same validation as the engine; every problem is shown, naming its node. */
+export function openGraph(input: string | unknown, source: string): boolean {
+  const result = loadGraph(input, registry);
+  if (!result.ok) {
+    patchUi({ problems: { title: `${source} could not be opened`, list: result.problems } });
+    return false;
+  }
+  resetRunState();
+  select([]);
+  replaceDoc(result.doc);
+  toast(`opened ${source}`);
+  return true;
+}
+
+export async function openFile(file: File): Promise<boolean> {
+  if (file.type === 'image/png' || file.name.toLowerCase().endsWith('.png')) {
+    let text: Record<string, string>;
+    try {
+      text = readPngText(new Uint8Array(await file.arrayBuffer()));
+    } catch (e) {
+      patchUi({ problems: { title: `${file.name} could not be opened`, list: [{ code: 'bad-png', message: (e as Error).message }] } });
+      return false;
+    }
+    const graph = text[GRAPH_CHUNK_KEYWORD];
+    if (graph === undefined) {
+      patchUi({ problems: { title: `${file.name} could not be opened`, list: [{ code: 'no-graph', message: `this PNG carries no "${GRAPH_CHUNK_KEYWORD}" text chunk` }] } });
+      return false;
+    }
+    return openGraph(graph, file.name);
+  }
+  return openGraph(await file.text(), file.name);
+}
+
+export function download(name: string, data: BlobPart, type: string): void {
+  const url = URL.createObjectURL(new Blob([data], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function saveGraph(): void {
+  download('graph.json', serialize(getDoc()), 'application/json');
+}
+
+export async function exportPng(image: ImageValue, doc: GraphDoc, name = 'latent-loom.png', item = 0): Promise<void> {
+  const bytes = await encodePng(image, { [GRAPH_CHUNK_KEYWORD]: JSON.stringify(doc) }, item);
+  download(name, bytes as Uint8Array<ArrayBuffer>, 'image/png');
+}

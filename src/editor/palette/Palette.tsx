@@ -1,0 +1,61 @@
+// The node search, keyboard first: type to filter, arrows to move, Enter to add, Escape to close.
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { allPortTypes, categoryColour, registry } from '../catalog.ts';
+import { addNode } from '../edit/ops.ts';
+import { patchUi, useUi, type PaletteState } from '../store/ui.ts';
+import { searchNodes } from './search.ts';
+
+export function Palette() {
+  const palette = useUi((s) => s.palette);
+  return palette ? <PaletteDialog palette={palette} /> : null;
+}
+
+function PaletteDialog({ palette }: { palette: PaletteState }) {
+  const [text, setText] = useState('');
+  const [portType, setPortType] = useState('');
+  const [active, setActive] = useState(0);
+  const input = useRef<HTMLInputElement>(null);
+  const types = useMemo(allPortTypes, []);
+  const found = useMemo(() => searchNodes(registry.all(), { text, portType, pending: palette.pending }), [text, portType, palette.pending]);
+  useEffect(() => input.current?.focus(), []);
+  useEffect(() => setActive(0), [text, portType]);
+
+  const close = () => patchUi({ palette: null });
+  const pick = (type: string) => {
+    close();
+    addNode(type, palette.at, palette.pending);
+  };
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'ArrowDown') { e.preventDefault(); setActive((i) => Math.min(i + 1, found.length - 1)); }
+    else if (e.key === 'ArrowUp') { e.preventDefault(); setActive((i) => Math.max(i - 1, 0)); }
+    else if (e.key === 'Enter' && found[active]) { e.preventDefault(); pick(found[active].type); }
+    else if (e.key === 'Escape') { e.preventDefault(); close(); }
+  };
+
+  return (
+    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && close()}>
+      <div className="palette" role="dialog" aria-label="Add node" data-testid="palette" onKeyDown={onKey}>
+        <div className="palette-bar">
+          <input ref={input} data-testid="palette-search" placeholder="Search nodes by name, category or type…" value={text} onChange={(e) => setText(e.target.value)} />
+          <select data-testid="palette-port-type" value={portType} onChange={(e) => setPortType(e.target.value)} aria-label="port type">
+            <option value="">any port</option>
+            {types.map((t) => <option key={t} value={t}>{t}</option>)}
+          </select>
+        </div>
+        {palette.pending && <div className="palette-hint">connects to {palette.pending.type} {palette.pending.side === 'source' ? 'output' : 'input'} “{palette.pending.port}”</div>}
+        <ul role="listbox" data-testid="palette-results">
+          {found.map((d, i) => (
+            <li key={d.type} role="option" aria-selected={i === active} data-testid="palette-item" data-type={d.type}
+              className={i === active ? 'active' : ''} onMouseEnter={() => setActive(i)} onClick={() => pick(d.type)}>
+              <span className="swatch" style={{ background: categoryColour(d.category) }} />
+              <span className="palette-title">{d.title}</span>
+              <span className="palette-category">{d.category}</span>
+              <span className="palette-desc">{d.description}</span>
+            </li>
+          ))}
+          {found.length === 0 && <li className="empty">no node matches</li>}
+        </ul>
+      </div>
+    </div>
+  );
+}

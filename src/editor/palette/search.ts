@@ -1,0 +1,37 @@
+// Node search: by name, category and port type; with a dropped wire, only nodes that can take it.
+import type { NodeDefinition } from '../../../nodes/api.ts';
+import { typesCompatible } from '../../graph/index.ts';
+import type { PendingWire } from '../store/ui.ts';
+
+export interface SearchQuery { text: string; portType: string; pending?: PendingWire }
+
+export function fitsWire(def: NodeDefinition, p: PendingWire): boolean {
+  return p.side === 'source'
+    ? Object.values(def.inputs).some((s) => typesCompatible(p.type, s.type))
+    : Object.values(def.outputs).some((s) => typesCompatible(s.type, p.type));
+}
+
+function hasPortType(def: NodeDefinition, type: string): boolean {
+  return [...Object.values(def.inputs), ...Object.values(def.outputs)].some((s) => s.type === type);
+}
+
+export function searchNodes(defs: readonly NodeDefinition[], q: SearchQuery): NodeDefinition[] {
+  const words = q.text.toLowerCase().split(/\s+/).filter(Boolean);
+  const scored = defs
+    .filter((d) => !q.pending || fitsWire(d, q.pending))
+    .filter((d) => !q.portType || hasPortType(d, q.portType))
+    .map((d) => {
+      const hay = `${d.title} ${d.category} ${d.type} ${d.description ?? ''} ${portTypes(d)}`.toLowerCase();
+      if (!words.every((w) => hay.includes(w))) return null;
+      const title = d.title.toLowerCase();
+      const score = words.length === 0 ? 0 : title.startsWith(words[0]) ? 0 : title.includes(words[0]) ? 1 : 2;
+      return { d, score };
+    })
+    .filter((x): x is { d: NodeDefinition; score: number } => x !== null);
+  scored.sort((a, b) => a.score - b.score || a.d.category.localeCompare(b.d.category) || a.d.title.localeCompare(b.d.title));
+  return scored.map((x) => x.d);
+}
+
+function portTypes(d: NodeDefinition): string {
+  return [...Object.values(d.inputs), ...Object.values(d.outputs)].map((s) => s.type).join(' ');
+}

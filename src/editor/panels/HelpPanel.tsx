@@ -1,0 +1,21 @@
+import { SHORTCUTS } from '../edit/shortcuts.ts';
+import { patchUi, useUi } from '../store/ui.ts';
+
+export function HelpPanel() {
+  const open = useUi((s) => s.help);
+  if (!open) return null;
+  return (
+    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && patchUi({ help: false })}>
+      <div className="dialog" role="dialog" aria-label="Keyboard shortcuts" data-testid="help-panel">
+        <h2>Keyboard shortcuts</h2>
+        <table>
+          <tbody>
+            {SHORTCUTS.map((s) => <tr key={s.keys}><td><kbd>{s.keys}</kbd></td><td>{s.what}</td></tr>)}
+          </tbody>
+        </table>
+        <p className="muted">Drop a wire on empty canvas to add a node that takes it. Drop a .json graph or an exported PNG on the canvas to open it.</p>
+        <button type="button" onClick={() => patchUi({ help: false })}>Close</button>
+      </div>
+    </div>
+  );
+}

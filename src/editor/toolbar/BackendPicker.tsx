@@ -1,0 +1,24 @@
+// Which ONNX backend runs, the user's choice of it, and whether the page is cross-origin isolated (WASM threads).
+import type { WebBackend } from '../../runtime/web.ts';
+import { startEngine, useEngine } from '../engine/session.ts';
+
+export function BackendPicker() {
+  const choice = useEngine((s) => s.choice);
+  const backend = useEngine((s) => s.backend);
+  const starting = useEngine((s) => s.starting);
+  const error = useEngine((s) => s.error);
+  return (
+    <div className="group backend">
+      <label>
+        Backend
+        <select data-testid="backend-select" value={choice} onChange={(e) => void startEngine(e.target.value as WebBackend)}>
+          <option value="auto">auto</option>
+          <option value="webgpu">WebGPU</option>
+          <option value="wasm">WASM</option>
+        </select>
+      </label>
+      <span data-testid="backend-name" data-ready={!starting && !error} title={error}>{starting ? 'starting…' : error ? 'failed' : backend}</span>
+      <span data-testid="isolation" title="WASM threads need cross-origin isolation">{crossOriginIsolated ? 'isolated ✓' : 'not isolated'}</span>
+    </div>
+  );
+}

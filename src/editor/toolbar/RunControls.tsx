@@ -1,0 +1,21 @@
+// Run all, run to the selection, cancel, and the overall progress of the run.
+import { cancelRun, runGraph } from '../engine/session.ts';
+import { useStore } from '../store/createStore.ts';
+import { runStore, useProgress } from '../store/run.ts';
+import { useUi } from '../store/ui.ts';
+
+export function RunControls() {
+  const running = useStore(runStore, (s) => s.running);
+  const summary = useStore(runStore, (s) => s.summary);
+  const selected = useUi((s) => s.selectedNodes);
+  const progress = useProgress();
+  return (
+    <div className="group run-controls">
+      <button type="button" data-testid="run-all" disabled={running} onClick={() => void runGraph()} title="Run all (Ctrl+Enter)">▶ Run</button>
+      <button type="button" data-testid="run-selected" disabled={running || selected.length === 0} onClick={() => void runGraph(selected)} title="Run to the selected nodes (Shift+Enter)">Run to selected</button>
+      <button type="button" data-testid="cancel-run" disabled={!running} onClick={() => void cancelRun()} title="Cancel (Escape)">■ Cancel</button>
+      <progress data-testid="run-progress" value={progress} max={1} />
+      <span className="muted" data-testid="run-summary" data-running={running}>{summary}</span>
+    </div>
+  );
+}
