@@ -2,7 +2,7 @@
 
 Covers what the TypeScript schedulers implement: set_timesteps, scale_model_input and step of
 DDIMScheduler, EulerDiscreteScheduler, EulerAncestralDiscreteScheduler, DPMSolverMultistepScheduler
-(dpmsolver++, order 2, midpoint, lower_order_final, final sigma zero) and LCMScheduler.
+(dpmsolver++, order 2, midpoint, with lower_order_final and final_sigmas_type) and LCMScheduler.
 Euler ancestral takes Karras sigmas the same way Euler does.
 """
 import math
@@ -12,7 +12,8 @@ import torch
 
 SD15 = dict(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule='scaled_linear',
             prediction_type='epsilon', timestep_spacing='leading', steps_offset=1, use_karras_sigmas=False,
-            eta=0.0, set_alpha_to_one=False, clip_sample=False, original_inference_steps=50, timestep_scaling=10.0)
+            eta=0.0, set_alpha_to_one=False, clip_sample=False, original_inference_steps=50, timestep_scaling=10.0,
+            final_sigmas_type='zero', lower_order_final=True)
 
 
 def betas_for(c):
@@ -175,7 +176,11 @@ class DPMpp2M(Base):
             ts = np.array([self.sigma_to_t(s, log_sigmas) for s in sigmas]).round()
         else:
             sigmas = np.interp(ts, np.arange(0, len(sigmas)), sigmas)
-        sigmas = np.concatenate([sigmas, [0.0]]).astype(np.float32)
+        if c['final_sigmas_type'] == 'sigma_min':
+            sigma_last = ((1 - self.alphas_cumprod[0]) / self.alphas_cumprod[0]) ** 0.5
+        else:
+            sigma_last = 0
+        sigmas = np.concatenate([sigmas, [sigma_last]]).astype(np.float32)
         self.sigmas = torch.from_numpy(sigmas)
         self.timesteps = torch.from_numpy(ts).to(torch.int64)
         self.n = len(ts)
@@ -190,7 +195,8 @@ class DPMpp2M(Base):
 
     def step(self, i, out, x, gen):
         c = self.c
-        lower_final = i == self.n - 1  # final sigma is zero: always first order
+        lower_final = i == self.n - 1 and (
+            c['final_sigmas_type'] == 'zero' or (c['lower_order_final'] and self.n < 15))
         alpha, sig = self.alpha_sigma(self.sigmas[i])
         x0 = (x - sig * out) / alpha if c['prediction_type'] == 'epsilon' else alpha * x - sig * out
         self.outputs = [self.outputs[1], x0]

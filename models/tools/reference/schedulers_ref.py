@@ -87,6 +87,8 @@ def trajectory_cases():
         out.append(trajectory(kind, dict(use_karras_sigmas=True), 6))
     out.append(trajectory('dpmpp_2m', dict(timestep_spacing='trailing', prediction_type='v_prediction'), 6))
     out.append(trajectory('euler_ancestral', dict(timestep_spacing='trailing'), 4))
+    out.append(trajectory('dpmpp_2m', dict(final_sigmas_type='sigma_min', lower_order_final=False), 5))
+    out.append(trajectory('dpmpp_2m', dict(final_sigmas_type='sigma_min'), 5))
     # SD-Turbo: Euler, trailing, one step at t = 999
     out.append(trajectory('euler', dict(timestep_spacing='trailing'), 1))
     out.append(trajectory('euler_ancestral', dict(timestep_spacing='trailing'), 1))

@@ -27,6 +27,10 @@ export interface SchedulerConfig {
   /** LCM: the distillation schedule length and the boundary-condition time scale. */
   originalInferenceSteps: number;
   timestepScaling: number;
+  /** DPM++ 2M: end at sigma 0 (always a first-order last step) or at the smallest training sigma. */
+  finalSigmasType: 'zero' | 'sigma_min';
+  /** DPM++ 2M: first-order last step for schedules under 15 steps. */
+  lowerOrderFinal: boolean;
 }
 
 /** Stable Diffusion 1.x's scheduler_config.json. */
@@ -34,7 +38,7 @@ export const SD15_CONFIG: SchedulerConfig = {
   numTrainTimesteps: 1000, betaStart: 0.00085, betaEnd: 0.012, betaSchedule: 'scaled_linear',
   predictionType: 'epsilon', timestepSpacing: 'leading', stepsOffset: 1, useKarrasSigmas: false,
   eta: 0, setAlphaToOne: false, clipSample: false, clipSampleRange: 1,
-  originalInferenceSteps: 50, timestepScaling: 10,
+  originalInferenceSteps: 50, timestepScaling: 10, finalSigmasType: 'zero', lowerOrderFinal: true,
 };
 
 export interface Schedule {
@@ -77,8 +81,22 @@ function bool(value: unknown, fallback: boolean): boolean {
   return typeof value === 'boolean' ? value : fallback;
 }
 
-/** Reads a diffusers scheduler/scheduler_config.json; missing keys take diffusers' usual values. */
-export function configFromDiffusers(json: Record<string, unknown>): SchedulerConfig {
+// Defaults of the diffusers class each kind follows, for keys a config file leaves out.
+const CLASS_DEFAULTS: Record<SchedulerKind, Record<string, unknown>> = {
+  ddim: { timestep_spacing: 'leading', clip_sample: true, set_alpha_to_one: true },
+  euler: { timestep_spacing: 'linspace' },
+  euler_ancestral: { timestep_spacing: 'linspace' },
+  dpmpp_2m: { timestep_spacing: 'linspace' },
+  lcm: { timestep_spacing: 'leading', set_alpha_to_one: true, beta_start: 0.00085, beta_end: 0.012,
+    beta_schedule: 'scaled_linear' },
+};
+
+/**
+ * Reads a diffusers scheduler/scheduler_config.json. Keys it leaves out take the defaults of the
+ * diffusers class for `kind` (as `SomeScheduler.from_config(json)` would), or generic ones.
+ */
+export function configFromDiffusers(json: Record<string, unknown>, kind?: SchedulerKind): SchedulerConfig {
+  json = { ...(kind ? CLASS_DEFAULTS[kind] : {}), ...json };
   const schedule = json.beta_schedule;
   if (typeof schedule === 'string' && !['linear', 'scaled_linear', 'squaredcos_cap_v2'].includes(schedule)) {
     throw new Error(`unsupported beta_schedule ${schedule}`);
@@ -102,6 +120,8 @@ export function configFromDiffusers(json: Record<string, unknown>): SchedulerCon
     clipSampleRange: num(json.clip_sample_range, 1),
     originalInferenceSteps: num(json.original_inference_steps, 50),
     timestepScaling: num(json.timestep_scaling, 10),
+    finalSigmasType: pick(json.final_sigmas_type, ['zero', 'sigma_min'] as const, 'zero'),
+    lowerOrderFinal: bool(json.lower_order_final, true),
   };
 }
 

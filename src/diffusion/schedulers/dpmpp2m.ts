@@ -1,6 +1,7 @@
 // DPM-Solver++(2M) (Lu et al. 2022), as diffusers' DPMSolverMultistepScheduler with
-// algorithm_type dpmsolver++, solver_order 2, solver_type midpoint, lower_order_final and
-// final_sigmas_type zero: first order on the first and the last step, second order in between.
+// algorithm_type dpmsolver++, solver_order 2, solver_type midpoint: first order on the first step,
+// and on the last one when the schedule ends at sigma 0 (final_sigmas_type zero, the default) or
+// lower_order_final applies; second order in between.
 import {
   type Schedule, type SchedulerConfig, type SchedulerState, type StepResult,
   alphasCumprod, checkLengths, interpSigma, karrasSigmas, linspace, roundHalfEven, sigmaToT, trainingSigmas,
@@ -37,7 +38,8 @@ export function dpmpp2mSchedule(config: SchedulerConfig, steps: number): Schedul
   } else {
     sigmas = timesteps.map((t) => interpSigma(t, train));
   }
-  return { kind: 'dpmpp_2m', config, steps: timesteps.length, timesteps, sigmas: [...sigmas, 0].map(f), initNoiseSigma: 1 };
+  const last = config.finalSigmasType === 'sigma_min' ? train[0] : 0;
+  return { kind: 'dpmpp_2m', config, steps: timesteps.length, timesteps, sigmas: [...sigmas, last].map(f), initNoiseSigma: 1 };
 }
 
 /** Variance-preserving alpha_t, sigma_t and log-SNR lambda_t of a k-diffusion sigma. */
@@ -64,7 +66,9 @@ export function dpmpp2mStep(
   const ratio = t.sigma / s0.sigma;
   const coef = t.alpha * Math.expm1(-h);
   const prevSample = new Float32Array(sample.length);
-  const firstOrder = state.previousX0 === null || stepIndex === n - 1 || stepIndex === 0;
+  const { finalSigmasType, lowerOrderFinal } = schedule.config;
+  const lowerFinal = stepIndex === n - 1 && (finalSigmasType === 'zero' || (lowerOrderFinal && n < 15));
+  const firstOrder = state.previousX0 === null || stepIndex === 0 || lowerFinal;
   if (firstOrder) {
     for (let i = 0; i < x0.length; i++) prevSample[i] = ratio * sample[i] - coef * x0[i];
   } else {
