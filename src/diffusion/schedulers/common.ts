@@ -3,43 +3,9 @@
 // Values diffusers keeps in float32 (betas, alphas_cumprod, sigmas, timesteps) are rounded to
 // float32 here too; the rest is float64.
 
-export type SchedulerKind = 'ddim' | 'euler' | 'euler_ancestral' | 'dpmpp_2m' | 'lcm';
-export type BetaSchedule = 'linear' | 'scaled_linear' | 'squaredcos_cap_v2';
-export type PredictionType = 'epsilon' | 'v_prediction';
-export type TimestepSpacing = 'leading' | 'trailing' | 'linspace';
+import type { SchedulerConfig, SchedulerKind } from './config.ts';
 
-export interface SchedulerConfig {
-  numTrainTimesteps: number;
-  betaStart: number;
-  betaEnd: number;
-  betaSchedule: BetaSchedule;
-  predictionType: PredictionType;
-  timestepSpacing: TimestepSpacing;
-  stepsOffset: number;
-  useKarrasSigmas: boolean;
-  /** DDIM: 0 is deterministic, 1 is DDPM-like. */
-  eta: number;
-  /** DDIM/LCM: alpha_cumprod used past the last step (1, or the first training value). */
-  setAlphaToOne: boolean;
-  /** DDIM/LCM: clamp the predicted clean sample to [-clipSampleRange, clipSampleRange]. */
-  clipSample: boolean;
-  clipSampleRange: number;
-  /** LCM: the distillation schedule length and the boundary-condition time scale. */
-  originalInferenceSteps: number;
-  timestepScaling: number;
-  /** DPM++ 2M: end at sigma 0 (always a first-order last step) or at the smallest training sigma. */
-  finalSigmasType: 'zero' | 'sigma_min';
-  /** DPM++ 2M: first-order last step for schedules under 15 steps. */
-  lowerOrderFinal: boolean;
-}
-
-/** Stable Diffusion 1.x's scheduler_config.json. */
-export const SD15_CONFIG: SchedulerConfig = {
-  numTrainTimesteps: 1000, betaStart: 0.00085, betaEnd: 0.012, betaSchedule: 'scaled_linear',
-  predictionType: 'epsilon', timestepSpacing: 'leading', stepsOffset: 1, useKarrasSigmas: false,
-  eta: 0, setAlphaToOne: false, clipSample: false, clipSampleRange: 1,
-  originalInferenceSteps: 50, timestepScaling: 10, finalSigmasType: 'zero', lowerOrderFinal: true,
-};
+export * from './config.ts';
 
 export interface Schedule {
   kind: SchedulerKind;
@@ -70,60 +36,6 @@ export interface StepResult {
 export type NoiseSource = (n: number) => Float32Array;
 
 const f = Math.fround;
-
-function pick<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
-  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? value as T : fallback;
-}
-function num(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}
-function bool(value: unknown, fallback: boolean): boolean {
-  return typeof value === 'boolean' ? value : fallback;
-}
-
-// Defaults of the diffusers class each kind follows, for keys a config file leaves out.
-const CLASS_DEFAULTS: Record<SchedulerKind, Record<string, unknown>> = {
-  ddim: { timestep_spacing: 'leading', clip_sample: true, set_alpha_to_one: true },
-  euler: { timestep_spacing: 'linspace' },
-  euler_ancestral: { timestep_spacing: 'linspace' },
-  dpmpp_2m: { timestep_spacing: 'linspace' },
-  lcm: { timestep_spacing: 'leading', set_alpha_to_one: true, beta_start: 0.00085, beta_end: 0.012,
-    beta_schedule: 'scaled_linear' },
-};
-
-/**
- * Reads a diffusers scheduler/scheduler_config.json. Keys it leaves out take the defaults of the
- * diffusers class for `kind` (as `SomeScheduler.from_config(json)` would), or generic ones.
- */
-export function configFromDiffusers(json: Record<string, unknown>, kind?: SchedulerKind): SchedulerConfig {
-  json = { ...(kind ? CLASS_DEFAULTS[kind] : {}), ...json };
-  const schedule = json.beta_schedule;
-  if (typeof schedule === 'string' && !['linear', 'scaled_linear', 'squaredcos_cap_v2'].includes(schedule)) {
-    throw new Error(`unsupported beta_schedule ${schedule}`);
-  }
-  const prediction = json.prediction_type;
-  if (typeof prediction === 'string' && !['epsilon', 'v_prediction'].includes(prediction)) {
-    throw new Error(`unsupported prediction_type ${prediction}`);
-  }
-  return {
-    numTrainTimesteps: num(json.num_train_timesteps, 1000),
-    betaStart: num(json.beta_start, 0.0001),
-    betaEnd: num(json.beta_end, 0.02),
-    betaSchedule: pick(schedule, ['linear', 'scaled_linear', 'squaredcos_cap_v2'] as const, 'linear'),
-    predictionType: pick(prediction, ['epsilon', 'v_prediction'] as const, 'epsilon'),
-    timestepSpacing: pick(json.timestep_spacing, ['leading', 'trailing', 'linspace'] as const, 'leading'),
-    stepsOffset: num(json.steps_offset, 0),
-    useKarrasSigmas: bool(json.use_karras_sigmas, false),
-    eta: num(json.eta, 0),
-    setAlphaToOne: bool(json.set_alpha_to_one, false),
-    clipSample: bool(json.clip_sample, false),
-    clipSampleRange: num(json.clip_sample_range, 1),
-    originalInferenceSteps: num(json.original_inference_steps, 50),
-    timestepScaling: num(json.timestep_scaling, 10),
-    finalSigmasType: pick(json.final_sigmas_type, ['zero', 'sigma_min'] as const, 'zero'),
-    lowerOrderFinal: bool(json.lower_order_final, true),
-  };
-}
 
 /** Training betas as float32 values (torch.linspace in float32, or Glide's cosine schedule). */
 export function betas(config: SchedulerConfig): number[] {
