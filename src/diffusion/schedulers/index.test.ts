@@ -78,7 +78,7 @@ describe('scheduler entry points', () => {
     const s = makeSchedule('dpmpp_2m', SD15_CONFIG, 6);
     const model = (x: Float32Array, t: number) => x.map((v, i) => 0.1 * v + Math.sin(0.01 * t + i));
     const runFrom = (i0: number, x0: Float32Array, st0: SchedulerState) => {
-      let x = x0;
+      let x: Float32Array = x0;
       let st = st0;
       for (let i = i0; i < s.timesteps.length; i++) {
         const r = step(s, i, model(scaleModelInput(s, i, x), s.timesteps[i]), x, st);
@@ -89,7 +89,7 @@ describe('scheduler entry points', () => {
     };
     const start = Float32Array.from([0.3, -1.2, 0.8, 2.0]);
     const full = runFrom(0, start, initialState(s));
-    let x = start;
+    let x: Float32Array = start;
     let st = initialState(s);
     for (let i = 0; i < 3; i++) {
       const r = step(s, i, model(scaleModelInput(s, i, x), s.timesteps[i]), x, st);
