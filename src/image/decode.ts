@@ -1,0 +1,34 @@
+// Image files (PNG, JPEG, WebP) to IMAGE values. The header is read and checked against the size limits
+// first; then the environment's decoder runs: the browser's in a worker, sharp in Node.
+import type { ImageValue } from '../../nodes/values.ts';
+import { canDecodeInBrowser, decodeInBrowser } from './decodeBrowser.ts';
+import { imageSizeProblem } from './limits.ts';
+import { probeImage, type ImageHeader } from './probe.ts';
+
+/** Decodes `bytes`; errors start with `what` (e.g. the file's name) and say what is wrong. */
+export async function decodeImage(bytes: Uint8Array, what: string): Promise<ImageValue> {
+  let header: ImageHeader;
+  try {
+    header = probeImage(bytes);
+  } catch (e) {
+    throw new Error(`${what}: ${(e as Error).message}`);
+  }
+  const tooBig = imageSizeProblem(header.width, header.height);
+  if (tooBig) throw new Error(`${what}: ${header.format.toUpperCase()} image ${tooBig}`);
+  try {
+    return canDecodeInBrowser() ? await decodeInBrowser(bytes, header) : await decodeInNode(bytes, header);
+  } catch (e) {
+    throw new Error(`${what}: ${header.format.toUpperCase()} image is corrupt or unsupported (${(e as Error).message})`);
+  }
+}
+
+// A variable specifier keeps bundlers from pulling sharp (native code) into the browser build.
+const SHARP = 'sharp';
+
+async function decodeInNode(bytes: Uint8Array, header: ImageHeader): Promise<ImageValue> {
+  const [{ default: sharp }, { decodeWithSharp }] = await Promise.all([
+    import(/* @vite-ignore */ SHARP) as Promise<typeof import('sharp')>,
+    import('./decodeNode.ts'),
+  ]);
+  return decodeWithSharp(sharp, bytes, header);
+}

@@ -1,0 +1,24 @@
+// Size limits checked before any pixel buffer is made: a float32 RGBA image of the budget is already 1 GiB.
+
+export const MAX_IMAGE_SIDE = 16384;
+export const MAX_IMAGE_PIXELS = 64 * 1024 * 1024;
+
+/** Why an image of this size is refused, or null. */
+export function imageSizeProblem(width: number, height: number, batch = 1): string | null {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    return `${width}x${height} is not a valid image size`;
+  }
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
+    return `${width}x${height} is too large: each side must be at most ${MAX_IMAGE_SIDE} pixels`;
+  }
+  if (width * height * batch > MAX_IMAGE_PIXELS) {
+    const mp = (width * height * batch / 1e6).toFixed(1);
+    return `${width}x${height}${batch > 1 ? ` x ${batch}` : ''} (${mp} megapixels) is over the budget of ${(MAX_IMAGE_PIXELS / 1e6).toFixed(1)} megapixels`;
+  }
+  return null;
+}
+
+export function checkImageSize(width: number, height: number, what: string, batch = 1): void {
+  const problem = imageSizeProblem(width, height, batch);
+  if (problem) throw new Error(`${what}: ${problem}`);
+}
