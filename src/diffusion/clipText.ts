@@ -86,8 +86,8 @@ export function htmlUnescape(text: string): string {
     if (s[0] === '#') {
       const hex = s[1] === 'x' || s[1] === 'X';
       const digits = s.slice(hex ? 2 : 1).replace(/;$/, '');
-      const num = hex ? parseInt(digits, 16) : Number(digits.replace(/^0+(?=.)/, ''));
-      return numericRef(Number.isFinite(num) && num <= 0x10ffff ? num : 0x110000);
+      const num = parseInt(digits, hex ? 16 : 10); // huge values only need to exceed 0x10ffff
+      return numericRef(Number.isFinite(num) ? num : 0x110000);
     }
     const direct = NAMED.get(s);
     if (direct !== undefined) return direct;

@@ -7,7 +7,8 @@
 // - 16 or more: fill with 24-bit float uniforms, then Box-Muller in blocks of 16 (u1 from the first
 //   8, u2 from the next 8); a ragged tail redraws 16 fresh uniforms for the last 16 elements.
 //   On x86 with AVX2 (PyTorch's default build) that block uses the float32 Cephes polynomials of
-//   avx_mathfun.h, reproduced below in float32 arithmetic.
+//   avx_mathfun.h, reproduced below in float32 arithmetic. Builds without AVX2 (e.g. ARM) use
+//   libm's float log/cos/sin there, so their values can differ from these in the last bit.
 const f = Math.fround;
 
 const N = 624;
