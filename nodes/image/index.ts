@@ -1,5 +1,10 @@
 import applyModel from './applyModel.ts';
 import gradient from './gradient.ts';
+import grid from './grid.ts';
+import loadImage from './loadImage.ts';
 import output from './output.ts';
+import preview from './preview.ts';
+import resize from './resize.ts';
+import save from './save.ts';
 
-export default [gradient, output, applyModel];
+export default [loadImage, gradient, resize, grid, preview, output, save, applyModel];

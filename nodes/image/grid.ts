@@ -1,0 +1,35 @@
+import { checkImageSize } from '../../src/image/limits.ts';
+import { defineNode, float, image, int } from '../api.ts';
+
+export default defineNode({
+  type: 'image.grid', version: 1, title: 'Image Grid', category: 'Image',
+  description: 'Lays the images of a batch out in rows, left to right, as one image.',
+  inputs: { images: 'IMAGE' },
+  params: {
+    columns: int({ default: 0, min: 0, max: 64, label: 'columns (0: about square)' }),
+    gap: int({ default: 0, min: 0, max: 256 }),
+    background: float({ default: 0, min: 0, max: 1, step: 0.05 }),
+  },
+  outputs: { image: 'IMAGE' },
+  async run({ inputs: { images }, params }) {
+    const { batch, width: w, height: h, channels: c } = images;
+    const cols = Math.min(batch, params.columns || Math.ceil(Math.sqrt(batch)));
+    const rows = Math.ceil(batch / cols);
+    const gw = cols * w + (cols - 1) * params.gap;
+    const gh = rows * h + (rows - 1) * params.gap;
+    checkImageSize(gw, gh, 'grid');
+    const out = image(gw, gh, c);
+    out.data.fill(params.background);
+    // Alpha (when there is one) of the gaps stays opaque background.
+    if (c === 4) for (let i = 3; i < out.data.length; i += 4) out.data[i] = 1;
+    for (let b = 0; b < batch; b++) {
+      const x0 = (b % cols) * (w + params.gap);
+      const y0 = Math.floor(b / cols) * (h + params.gap);
+      for (let y = 0; y < h; y++) {
+        const src = (b * h + y) * w * c;
+        out.data.set(images.data.subarray(src, src + w * c), ((y0 + y) * gw + x0) * c);
+      }
+    }
+    return { image: out };
+  },
+});

@@ -1,0 +1,34 @@
+import { decodeImage } from '../../src/image/decode.ts';
+import { parseImageRef, readImageRef, refLabel } from '../../src/image/source.ts';
+import { sha256Hex } from '../../src/runtime/runtime.ts';
+import { defineNode, text } from '../api.ts';
+
+export default defineNode({
+  type: 'image.load', version: 1, title: 'Load Image', category: 'Image',
+  description: 'A PNG, JPEG or WebP file. Grey stays one channel and alpha stays a fourth.',
+  inputs: {},
+  params: {
+    // A path in the CLI; in the app the picked file as "upload:<sha256>/<name>"; or a data: URL.
+    image: text({ default: '', label: 'file' }),
+  },
+  outputs: { image: 'IMAGE' },
+  async identity({ image }) {
+    // A path names a file whose content may change between runs: key on the bytes.
+    const ref = image ? parseImageRef(image) : null;
+    if (ref?.kind !== 'path') return '';
+    // An unreadable file gets its message from run().
+    return readImageRef(ref).then(sha256Hex, () => 'unreadable');
+  },
+  async run({ params }) {
+    if (!params.image) throw new Error('param "image": choose an image file');
+    const ref = parseImageRef(params.image);
+    const where = `param "image": ${refLabel(ref)}`;
+    let bytes: Uint8Array;
+    try {
+      bytes = await readImageRef(ref);
+    } catch (e) {
+      throw new Error(`param "image": ${(e as Error).message}`);
+    }
+    return { image: await decodeImage(bytes, where) };
+  },
+});
