@@ -1,0 +1,21 @@
+import { defineNode, model } from '../api.ts';
+import { openUpscaler } from './upscaleModel.ts';
+
+export default defineNode({
+  type: 'model.load_upscaler', version: 1, title: 'Load Upscaler', category: 'Models',
+  description: 'A super-resolution ONNX model ([1,3,H,W] -> [1,3,sH,sW], e.g. Real-ESRGAN), bundled or your own.',
+  inputs: {},
+  params: { model: model({ default: '', modelKind: 'upscaler' }) },
+  outputs: { upscaler: 'UPSCALER' },
+  async identity({ model: id }, { runtime }) {
+    const manifest = await runtime.store.get(id);
+    return manifest.files.map((f) => f.sha256).join(',');
+  },
+  async run({ params, ctx }) {
+    if (!params.model) throw new Error('choose a model in the "model" param');
+    const manifest = await ctx.runtime.store.get(params.model);
+    // Checks the signature now, so a wrong model fails here rather than at the upscale node.
+    const { scale, range } = await openUpscaler(ctx.runtime, manifest, ctx.signal);
+    return { upscaler: { kind: 'model', id: manifest.id, manifest: { ...manifest, upscaler: { scale, range: [range[0], range[1]] } } } };
+  },
+});

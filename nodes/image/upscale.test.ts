@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { resizeImage } from '../../src/image/resize.ts';
+import type { Runtime } from '../../src/runtime/runtime.ts';
+import type { ImageValue } from '../values.ts';
+import { executor, failure, graph, maxDiff, noiseImage, outputImage, run, runtime, testImages } from './testing.ts';
+
+const UPSCALER = 'test-tiny-upscaler';
+
+/** load_upscaler -> upscale(test image) -> preview. */
+function upscaleDoc(name: string, params: Record<string, unknown> = {}) {
+  return graph(
+    [
+      { id: 'src', type: 'test.image', params: { name } },
+      { id: 'model', type: 'model.load_upscaler', params: { model: UPSCALER } },
+      { id: 'up', type: 'image.upscale', params },
+      { id: 'out', type: 'image.preview' },
+    ],
+    [['src', 'image', 'up', 'image'], ['model', 'upscaler', 'up', 'upscaler'], ['up', 'image', 'out', 'image']],
+  );
+}
+
+async function upscale(img: ImageValue, params: Record<string, unknown>, rt: Runtime = runtime) {
+  const name = `img${Math.random()}`;
+  testImages.set(name, img);
+  const progress: number[] = [];
+  const result = await run(executor(rt), upscaleDoc(name, params), { onEvent: (e) => e.type === 'node-progress' && e.nodeId === 'up' && progress.push(e.step) });
+  return { result, progress, image: () => outputImage(result, 'out') };
+}
+
+/** A runtime that counts runs and fails any whose input is larger than `maxSide`. */
+function limitedRuntime(maxSide: number) {
+  const stats = { runs: 0, failures: 0 };
+  const rt: Runtime = {
+    backend: runtime.backend, store: runtime.store,
+    load: (b, l) => runtime.load(b, l), open: (m, r) => runtime.open(m, r),
+    run(info, feeds, signal) {
+      stats.runs++;
+      const dims = Object.values(feeds)[0].dims;
+      if (Math.max(dims[2], dims[3]) > maxSide) {
+        stats.failures++;
+        return Promise.reject(new Error('Failed to allocate memory for requested buffer'));
+      }
+      return runtime.run(info, feeds, signal);
+    },
+  };
+  return { rt, stats };
+}
+
+const WHOLE = { tile: 4096 };
+
+describe('image.upscale', () => {
+  it('tiled output equals one untiled run within 1/255 on every pixel', async () => {
+    const img = noiseImage(90, 70, 3, 7);
+    const whole = await upscale(img, WHOLE);
+    const tiled = await upscale(img, { tile: 32, overlap: 16 });
+    expect(whole.image()).toMatchObject({ width: 180, height: 140, channels: 3 });
+    expect(whole.progress).toEqual([1]);
+    expect(tiled.progress.length).toBeGreaterThan(9);
+    expect(maxDiff(tiled.image(), whole.image())).toBeLessThanOrEqual(1 / 255);
+  });
+
+  it('handles odd sizes: 1x1, 7x513 and non-square', async () => {
+    const one = await upscale(noiseImage(1, 1, 3, 2), {});
+    expect(one.image()).toMatchObject({ width: 2, height: 2 });
+    for (const [w, h] of [[7, 513], [45, 33]]) {
+      const img = noiseImage(w, h, 3, w);
+      const tiled = await upscale(img, { tile: 64, overlap: 16 });
+      const whole = await upscale(img, WHOLE);
+      expect(tiled.image()).toMatchObject({ width: 2 * w, height: 2 * h });
+      expect(maxDiff(tiled.image(), whole.image())).toBeLessThanOrEqual(1 / 255);
+    }
+  });
+
+  it('keeps alpha, upscaled with bicubic beside the model-upscaled colour', async () => {
+    const rgba = noiseImage(20, 12, 4, 3);
+    const rgb = noiseImage(20, 12, 3);
+    const alpha = noiseImage(20, 12, 1);
+    for (let p = 0; p < 240; p++) {
+      for (let c = 0; c < 3; c++) rgb.data[p * 3 + c] = rgba.data[p * 4 + c];
+      alpha.data[p] = rgba.data[p * 4 + 3];
+    }
+    const out = (await upscale(rgba, WHOLE)).image();
+    const colour = (await upscale(rgb, WHOLE)).image();
+    const expectedAlpha = resizeImage(alpha, 40, 24, 'bicubic');
+    expect(out.channels).toBe(4);
+    for (let p = 0; p < 40 * 24; p++) {
+      for (let c = 0; c < 3; c++) expect(out.data[p * 4 + c]).toBeCloseTo(colour.data[p * 3 + c], 6);
+      expect(out.data[p * 4 + 3]).toBeCloseTo(expectedAlpha.data[p], 6);
+    }
+  });
+
+  it('runs grey images as RGB and returns grey', async () => {
+    const grey = noiseImage(16, 10, 1, 5);
+    const rgb = noiseImage(16, 10, 3);
+    for (let p = 0; p < 160; p++) rgb.data.fill(grey.data[p], p * 3, p * 3 + 3);
+    const out = (await upscale(grey, WHOLE)).image();
+    const colour = (await upscale(rgb, WHOLE)).image();
+    expect(out.channels).toBe(1);
+    for (let p = 0; p < 32 * 20; p++) {
+      expect(out.data[p]).toBeCloseTo((colour.data[p * 3] + colour.data[p * 3 + 1] + colour.data[p * 3 + 2]) / 3, 6);
+    }
+  });
+
+  it('refuses an output over the size limit before running the model', async () => {
+    const { rt, stats } = limitedRuntime(1e9);
+    const { result } = await upscale(noiseImage(9000, 2, 1), {}, rt);
+    expect(failure(result, 'up')).toMatch(/^Upscale \("up"\): upscaled image: 18000x4 is too large: each side must be at most 16384/);
+    expect(stats.runs).toBe(0);
+  });
+
+  it('shrinks the tile and retries when a run fails, with the same result', async () => {
+    const img = noiseImage(100, 90, 3, 11);
+    const { rt, stats } = limitedRuntime(40);
+    const shrunk = await upscale(img, { tile: 128, overlap: 16 }, rt);
+    const whole = await upscale(img, WHOLE);
+    expect(stats.failures).toBeGreaterThanOrEqual(2); // 128 and 64 failed, 32 ran
+    expect(maxDiff(shrunk.image(), whole.image())).toBeLessThanOrEqual(1 / 255);
+    expect(shrunk.progress.at(-1)).toBe(stats.runs - stats.failures);
+  });
+
+  it('reports the error when even the smallest tile fails', async () => {
+    const { rt } = limitedRuntime(8);
+    const { result } = await upscale(noiseImage(50, 50, 3), { tile: 64 }, rt);
+    expect(failure(result, 'up')).toMatch(/Failed to allocate memory/);
+  });
+
+  it('stops between tiles when cancelled', async () => {
+    const { rt, stats } = limitedRuntime(1e9);
+    testImages.set('cancel', noiseImage(128, 128, 3));
+    const controller = new AbortController();
+    const result = await run(executor(rt), upscaleDoc('cancel', { tile: 32, overlap: 8 }), {
+      signal: controller.signal,
+      onEvent: (e) => { if (e.type === 'node-progress' && e.step === 2) controller.abort(); },
+    });
+    expect(result.status).toBe('cancelled');
+    expect(result.nodes.up).toEqual({ state: 'cancelled' });
+    expect(stats.runs).toBeLessThanOrEqual(3);
+  });
+});

@@ -1,0 +1,55 @@
+import { checkImageSize } from '../../src/image/limits.ts';
+import { resizeImage } from '../../src/image/resize.ts';
+import { choice, defineNode, image, int, type ImageValue } from '../api.ts';
+import { planGrid } from './tiles.ts';
+import { openUpscaler } from './upscaleModel.ts';
+import { MIN_TILE, upscaleItem, type TileRun } from './upscaleTiles.ts';
+
+/** Starting tile size per backend: big tiles waste less on overlaps; the browser's WASM heap is small. */
+const AUTO_TILE: Record<string, number> = { cpu: 512, webgpu: 512, wasm: 256 };
+/** Tile sizes that had to shrink, per model and backend, so the next run starts there. */
+const learned = new Map<string, number>();
+
+export default defineNode({
+  type: 'image.upscale', version: 1, title: 'Upscale', category: 'Image',
+  description: 'Runs a super-resolution model over an image of any size in overlapping, blended tiles.',
+  inputs: { image: 'IMAGE', upscaler: 'UPSCALER' },
+  params: {
+    tile: int({ default: 0, min: 0, max: 4096, label: 'tile (0: auto)' }),
+    overlap: int({ default: 32, min: 0, max: 256 }),
+    alpha: choice({ choices: ['bicubic', 'bilinear'], default: 'bicubic', label: 'alpha filter' }),
+  },
+  outputs: { image: 'IMAGE' },
+  async run({ inputs, params, ctx }) {
+    const model = await openUpscaler(ctx.runtime, inputs.upscaler.manifest, ctx.signal);
+    const src = inputs.image;
+    const s = model.scale;
+    const [w, h] = [src.width * s, src.height * s];
+    checkImageSize(w, h, 'upscaled image', src.batch);
+    const memo = `${model.info.key}:${ctx.runtime.backend}`;
+    const tile = params.tile > 0 ? Math.max(MIN_TILE, params.tile) : learned.get(memo) ?? AUTO_TILE[ctx.runtime.backend] ?? 256;
+    const [th, tw] = model.fixed ?? [tile, tile];
+    const full = { x: 0, y: 0, w: src.width, h: src.height };
+    const run: TileRun = {
+      runtime: ctx.runtime, model, tile, overlap: params.overlap, signal: ctx.signal,
+      done: 0, total: src.batch * planGrid(full, tw, th, params.overlap, s).length,
+      progress: (done, total) => ctx.progress(done, total),
+    };
+    const out = image(w, h, src.channels, undefined, src.batch);
+    for (let b = 0; b < src.batch; b++) await upscaleItem(run, src, b, out);
+    if (params.tile === 0 && run.tile < tile) learned.set(memo, run.tile);
+    if (src.channels === 4) copyAlpha(resizeImage(alphaOf(src), w, h, params.alpha as 'bicubic' | 'bilinear'), out);
+    return { image: out };
+  },
+});
+
+function alphaOf(img: ImageValue): ImageValue {
+  const n = img.batch * img.width * img.height;
+  const a = new Float32Array(n);
+  for (let p = 0; p < n; p++) a[p] = img.data[p * 4 + 3];
+  return image(img.width, img.height, 1, a, img.batch);
+}
+
+function copyAlpha(alpha: ImageValue, out: ImageValue): void {
+  for (let p = 0; p < alpha.data.length; p++) out.data[p * 4 + 3] = alpha.data[p];
+}

@@ -1,0 +1,134 @@
+// Runs an upscaler over one image by tiles. Each tile's output is added, weighted, straight into the
+// output image, so memory beyond the output is one tile. When a run fails (out of memory, a buffer
+// limit) the tile size halves and the failed tile is redone as smaller tiles, like chaiNNer's auto_split.
+import type { Runtime } from '../../src/runtime/runtime.ts';
+import type { ImageValue } from '../values.ts';
+import { planGrid, type Rect } from './tiles.ts';
+import type { Upscaler } from './upscaleModel.ts';
+
+export const MIN_TILE = 32;
+
+export interface TileRun {
+  runtime: Runtime;
+  model: Upscaler;
+  /** Current tile size; shrinks on failure and stays shrunk for the rest of the run. */
+  tile: number;
+  overlap: number;
+  signal: AbortSignal;
+  done: number;
+  total: number;
+  progress(done: number, total: number): void;
+}
+
+type Sink = (rect: Rect, data: Float32Array, wx: Float32Array, wy: Float32Array) => void;
+
+/** Upscales batch item `item` of `src` into the same item of `out` (zeroed, `scale` times larger). */
+export async function upscaleItem(run: TileRun, src: ImageValue, item: number, out: ImageValue): Promise<void> {
+  const s = run.model.scale;
+  const [lo, hi] = run.model.range;
+  const sink: Sink = (rect, data, wx, wy) => addToImage(out, item, rect, s, data, wx, wy, lo, hi);
+  await cover(run, src, item, { x: 0, y: 0, w: src.width, h: src.height }, sink);
+}
+
+async function cover(run: TileRun, src: ImageValue, item: number, rect: Rect, sink: Sink): Promise<void> {
+  const [th, tw] = run.model.fixed ?? [run.tile, run.tile];
+  for (const cell of planGrid(rect, tw, th, run.overlap, run.model.scale)) {
+    sink(cell.rect, await tileOutput(run, src, item, cell.rect), cell.wx, cell.wy);
+  }
+}
+
+/** The upscaled pixels of `rect` as [3, h*s, w*s] in the model's range. */
+async function tileOutput(run: TileRun, src: ImageValue, item: number, rect: Rect): Promise<Float32Array> {
+  const fits = () => run.model.fixed ? rect.w <= run.model.fixed[1] && rect.h <= run.model.fixed[0] : rect.w <= run.tile && rect.h <= run.tile;
+  if (fits()) {
+    run.signal.throwIfAborted();
+    try {
+      const data = await runTile(run, src, item, rect);
+      run.progress(++run.done, run.total);
+      return data;
+    } catch (e) {
+      if (run.signal.aborted || run.model.fixed || run.tile <= MIN_TILE) throw e;
+      run.tile = Math.max(MIN_TILE, Math.floor(run.tile / 2));
+    }
+  }
+  // Too big for the current tile size: this tile becomes a blended grid of smaller ones.
+  const s = run.model.scale;
+  const [ow, oh] = [rect.w * s, rect.h * s];
+  const buf = new Float32Array(3 * ow * oh);
+  const [th, tw] = run.model.fixed ?? [run.tile, run.tile];
+  run.total += planGrid(rect, tw, th, run.overlap, s).length - 1;
+  await cover(run, src, item, rect, (sub, data, wx, wy) => {
+    const [sw, sh] = [sub.w * s, sub.h * s];
+    const [x0, y0] = [(sub.x - rect.x) * s, (sub.y - rect.y) * s];
+    for (let ch = 0; ch < 3; ch++) {
+      for (let y = 0; y < sh; y++) {
+        const wyv = wy[y];
+        if (wyv === 0) continue;
+        const from = (ch * sh + y) * sw;
+        const to = (ch * oh + y0 + y) * ow + x0;
+        for (let x = 0; x < sw; x++) buf[to + x] += wyv * wx[x] * data[from + x];
+      }
+    }
+  });
+  return buf;
+}
+
+/** One model run on `rect`, padded by repeating edge pixels when the model takes a fixed size. */
+async function runTile(run: TileRun, src: ImageValue, item: number, rect: Rect): Promise<Float32Array> {
+  const { model } = run;
+  const [ph, pw] = model.fixed ?? [rect.h, rect.w];
+  const [lo, hi] = model.range;
+  const c = src.channels;
+  const plane = ph * pw;
+  const input = new Float32Array(3 * plane);
+  const base = item * src.width * src.height * c;
+  for (let y = 0; y < ph; y++) {
+    const sy = rect.y + Math.min(y, rect.h - 1);
+    for (let x = 0; x < pw; x++) {
+      const at = base + (sy * src.width + rect.x + Math.min(x, rect.w - 1)) * c;
+      for (let ch = 0; ch < 3; ch++) input[ch * plane + y * pw + x] = lo + src.data[at + (c === 1 ? 0 : ch)] * (hi - lo);
+    }
+  }
+  const result = await run.runtime.run(model.info, { [model.input]: { dtype: 'float32', dims: [1, 3, ph, pw], data: input } }, run.signal);
+  const t = result[model.output];
+  const s = model.scale;
+  if (t.dims.length !== 4 || t.dims[1] !== 3 || t.dims[2] !== ph * s || t.dims[3] !== pw * s) {
+    throw new Error(`${model.info.label}: a [1, 3, ${ph}, ${pw}] tile gave [${t.dims.join(', ')}], expected [1, 3, ${ph * s}, ${pw * s}] (scale ${s})`);
+  }
+  const data = t.data as Float32Array;
+  if (ph === rect.h && pw === rect.w) return data;
+  const [ow, oh] = [rect.w * s, rect.h * s];
+  const out = new Float32Array(3 * ow * oh);
+  for (let ch = 0; ch < 3; ch++) {
+    for (let y = 0; y < oh; y++) out.set(data.subarray((ch * ph * s + y) * pw * s, (ch * ph * s + y) * pw * s + ow), (ch * oh + y) * ow);
+  }
+  return out;
+}
+
+/** Adds a weighted tile into the output image: colour to [0, 1], grey as the mean of the three channels. */
+function addToImage(out: ImageValue, item: number, rect: Rect, s: number, data: Float32Array, wx: Float32Array, wy: Float32Array, lo: number, hi: number): void {
+  const c = out.channels;
+  const [ow, oh] = [rect.w * s, rect.h * s];
+  const plane = ow * oh;
+  const k = 1 / (hi - lo);
+  const norm = (v: number) => { v = (v - lo) * k; return v < 0 ? 0 : v > 1 ? 1 : v; };
+  const base = item * out.width * out.height * c;
+  for (let y = 0; y < oh; y++) {
+    const wyv = wy[y];
+    if (wyv === 0) continue;
+    const row = base + ((rect.y * s + y) * out.width + rect.x * s) * c;
+    for (let x = 0; x < ow; x++) {
+      const w = wyv * wx[x];
+      if (w === 0) continue;
+      const p = y * ow + x;
+      const [r, g, b] = [norm(data[p]), norm(data[plane + p]), norm(data[2 * plane + p])];
+      const o = row + x * c;
+      if (c === 1) out.data[o] += (w * (r + g + b)) / 3;
+      else {
+        out.data[o] += w * r;
+        out.data[o + 1] += w * g;
+        out.data[o + 2] += w * b;
+      }
+    }
+  }
+}
