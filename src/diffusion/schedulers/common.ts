@@ -37,7 +37,7 @@ export type NoiseSource = (n: number) => Float32Array;
 
 const f = Math.fround;
 
-/** Training betas as float32 values (torch.linspace in float32, or Glide's cosine schedule). */
+/** Training betas rounded to float32 (torch computes linspace in float32; this differs by an ulp at most). */
 export function betas(config: SchedulerConfig): number[] {
   const n = config.numTrainTimesteps;
   const out: number[] = new Array(n);
