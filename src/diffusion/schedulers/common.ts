@@ -139,13 +139,6 @@ export function sigmaToT(sigma: number, logSigmas: number[]): number {
   return (1 - w) * low + w * (low + 1);
 }
 
-/** Element-wise out[i] = a * x[i] + b * y[i], computed in float64. */
-export function combine(a: number, x: Float32Array, b: number, y: Float32Array): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = a * x[i] + b * y[i];
-  return out;
-}
-
 export function checkLengths(modelOutput: Float32Array, sample: Float32Array): void {
   if (modelOutput.length !== sample.length) {
     throw new Error(`model output has ${modelOutput.length} values, sample has ${sample.length}`);
