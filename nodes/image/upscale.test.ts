@@ -1,4 +1,8 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createNodeRuntime, PROJECT_MODEL_ROOTS } from '../../src/runtime/node.ts';
 import { resizeImage } from '../../src/image/resize.ts';
 import type { Runtime } from '../../src/runtime/runtime.ts';
 import type { ImageValue } from '../values.ts';
@@ -135,5 +139,27 @@ describe('image.upscale', () => {
     expect(result.status).toBe('cancelled');
     expect(result.nodes.up).toEqual({ state: 'cancelled' });
     expect(stats.runs).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('model.load_upscaler', () => {
+  it('refuses a model that is not image-to-image, naming the input', async () => {
+    const doc = graph([{ id: 'model', type: 'model.load_upscaler', params: { model: 'test-tiny-gan' } }]);
+    expect(failure(await run(executor(), doc), 'model')).toMatch(/^Load Upscaler \("model"\): model "test-tiny-gan" model: input "z" has rank 2 \[batch, 16\], expected rank 4$/);
+  });
+
+  it('measures the scale of a user model whose manifest does not give it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'loom-models-'));
+    const dir = join(root, 'my-sr');
+    mkdirSync(dir);
+    const source = join(PROJECT_MODEL_ROOTS[1], 'tiny-upscaler');
+    copyFileSync(join(source, 'model.onnx'), join(dir, 'model.onnx'));
+    const { upscaler: _, ...manifest } = JSON.parse(readFileSync(join(source, 'manifest.json'), 'utf8'));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, id: 'my-sr', kind: 'onnx' }));
+    testImages.set('user', noiseImage(9, 5, 3));
+    const doc = upscaleDoc('user');
+    doc.nodes[1].params.model = 'my-sr';
+    const result = await run(executor(createNodeRuntime({ modelRoots: [root], threads: 1 })), doc);
+    expect(outputImage(result, 'out')).toMatchObject({ width: 18, height: 10 });
   });
 });
