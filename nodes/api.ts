@@ -12,6 +12,10 @@ export interface NodeContext {
   signal: AbortSignal;
   /** Step i of n inside a long kernel, with an optional preview image. */
   progress(step: number, total: number, preview?: ImageValue): void;
+  /** Content keys of the values on each connected input: equal keys, equal values. */
+  inputKeys: Record<string, string>;
+  /** Partial work a kernel can resume from later (e.g. denoising steps done), kept in the budgeted cache. */
+  memo: { get(key: string): unknown; set(key: string, value: unknown): void };
 }
 
 type WireName = keyof WireTypes & string;

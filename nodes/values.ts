@@ -1,5 +1,7 @@
 // What travels on each kind of wire. Plain data with typed arrays, so it crosses workers by transfer.
 import type { ModelManifest } from '../src/runtime/manifest.ts';
+import type { Schedule, SchedulerState } from '../src/diffusion/schedulers/common.ts';
+import type { TorchGeneratorState } from '../src/diffusion/torchRandom.ts';
 import type { Tensor } from '../src/runtime/tensor.ts';
 
 /** Images are batches of float pixels in [0, 1], channels last (NHWC). */
@@ -19,6 +21,39 @@ export interface ModelHandle {
   manifest: ModelManifest;
 }
 
+/** Text encoder output, [B, 77, D], with the text it came from. */
+export interface ConditioningValue {
+  kind: 'conditioning';
+  tensor: Tensor;
+  text: string;
+}
+
+/** Latents [B, C, h, w] in the UNet's space. `generator` continues the seed's noise stream (ancestral steps). */
+export interface LatentValue {
+  kind: 'latent';
+  tensor: Tensor;
+  generator?: TorchGeneratorState;
+  /** Set when the latent is part-way through a schedule, so another Denoise can carry on from it. */
+  progress?: { schedule: string; stepsDone: number; state: SchedulerState };
+}
+
+export interface ScheduleValue {
+  kind: 'schedule';
+  schedule: Schedule;
+}
+
+/** Everything a Denoise run went through: step i's latent after the step and its predicted clean latent. */
+export interface StepsValue {
+  kind: 'steps';
+  /** Indices into the schedule of the recorded steps. */
+  indices: number[];
+  timesteps: number[];
+  latents: Tensor[];
+  denoised: Tensor[];
+  /** Cheap previews of each step's predicted clean image (latent-to-RGB map), at latent size. */
+  previews: ImageValue[];
+}
+
 export interface WireTypes {
   TEXT: string;
   INT: number;
@@ -27,6 +62,10 @@ export interface WireTypes {
   IMAGE: ImageValue;
   TENSOR: Tensor;
   MODEL: ModelHandle;
+  CONDITIONING: ConditioningValue;
+  LATENT: LatentValue;
+  SCHEDULE: ScheduleValue;
+  STEPS: StepsValue;
   TEXT_ENCODER: ModelHandle;
   UNET: ModelHandle;
   VAE: ModelHandle;

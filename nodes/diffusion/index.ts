@@ -1,3 +1,10 @@
-import type { NodeDefinition } from '../api.ts';
+import denoise from './denoise.ts';
+import loadCheckpoint from './loadCheckpoint.ts';
+import noise from './noise.ts';
+import pickStep from './pickStep.ts';
+import scheduler from './scheduler.ts';
+import textEncoder from './textEncoder.ts';
+import unetStep from './unetStep.ts';
+import vaeDecode from './vaeDecode.ts';
 
-export default [] as NodeDefinition[];
+export default [loadCheckpoint, textEncoder, noise, scheduler, unetStep, denoise, pickStep, vaeDecode];

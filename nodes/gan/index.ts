@@ -1,3 +1,4 @@
-import type { NodeDefinition } from '../api.ts';
+import generate from './generate.ts';
+import loadGan from './loadGan.ts';
 
-export default [] as NodeDefinition[];
+export default [loadGan, generate];

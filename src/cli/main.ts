@@ -3,7 +3,7 @@ import { parseArgs } from './args.ts';
 import { runCommand } from './run.ts';
 
 const USAGE = `usage:
-  latent-loom run graph.json --out dir/ [--target NODE]... [--threads N] [--models DIR]`;
+  latent-loom run graph.json --out dir/ [--target NODE]... [--threads N] [--models DIR] [--steps false]`;
 
 export async function main(argv: string[], log: (line: string) => void = console.log): Promise<number> {
   const [command, ...rest] = argv;

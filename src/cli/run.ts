@@ -3,15 +3,17 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadGraph } from '../graph/validate.ts';
 import { Registry } from '../../nodes/registry.ts';
-import type { ImageValue } from '../../nodes/values.ts';
-import { startNodeEngine } from '../engine/client.node.ts';
+import { vaeFor, withStepDecodes } from '../../nodes/diffusion/stepGraph.ts';
+import type { ImageValue, StepsValue } from '../../nodes/values.ts';
+import type { GraphDoc } from '../graph/types.ts';
+import { startNodeEngine, type NodeEngine } from '../engine/client.node.ts';
 import type { RunEvent } from '../engine/events.ts';
 import { encodePng, GRAPH_CHUNK_KEYWORD } from '../image/png.ts';
 import { flag, type Args } from './args.ts';
 
 export async function runCommand(args: Args, log: (line: string) => void): Promise<number> {
   const [file] = args.positionals;
-  if (!file) throw new Error('usage: latent-loom run graph.json --out dir/ [--target NODE]... [--threads N] [--models DIR]');
+  if (!file) throw new Error('usage: latent-loom run graph.json --out dir/ [--target NODE]... [--threads N] [--models DIR] [--steps false]');
   const out = resolve(flag(args, 'out') ?? 'out');
   const text = await readFile(file, 'utf8');
   const registry = new Registry();
@@ -51,11 +53,31 @@ export async function runCommand(args: Args, log: (line: string) => void): Promi
         }
       }
     }
+    if (flag(args, 'steps') !== 'false') {
+      for (const node of doc.nodes.filter((n) => n.type === 'diffusion.denoise' && result.nodes[n.id]?.state === 'done')) {
+        await writeSteps(engine, doc, node.id, out, graphText, log);
+      }
+    }
     log(`run ${result.status} in ${result.ms.toFixed(0)} ms`);
     return result.status === 'done' ? 0 : 1;
   } finally {
     await engine.close();
   }
+}
+
+/** Every recorded step of a Denoise, decoded through its graph's VAE: <id>-step-<k>.png. */
+async function writeSteps(engine: NodeEngine, doc: GraphDoc, denoiseId: string, out: string, graphText: string, log: (l: string) => void) {
+  const steps = (await engine.api.outputs(denoiseId))?.steps as StepsValue | undefined;
+  if (!steps || !vaeFor(doc, denoiseId)) return;
+  const decodes = withStepDecodes(doc, denoiseId, steps.indices.map((_, k) => k));
+  const result = await engine.api.run(decodes.doc, { targets: decodes.outputs.map((o) => o.nodeId) });
+  for (const { step, nodeId } of decodes.outputs) {
+    const image = result.results[nodeId]?.image;
+    if (!isImage(image)) continue;
+    const file = resolve(out, `${denoiseId}-step-${String(steps.indices[step]).padStart(3, '0')}.png`);
+    await writeFile(file, await encodePng(image, { [GRAPH_CHUNK_KEYWORD]: graphText }));
+  }
+  log(`wrote ${steps.indices.length} steps of ${denoiseId} to ${out}`);
 }
 
 function isImage(v: unknown): v is ImageValue {

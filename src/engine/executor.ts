@@ -67,6 +67,7 @@ export class Executor {
     const sources = (id: string) => sub.edges.filter((e) => e.to.node === id);
     const outcomes: Record<string, NodeOutcome> = {};
     const keys = new Map<string, string>();
+    const inputKeysOf = (id: string) => Object.fromEntries(sources(id).map((e) => [e.to.port, `${keys.get(e.from.node)}:${e.from.port}`]));
     const fail = (id: string, message: string) => {
       outcomes[id] = { state: 'failed', message };
       emit({ type: 'node-failed', runId, nodeId: id, message });
@@ -78,7 +79,7 @@ export class Executor {
       const blocked = sources(id).find((e) => !keys.has(e.from.node));
       if (blocked) continue;
       try {
-        keys.set(id, await this.keyOf(node, Object.fromEntries(sources(id).map((e) => [e.to.port, `${keys.get(e.from.node)}:${e.from.port}`]))));
+        keys.set(id, await this.keyOf(node, inputKeysOf(id)));
       } catch (e) {
         fail(id, describeError(node, this.def(node), e));
       }
@@ -124,9 +125,12 @@ export class Executor {
       const t0 = performance.now();
       try {
         const inputs = Object.fromEntries(sources(id).map((e) => [e.to.port, values.get(e.from.node)![e.from.port]]));
+        const memoKey = (k: string) => `memo:${def.type}:${k}`;
         const ctx: NodeContext = {
           nodeId: id, runtime: this.runtime, signal,
           progress: (step, total, preview) => emit({ type: 'node-progress', runId, nodeId: id, step, total, preview }),
+          inputKeys: inputKeysOf(id),
+          memo: { get: (k) => this.cache.get(memoKey(k))?.value, set: (k, value) => { this.cache.set(memoKey(k), { value }); } },
         };
         const outputs = await def.run({ inputs, params: node.params, ctx });
         const missing = Object.keys(def.outputs).find((port) => outputs[port] === undefined);

@@ -1,0 +1,19 @@
+import { defineNode, model } from '../api.ts';
+
+export default defineNode({
+  type: 'diffusion.load_checkpoint', version: 1, title: 'Load Stable Diffusion', category: 'Diffusion',
+  description: 'A Stable Diffusion ONNX model folder: its text encoder, UNet and VAE decoder.',
+  inputs: {},
+  params: { model: model({ default: '', modelKind: 'stable-diffusion' }) },
+  outputs: { text_encoder: 'TEXT_ENCODER', unet: 'UNET', vae: 'VAE' },
+  async identity({ model: id }, { runtime }) {
+    return (await runtime.store.get(id)).files.map((f) => f.sha256).join(',');
+  },
+  async run({ params, ctx }) {
+    if (!params.model) throw new Error('choose a model in the "model" param');
+    const manifest = await ctx.runtime.store.get(params.model);
+    if (manifest.kind !== 'stable-diffusion') throw new Error(`model "${manifest.id}" is a ${manifest.kind} model, not Stable Diffusion`);
+    const handle = { kind: 'model' as const, id: manifest.id, manifest };
+    return { text_encoder: handle, unet: handle, vae: handle };
+  },
+});

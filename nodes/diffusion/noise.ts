@@ -1,0 +1,26 @@
+import { TorchGenerator } from '../../src/diffusion/torchRandom.ts';
+import { defineNode, int, seed } from '../api.ts';
+
+export default defineNode({
+  type: 'diffusion.noise', version: 1, title: 'Noise', category: 'Diffusion',
+  description: 'A seeded unit Gaussian latent, value for value what torch.randn gives for the same seed on CPU.',
+  inputs: { unet: { type: 'UNET', optional: true } },
+  params: {
+    seed: seed({ default: 42 }),
+    width: int({ default: 512, min: 8, max: 4096, step: 8 }),
+    height: int({ default: 512, min: 8, max: 4096, step: 8 }),
+    batch: int({ default: 1, min: 1, max: 64 }),
+  },
+  outputs: { latent: 'LATENT' },
+  async run({ inputs, params }) {
+    // Channels and downscale come from the model; SD 1.x/2.x values when no model is wired.
+    const { channels, downscale } = inputs.unet?.manifest.latent ?? { channels: 4, downscale: 8 };
+    if (params.width % downscale || params.height % downscale) {
+      throw new Error(`width and height must be multiples of ${downscale} (got ${params.width}x${params.height})`);
+    }
+    const dims = [params.batch, channels, params.height / downscale, params.width / downscale];
+    const generator = new TorchGenerator(params.seed);
+    const data = generator.randn(dims);
+    return { latent: { kind: 'latent', tensor: { dtype: 'float32', dims, data }, generator: generator.getState() } };
+  },
+});

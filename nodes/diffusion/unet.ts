@@ -1,0 +1,81 @@
+// Running the UNet of an SD export: inputs read from the model (timestep dtype and rank, fp16 or fp32),
+// classifier-free guidance with cond and uncond batched in one run.
+import { asFloat } from '../../src/runtime/half.ts';
+import type { ModelManifest } from '../../src/runtime/manifest.ts';
+import type { ModelInfo, Runtime } from '../../src/runtime/runtime.ts';
+import { checkSignature } from '../../src/runtime/signature.ts';
+import type { Tensor } from '../../src/runtime/tensor.ts';
+
+export interface Unet {
+  info: ModelInfo;
+  sampleDtype: string;
+  timestep: { dtype: string; rank: number };
+}
+
+export async function openUnet(runtime: Runtime, manifest: ModelManifest): Promise<Unet> {
+  const info = await runtime.open(manifest, 'unet');
+  checkSignature(info, {
+    inputs: {
+      sample: { dtypes: ['float32', 'float16'], ranks: [4] },
+      timestep: { dtypes: ['int64', 'int32', 'float32', 'float16'], ranks: [0, 1] },
+      encoder_hidden_states: { dtypes: ['float32', 'float16'], ranks: [3] },
+    },
+    outputs: { out_sample: { dtypes: ['float32', 'float16'], ranks: [4] } },
+  });
+  const input = (name: string) => info.inputs.find((i) => i.name === name)!;
+  return { info, sampleDtype: input('sample').dtype, timestep: { dtype: input('timestep').dtype, rank: input('timestep').shape?.length ?? 1 } };
+}
+
+function timestepTensor(unet: Unet, t: number): Tensor {
+  const dims = unet.timestep.rank === 0 ? [] : [1];
+  switch (unet.timestep.dtype) {
+    case 'int64': return { dtype: 'int64', dims, data: BigInt64Array.of(BigInt(Math.round(t))) };
+    case 'int32': return { dtype: 'int32', dims, data: Int32Array.of(Math.round(t)) };
+    default: return asFloat({ dtype: 'float32', dims, data: Float32Array.of(t) }, unet.timestep.dtype);
+  }
+}
+
+/** `n` copies of a [1, ...] tensor's data, or the data itself when it already has `n` rows. */
+function rows(t: Tensor, n: number): Float32Array {
+  const data = t.data as Float32Array;
+  if (t.dims[0] === n) return data;
+  if (t.dims[0] !== 1) throw new Error(`conditioning has batch ${t.dims[0]}, the latent has ${n}`);
+  const out = new Float32Array(data.length * n);
+  for (let i = 0; i < n; i++) out.set(data, i * data.length);
+  return out;
+}
+
+export interface Guidance { positive: Tensor; negative?: Tensor; cfg: number }
+
+/** The guided noise (or v) prediction for `sample` [B, C, h, w] at timestep t. */
+export async function predict(
+  runtime: Runtime, unet: Unet, sample: Float32Array, dims: number[], t: number, g: Guidance, signal: AbortSignal,
+): Promise<Float32Array> {
+  const batch = dims[0];
+  const guided = g.cfg !== 1;
+  if (guided && !g.negative) throw new Error(`cfg ${g.cfg} needs a negative conditioning (wire a Text Encoder, even with an empty prompt), or set cfg to 1`);
+  const [, tokens, width] = g.positive.dims;
+  const runs = guided ? 2 : 1;
+  // One run for both halves: uncond first, then cond, as diffusers batches them.
+  const x = new Float32Array(sample.length * runs);
+  const context = new Float32Array(batch * tokens * width * runs);
+  x.set(sample);
+  if (guided) {
+    x.set(sample, sample.length);
+    context.set(rows(g.negative!, batch));
+    context.set(rows(g.positive, batch), batch * tokens * width);
+  } else {
+    context.set(rows(g.positive, batch));
+  }
+  const feeds = {
+    sample: asFloat({ dtype: 'float32', dims: [batch * runs, ...dims.slice(1)], data: x }, unet.sampleDtype),
+    timestep: timestepTensor(unet, t),
+    encoder_hidden_states: asFloat({ dtype: 'float32', dims: [batch * runs, tokens, width], data: context }, unet.sampleDtype),
+  };
+  const out = asFloat((await runtime.run(unet.info, feeds, signal)).out_sample, 'float32').data as Float32Array;
+  if (!guided) return out;
+  const n = sample.length;
+  const result = new Float32Array(n);
+  for (let i = 0; i < n; i++) result[i] = out[i] + g.cfg * (out[n + i] - out[i]);
+  return result;
+}

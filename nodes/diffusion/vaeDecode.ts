@@ -1,0 +1,37 @@
+import { asFloat } from '../../src/runtime/half.ts';
+import { checkSignature } from '../../src/runtime/signature.ts';
+import { defineNode, image } from '../api.ts';
+import { fromNCHW } from '../image/convert.ts';
+
+export default defineNode({
+  type: 'diffusion.vae_decode', version: 1, title: 'VAE Decode', category: 'Diffusion',
+  description: "Latents to an image, through the model's VAE decoder (divided by its scaling factor first).",
+  inputs: { vae: 'VAE', latent: 'LATENT' },
+  params: {},
+  outputs: { image: 'IMAGE' },
+  async run({ inputs, ctx }) {
+    const { manifest } = inputs.vae;
+    const info = await ctx.runtime.open(manifest, 'vae_decoder');
+    checkSignature(info, {
+      inputs: { latent_sample: { dtypes: ['float32', 'float16'], ranks: [4] } },
+      outputs: { sample: { dtypes: ['float32', 'float16'], ranks: [4] } },
+    });
+    const dtype = info.inputs.find((i) => i.name === 'latent_sample')!.dtype;
+    const scale = manifest.latent?.scalingFactor ?? 0.18215;
+    const [b, c, h, w] = inputs.latent.tensor.dims;
+    const src = inputs.latent.tensor.data as Float32Array;
+    const item = c * h * w;
+    const parts = [];
+    for (let n = 0; n < b; n++) { // one item at a time: decoders are the memory-hungry part
+      ctx.signal.throwIfAborted();
+      const data = Float32Array.from(src.subarray(n * item, (n + 1) * item), (v) => v / scale);
+      const out = await ctx.runtime.run(info, { latent_sample: asFloat({ dtype: 'float32', dims: [1, c, h, w], data }, dtype) }, ctx.signal);
+      parts.push(fromNCHW(asFloat(out.sample, 'float32'), [-1, 1]));
+      if (b > 1) ctx.progress(n + 1, b);
+    }
+    const { width, height } = parts[0];
+    const data = new Float32Array(b * width * height * 3);
+    parts.forEach((p, n) => data.set(p.data, n * p.data.length));
+    return { image: image(width, height, 3, data, b) };
+  },
+});

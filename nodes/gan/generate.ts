@@ -1,0 +1,49 @@
+import { bool, defineNode, float, image, int, seed } from '../api.ts';
+import { fromNCHW } from '../image/convert.ts';
+import { openGenerator } from './ganModel.ts';
+import { latentOf, slerp, truncate } from './latent.ts';
+
+export default defineNode({
+  type: 'gan.generate', version: 1, title: 'GAN Generator', category: 'GAN',
+  description: 'Images from a GAN. Batch item i uses seed + i; "mix" slerps each latent toward mix seed + i; '
+    + '"sweep" spreads the batch from seed (first) to mix seed (last). Truncation pulls latents toward the mean.',
+  inputs: { gan: 'GAN' },
+  params: {
+    seed: seed(),
+    batch: int({ default: 1, min: 1, max: 64 }),
+    truncation: float({ default: 1, min: 0, max: 2, step: 0.05, label: 'truncation ψ' }),
+    mix_seed: seed({ default: 1, label: 'mix seed' }),
+    mix: float({ default: 0, min: 0, max: 1, step: 0.05 }),
+    sweep: bool({ default: false }),
+  },
+  outputs: { images: 'IMAGE' },
+  async run({ inputs, params, ctx }) {
+    const g = await openGenerator(ctx.runtime, inputs.gan.manifest);
+    const { batch } = params;
+    const latents: Float32Array[] = [];
+    for (let i = 0; i < batch; i++) {
+      const [a, b, t] = params.sweep
+        ? [params.seed, params.mix_seed, batch > 1 ? i / (batch - 1) : params.mix]
+        : [params.seed + i, params.mix_seed + i, params.mix];
+      latents.push(truncate(slerp(latentOf(a, g.zDim), latentOf(b, g.zDim), t), params.truncation));
+    }
+    const parts = [];
+    for (let at = 0; at < batch; at += g.chunk) {
+      ctx.signal.throwIfAborted();
+      const n = Math.min(g.chunk, batch - at);
+      // A fixed batch dim is filled up with zero latents; their images are dropped.
+      const rows = g.fixedBatch ? g.chunk : n;
+      const z = new Float32Array(rows * g.zDim);
+      for (let i = 0; i < n; i++) z.set(latents[at + i], i * g.zDim);
+      const result = await ctx.runtime.run(g.info, { [g.input]: { dtype: 'float32', dims: [rows, g.zDim], data: z } }, ctx.signal);
+      const img = fromNCHW(result[g.output], g.range);
+      parts.push(img.batch === n ? img : image(img.width, img.height, 3, img.data.slice(0, n * img.width * img.height * 3), n));
+      ctx.progress(at + n, batch);
+    }
+    const { width, height } = parts[0];
+    const data = new Float32Array(batch * width * height * 3);
+    let off = 0;
+    for (const p of parts) { data.set(p.data, off); off += p.data.length; }
+    return { images: image(width, height, 3, data, batch) };
+  },
+});

@@ -1,0 +1,20 @@
+import { defineNode, model } from '../api.ts';
+import { openGenerator } from './ganModel.ts';
+
+export default defineNode({
+  type: 'model.load_gan', version: 1, title: 'Load GAN', category: 'Models',
+  description: 'A GAN generator ONNX model (latent [B, zDim] -> image [B, 3, H, W]), bundled or your own.',
+  inputs: {},
+  params: { model: model({ default: '', modelKind: 'gan' }) },
+  outputs: { gan: 'GAN' },
+  async identity({ model: id }, { runtime }) {
+    const manifest = await runtime.store.get(id);
+    return manifest.files.map((f) => f.sha256).join(',');
+  },
+  async run({ params, ctx }) {
+    if (!params.model) throw new Error('choose a model in the "model" param');
+    const manifest = await ctx.runtime.store.get(params.model);
+    const { zDim, range } = await openGenerator(ctx.runtime, manifest);
+    return { gan: { kind: 'model', id: manifest.id, manifest: { ...manifest, gan: { zDim, range: [range[0], range[1]] } } } };
+  },
+});
