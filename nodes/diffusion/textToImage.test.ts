@@ -1,0 +1,172 @@
+// Text to image on the project's own SD-format model sets (models/test/tiny-sd*), through the real executor.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Executor } from '../../src/engine/executor.ts';
+import type { GraphDoc } from '../../src/graph/types.ts';
+import { encodePng } from '../../src/image/png.ts';
+import { createNodeRuntime } from '../../src/runtime/node.ts';
+import type { Tensor } from '../../src/runtime/tensor.ts';
+import { Registry } from '../registry.ts';
+import type { ImageValue, LatentValue, StepsValue } from '../values.ts';
+import { withStepDecodes } from './stepGraph.ts';
+
+const DEFAULT = JSON.parse(readFileSync(new URL('../../graphs/default.json', import.meta.url), 'utf8')) as GraphDoc;
+
+/** The app's default graph, pointed at a test model set, with some params changed. */
+function graph(changes: Record<string, Record<string, unknown>> = {}, model = 'test-tiny-sd'): GraphDoc {
+  const doc = structuredClone(DEFAULT);
+  doc.nodes.find((n) => n.id === 'model')!.params.model = model;
+  doc.nodes.find((n) => n.id === 'scheduler')!.params.steps = 4;
+  for (const [id, params] of Object.entries(changes)) Object.assign(doc.nodes.find((n) => n.id === id)!.params, params);
+  return doc;
+}
+
+/** A runtime that records every UNet call's batch size. */
+function countingRuntime() {
+  const runtime = createNodeRuntime({ threads: 2 });
+  const unetBatches: number[] = [];
+  const run = runtime.run.bind(runtime);
+  runtime.run = (info, feeds, signal) => {
+    if (feeds.sample) unetBatches.push(feeds.sample.dims[0]);
+    return run(info, feeds, signal);
+  };
+  return { runtime, unetBatches };
+}
+
+const imageOf = (r: { results: Record<string, Record<string, unknown>> }) => r.results.output.image as ImageValue;
+
+describe('text to image', () => {
+  it('runs the default graph end to end and makes a 64x64 image that depends on the prompt', async () => {
+    const ex = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
+    const apple = await ex.run(graph());
+    expect(apple.status).toBe('done');
+    const img = imageOf(apple);
+    expect([img.batch, img.width, img.height, img.channels]).toEqual([1, 64, 64, 3]);
+    const spread = Math.max(...img.data) - Math.min(...img.data);
+    expect(spread).toBeGreaterThan(0.05);
+    const pear = imageOf(await ex.run(graph({ positive: { text: 'a green pear' } })));
+    expect(pear.data).not.toEqual(img.data);
+  });
+
+  it('gives identical PNG bytes for the same graph and seed, twice, and other bytes for another seed', async () => {
+    const once = async (seed: number) => {
+      const ex = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
+      return Buffer.from(await encodePng(imageOf(await ex.run(graph({ noise: { seed } }))))).toString('hex');
+    };
+    const [a, b, c] = [await once(7), await once(7), await once(8)];
+    expect(a).toBe(b);
+    expect(a).not.toBe(c);
+  });
+
+  it('starts from exactly torch.randn for the seed', async () => {
+    const fixture = JSON.parse(readFileSync(new URL('../../src/diffusion/fixtures/torch_randn.json', import.meta.url), 'utf8'));
+    const expected = fixture.cases.find((c: { seed: string; calls: { shape: number[] }[] }) => c.seed === '42' && c.calls[0].shape.join() === '1,4,8,8').calls[0].values;
+    const ex = new Executor(new Registry(), createNodeRuntime({ threads: 1 }));
+    await ex.run(graph(), { targets: ['noise'] });
+    const latent = ex.outputs('noise')!.latent as LatentValue;
+    expect(latent.tensor.dims).toEqual([1, 4, 8, 8]);
+    expect(Array.from(latent.tensor.data as Float32Array)).toEqual(expected);
+  });
+
+  it('batches cond and uncond in one UNet run, and skips uncond at cfg 1', async () => {
+    const guided = countingRuntime();
+    await new Executor(new Registry(), guided.runtime).run(graph({ denoise: { cfg: 4 } }));
+    expect(guided.unetBatches).toEqual([2, 2, 2, 2]);
+    const plain = countingRuntime();
+    await new Executor(new Registry(), plain.runtime).run(graph({ denoise: { cfg: 1 } }));
+    expect(plain.unetBatches).toEqual([1, 1, 1, 1]);
+  });
+
+  it('a run to a later end carries on from the steps already done', async () => {
+    const { runtime, unetBatches } = countingRuntime();
+    const ex = new Executor(new Registry(), runtime);
+    await ex.run(graph({ denoise: { end: 2 } }));
+    expect(unetBatches).toHaveLength(2);
+    const resumed = await ex.run(graph({ denoise: { end: 4 } }));
+    expect(unetBatches).toHaveLength(4); // only steps 2 and 3 ran
+    const straight = await new Executor(new Registry(), createNodeRuntime({ threads: 2 })).run(graph());
+    expect(imageOf(resumed).data).toEqual(imageOf(straight).data);
+    await ex.run(graph({ denoise: { end: 3 } })); // shorter: nothing to run
+    expect(unetBatches).toHaveLength(4);
+  });
+
+  it('a cancelled Denoise keeps its finished steps for the next run', async () => {
+    const { runtime, unetBatches } = countingRuntime();
+    const ex = new Executor(new Registry(), runtime);
+    const controller = new AbortController();
+    const first = await ex.run(graph({ scheduler: { steps: 6 } }), {
+      signal: controller.signal,
+      onEvent: (e) => { if (e.type === 'node-progress' && e.nodeId === 'denoise' && e.step === 2) controller.abort(); },
+    });
+    expect(first.status).toBe('cancelled');
+    expect(unetBatches).toHaveLength(2);
+    const second = await ex.run(graph({ scheduler: { steps: 6 } }));
+    expect(second.status).toBe('done');
+    expect(unetBatches).toHaveLength(6);
+  });
+
+  it('keeps every step: previews are sent as progress, and the last step decodes to the final image', async () => {
+    const ex = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
+    const previews: ImageValue[] = [];
+    const doc = graph();
+    const result = await ex.run(doc, { onEvent: (e) => { if (e.type === 'node-progress' && e.preview) previews.push(e.preview); } });
+    const steps = ex.outputs('denoise')!.steps as StepsValue;
+    expect(steps.indices).toEqual([0, 1, 2, 3]);
+    expect(previews.map((p) => [p.width, p.height])).toEqual([[8, 8], [8, 8], [8, 8], [8, 8]]);
+    const decodes = withStepDecodes(doc, 'denoise', [0, 3]);
+    const before = ex.cache.size;
+    const scrub = await ex.run(decodes.doc, { targets: decodes.outputs.map((o) => o.nodeId) });
+    expect(Object.values(scrub.nodes).filter((o) => o.state === 'done' && !o.cached)).toHaveLength(6); // pick + decode + output, twice
+    expect(ex.cache.size).toBeGreaterThan(before);
+    const last = scrub.results[decodes.outputs[1].nodeId].image as ImageValue;
+    expect(last.data).toEqual(imageOf(result).data); // Euler's last step lands on its predicted clean latent
+    const first = scrub.results[decodes.outputs[0].nodeId].image as ImageValue;
+    expect(first.data).not.toEqual(last.data);
+  });
+
+  it('two UNet Step nodes give the same latent as a two-step Denoise', async () => {
+    const ex = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
+    const doc = graph({ denoise: { end: 2 } });
+    const at = { x: 0, y: 0 };
+    const wire = (from: string, fp: string, to: string, tp: string) => ({ id: `${from}-${to}-${tp}`, from: { node: from, port: fp }, to: { node: to, port: tp } });
+    for (const [id, step, latentFrom] of [['s0', 0, 'noise'], ['s1', 1, 's0']] as const) {
+      doc.nodes.push({ id, type: 'diffusion.unet_step', version: 1, position: at, params: { step, cfg: 4 } });
+      doc.edges.push(wire('model', 'unet', id, 'unet'), wire(latentFrom, 'latent', id, 'latent'), wire('encode_positive', 'conditioning', id, 'positive'),
+        wire('encode_negative', 'conditioning', id, 'negative'), wire('scheduler', 'schedule', id, 'schedule'));
+    }
+    await ex.run(doc, { targets: ['s1', 'denoise'] });
+    const bySteps = (ex.outputs('s1')!.latent as LatentValue).tensor as Tensor;
+    const byLoop = (ex.outputs('denoise')!.latent as LatentValue).tensor as Tensor;
+    expect(Array.from(bySteps.data as Float32Array)).toEqual(Array.from(byLoop.data as Float32Array));
+  });
+
+  it('runs a UNet whose timestep is a float32 scalar, read from the model', async () => {
+    const ex = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
+    const result = await ex.run(graph({}, 'test-tiny-sd-float-timestep'));
+    expect(result.status).toBe('done');
+    expect(imageOf(result).width).toBe(64);
+  });
+
+  it('every sampler runs the graph, and SD-Turbo style 1-step trailing starts at timestep 999', async () => {
+    const ex = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
+    for (const sampler of ['ddim', 'euler', 'euler_ancestral', 'dpmpp_2m', 'lcm']) {
+      const result = await ex.run(graph({ scheduler: { sampler } }));
+      expect(result.status, sampler).toBe('done');
+    }
+    await ex.run(graph({ scheduler: { sampler: 'euler_ancestral', steps: 1, spacing: 'trailing' }, denoise: { cfg: 1 } }), { targets: ['scheduler'] });
+    expect((ex.outputs('scheduler')!.schedule as { schedule: { timesteps: number[] } }).schedule.timesteps).toEqual([999]);
+    await ex.run(graph({ scheduler: { sampler: 'ddim', steps: 4 } }), { targets: ['scheduler'] });
+    // SD 1.5's config (leading spacing, steps_offset 1) read from the model folder, as diffusers gives it.
+    expect((ex.outputs('scheduler')!.schedule as { schedule: { timesteps: number[] } }).schedule.timesteps).toEqual([751, 501, 251, 1]);
+  });
+
+  it('says what is wrong, naming the node', async () => {
+    const ex = new Executor(new Registry(), createNodeRuntime({ threads: 1 }));
+    const doc = graph();
+    doc.edges = doc.edges.filter((e) => e.to.port !== 'negative');
+    const result = await ex.run(doc);
+    expect(result.nodes.denoise).toEqual({ state: 'failed', message: 'Denoise ("denoise"): cfg 4 needs a negative conditioning (wire a Text Encoder, even with an empty prompt), or set cfg to 1' });
+    const wrong = await ex.run(graph({}, 'test-conv-net'));
+    expect(wrong.nodes.model).toEqual({ state: 'failed', message: 'Load Stable Diffusion ("model"): model "test-conv-net" is a test model, not Stable Diffusion' });
+  });
+});
