@@ -1,7 +1,8 @@
 // npm run bench: every benchmark, each a ratio of things measured side by side in this one run.
+import { benchDiffusion } from './diffusion.ts';
 import { benchExecutor } from './executor.ts';
 
-const suites: [string, () => Promise<Record<string, number>>][] = [['executor', benchExecutor]];
+const suites: [string, () => Promise<Record<string, number | string>>][] = [['executor', benchExecutor], ['diffusion', benchDiffusion]];
 
 const only = process.argv.slice(2);
 for (const [name, run] of suites) {

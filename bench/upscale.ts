@@ -1,0 +1,66 @@
+// Tiled upscaling through the executor against one untiled session call on the same image.
+import { Executor } from '../src/engine/executor.ts';
+import type { GraphDoc } from '../src/graph/types.ts';
+import { Registry } from '../nodes/registry.ts';
+import type { ImageValue } from '../nodes/values.ts';
+import { fromNCHW, toNCHW } from '../nodes/image/convert.ts';
+import gradient from '../nodes/image/gradient.ts';
+import { createNodeRuntime } from '../src/runtime/node.ts';
+import { fmt, sideBySide } from './stats.ts';
+
+const SIZE = 1024;
+const TIMES = 3;
+
+function graph(model: string): GraphDoc {
+  const at = { x: 0, y: 0 };
+  const node = (id: string, type: string, params: Record<string, unknown> = {}) => ({ id, type, version: 1, position: at, params });
+  const edge = (from: string, fp: string, to: string, tp: string) => ({ id: `${from}-${to}`, from: { node: from, port: fp }, to: { node: to, port: tp } });
+  return {
+    format: 'latent-loom/graph', version: 1,
+    nodes: [node('src', 'image.gradient', { width: SIZE, height: SIZE }), node('model', 'model.load_upscaler', { model }), node('up', 'image.upscale'), node('out', 'image.preview')],
+    edges: [edge('src', 'image', 'up', 'image'), edge('model', 'upscaler', 'up', 'upscaler'), edge('up', 'image', 'out', 'image')],
+  };
+}
+
+export async function benchUpscale(): Promise<Record<string, number>> {
+  const runtime = createNodeRuntime({ threads: 2 });
+  const bundled = (await runtime.store.list()).some((m) => m.id === 'loom-sr-x4');
+  const id = bundled ? 'loom-sr-x4' : 'test-tiny-upscaler';
+  console.log(`upscale bench: ${id}, ${SIZE}x${SIZE} input, backend ${runtime.backend}`);
+  const executor = new Executor(new Registry(), runtime);
+  const doc = graph(id);
+  let tiles = 0;
+  let tiled: ImageValue | undefined;
+  const throughExecutor = async () => {
+    executor.cache.clear();
+    const result = await executor.run(doc, { onEvent: (e) => { if (e.type === 'node-progress' && e.nodeId === 'up') tiles = e.total; } });
+    if (result.status !== 'done') throw new Error(`upscale run ${result.status}: ${JSON.stringify(result.nodes)}`);
+    tiled = result.results.out.image as ImageValue;
+  };
+
+  const manifest = await runtime.store.get(id);
+  const info = await runtime.open(manifest, 'model');
+  const range = manifest.upscaler?.range ?? [0, 1];
+  const ctx = { nodeId: 'bench', runtime, signal: new AbortController().signal, progress: () => {} } as never;
+  const { image } = await gradient.run({ inputs: {}, params: { width: SIZE, height: SIZE, blue: 0.5 }, ctx });
+  let whole: ImageValue | undefined;
+  const oneCall = async () => {
+    const out = await runtime.run(info, { [info.inputs[0].name]: toNCHW(image as ImageValue, 0, range) });
+    whole = fromNCHW(out[info.outputs[0].name], range);
+  };
+
+  await throughExecutor(); // warm-up: session made, first-run costs paid
+  await oneCall();
+  const [tiledMs, wholeMs] = await sideBySide(TIMES, throughExecutor, oneCall);
+  const outMp = (SIZE * SIZE * (manifest.upscaler?.scale ?? 1) ** 2) / 1e6;
+  let maxDiff = 0;
+  for (let i = 0; i < whole!.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(whole!.data[i] - tiled!.data[i]));
+  return {
+    'upscale.bundled_model': bundled ? 1 : 0,
+    'upscale.tiles': tiles,
+    'upscale.tiled_output_mp_per_s': fmt(outMp / (tiledMs / 1000)),
+    'upscale.untiled_output_mp_per_s': fmt(outMp / (wholeMs / 1000)),
+    'upscale.tiled_over_untiled_time': fmt(tiledMs / wholeMs),
+    'upscale.max_diff_in_255ths': fmt(maxDiff * 255),
+  };
+}
