@@ -34,18 +34,20 @@ function countingRuntime() {
 }
 
 const imageOf = (r: { results: Record<string, Record<string, unknown>> }) => r.results.output.image as ImageValue;
+const decoded = (ex: Executor) => ex.outputs('decode')!.image as ImageValue;
 
 describe('text to image', () => {
-  it('runs the default graph end to end and makes a 64x64 image that depends on the prompt', async () => {
+  it('runs the default graph end to end: a 64x64 image that depends on the prompt, upscaled 4x', async () => {
     const ex = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
     const apple = await ex.run(graph());
     expect(apple.status).toBe('done');
-    const img = imageOf(apple);
+    expect([imageOf(apple).width, imageOf(apple).height]).toEqual([256, 256]);
+    const img = decoded(ex);
     expect([img.batch, img.width, img.height, img.channels]).toEqual([1, 64, 64, 3]);
     const spread = Math.max(...img.data) - Math.min(...img.data);
     expect(spread).toBeGreaterThan(0.05);
-    const pear = imageOf(await ex.run(graph({ positive: { text: 'a green pear' } })));
-    expect(pear.data).not.toEqual(img.data);
+    await ex.run(graph({ positive: { text: 'a green pear' } }));
+    expect(decoded(ex).data).not.toEqual(img.data);
   });
 
   it('gives identical PNG bytes for the same graph and seed, twice, and other bytes for another seed', async () => {
@@ -84,8 +86,10 @@ describe('text to image', () => {
     expect(unetBatches).toHaveLength(2);
     const resumed = await ex.run(graph({ denoise: { end: 4 } }));
     expect(unetBatches).toHaveLength(4); // only steps 2 and 3 ran
-    const straight = await new Executor(new Registry(), createNodeRuntime({ threads: 2 })).run(graph());
+    const fresh = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
+    const straight = await fresh.run(graph());
     expect(imageOf(resumed).data).toEqual(imageOf(straight).data);
+    expect(decoded(ex).data).toEqual(decoded(fresh).data);
     await ex.run(graph({ denoise: { end: 3 } })); // shorter: nothing to run
     expect(unetBatches).toHaveLength(4);
   });
@@ -119,7 +123,8 @@ describe('text to image', () => {
     expect(Object.values(scrub.nodes).filter((o) => o.state === 'done' && !o.cached)).toHaveLength(6); // pick + decode + output, twice
     expect(ex.cache.size).toBeGreaterThan(before);
     const last = scrub.results[decodes.outputs[1].nodeId].image as ImageValue;
-    expect(last.data).toEqual(imageOf(result).data); // Euler's last step lands on its predicted clean latent
+    expect(result.status).toBe('done');
+    expect(last.data).toEqual(decoded(ex).data); // Euler's last step lands on its predicted clean latent
     const first = scrub.results[decodes.outputs[0].nodeId].image as ImageValue;
     expect(first.data).not.toEqual(last.data);
   });
@@ -144,7 +149,7 @@ describe('text to image', () => {
     const ex = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
     const result = await ex.run(graph({}, 'test-tiny-sd-float-timestep'));
     expect(result.status).toBe('done');
-    expect(imageOf(result).width).toBe(64);
+    expect(decoded(ex).width).toBe(64);
   });
 
   it('every sampler runs the graph, and SD-Turbo style 1-step trailing starts at timestep 999', async () => {
