@@ -1,4 +1,4 @@
-// Cheap previews: a linear latent-to-RGB map from the model manifest, at latent resolution.
+// Cheap previews: a linear latent-to-RGB map from the model manifest (to RGB in [-1, 1]), at latent resolution.
 import type { ModelManifest } from '../../src/runtime/manifest.ts';
 import type { Tensor } from '../../src/runtime/tensor.ts';
 import { image, type ImageValue } from '../values.ts';
@@ -17,6 +17,7 @@ export function latentPreview(latent: Tensor, manifest: ModelManifest): ImageVal
       if (map && map.length === c) {
         v = bias[ch];
         for (let k = 0; k < c; k++) v += map[k][ch] * data[k * plane + p];
+        v = (v + 1) / 2;
       } else {
         v = (data[Math.min(ch, c - 1) * plane + p] + 1) / 2; // no map: show the first channels as they are
       }
