@@ -108,26 +108,32 @@ async function runTile(run: TileRun, src: ImageValue, item: number, rect: Rect):
 /** Adds a weighted tile into the output image: colour to [0, 1], grey as the mean of the three channels. */
 function addToImage(out: ImageValue, item: number, rect: Rect, s: number, data: Float32Array, wx: Float32Array, wy: Float32Array, lo: number, hi: number): void {
   const c = out.channels;
+  const od = out.data;
   const [ow, oh] = [rect.w * s, rect.h * s];
   const plane = ow * oh;
   const k = 1 / (hi - lo);
-  const norm = (v: number) => { v = (v - lo) * k; return v < 0 ? 0 : v > 1 ? 1 : v; };
   const base = item * out.width * out.height * c;
   for (let y = 0; y < oh; y++) {
     const wyv = wy[y];
     if (wyv === 0) continue;
     const row = base + ((rect.y * s + y) * out.width + rect.x * s) * c;
+    const p0 = y * ow;
     for (let x = 0; x < ow; x++) {
       const w = wyv * wx[x];
       if (w === 0) continue;
-      const p = y * ow + x;
-      const [r, g, b] = [norm(data[p]), norm(data[plane + p]), norm(data[2 * plane + p])];
+      const p = p0 + x;
+      let r = (data[p] - lo) * k;
+      let g = (data[plane + p] - lo) * k;
+      let b = (data[2 * plane + p] - lo) * k;
+      r = r < 0 ? 0 : r > 1 ? 1 : r;
+      g = g < 0 ? 0 : g > 1 ? 1 : g;
+      b = b < 0 ? 0 : b > 1 ? 1 : b;
       const o = row + x * c;
-      if (c === 1) out.data[o] += (w * (r + g + b)) / 3;
+      if (c === 1) od[o] += (w * (r + g + b)) / 3;
       else {
-        out.data[o] += w * r;
-        out.data[o + 1] += w * g;
-        out.data[o + 2] += w * b;
+        od[o] += w * r;
+        od[o + 1] += w * g;
+        od[o + 2] += w * b;
       }
     }
   }
