@@ -142,6 +142,34 @@ describe('image.upscale', () => {
   });
 });
 
+describe('image.upscale with a fixed-size model', () => {
+  it('feeds only tiles of that size, padding the edges, and matches away from the image border', async () => {
+    const seen = new Set<string>();
+    const rt: Runtime = {
+      backend: runtime.backend, store: runtime.store, load: (b, l) => runtime.load(b, l),
+      async open(m, r) {
+        const info = await runtime.open(m, r);
+        return { ...info, inputs: [{ ...info.inputs[0], shape: [1, 3, 32, 32] }] };
+      },
+      run(info, feeds, signal) {
+        seen.add(Object.values(feeds)[0].dims.join('x'));
+        return runtime.run(info, feeds, signal);
+      },
+    };
+    const img = noiseImage(50, 20, 3, 4);
+    const fixed = (await upscale(img, { overlap: 16 }, rt)).image();
+    const whole = (await upscale(img, WHOLE)).image();
+    expect(fixed).toMatchObject({ width: 100, height: 40 });
+    expect([...seen]).toEqual(['1x3x32x32']);
+    let max = 0;
+    for (let y = 8; y < 32; y++) for (let x = 8; x < 92; x++) for (let c = 0; c < 3; c++) {
+      const i = (y * 100 + x) * 3 + c;
+      max = Math.max(max, Math.abs(fixed.data[i] - whole.data[i]));
+    }
+    expect(max).toBeLessThanOrEqual(1 / 255);
+  });
+});
+
 describe('model.load_upscaler', () => {
   it('refuses a model that is not image-to-image, naming the input', async () => {
     const doc = graph([{ id: 'model', type: 'model.load_upscaler', params: { model: 'test-tiny-gan' } }]);
