@@ -59,6 +59,14 @@ describe('decodeImage', () => {
     expect(Array.from(lossless.data, (v) => Math.round(v * 255))).toEqual([...bytes(W * H * 4, (i) => i * 37 + 11)]);
   });
 
+  it('applies EXIF orientation like browsers do', async () => {
+    const file = await sharp(Buffer.from([0, 0, 0, 255, 255, 255]), { raw: { width: 2, height: 1, channels: 3 } }).jpeg({ quality: 100 }).withMetadata({ orientation: 6 }).toBuffer();
+    const img = await decoded(file);
+    expect(img).toMatchObject({ width: 1, height: 2 }); // 90 degrees clockwise: left pixel on top
+    expect(img.data[0]).toBeLessThan(0.2);
+    expect(img.data[3]).toBeGreaterThan(0.8);
+  });
+
   it('refuses huge images from the header, before decoding', async () => {
     await expect(decodeImage(pngHeader(100000, 20), 'big.png')).rejects.toThrow('big.png: PNG image 100000x20 is too large: each side must be at most 16384 pixels');
     await expect(decodeImage(pngHeader(10000, 10000), 'big.png')).rejects.toThrow(/10000x10000 \(100\.0 megapixels\) is over the budget/);

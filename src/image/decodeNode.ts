@@ -9,7 +9,8 @@ type Sharp = typeof import('sharp').default;
 export async function decodeWithSharp(sharp: Sharp, bytes: Uint8Array, header: ImageHeader): Promise<ImageValue> {
   const deep = header.bitDepth === 16;
   const grey = header.channels === 1;
-  let pipeline = sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' })
+  // Browsers apply EXIF orientation when decoding; do the same so both give the same pixels.
+  let pipeline = sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error', autoOrient: true })
     .toColourspace(grey ? (deep ? 'grey16' : 'b-w') : deep ? 'rgb16' : 'srgb');
   if (header.channels === 4) pipeline = pipeline.ensureAlpha();
   else pipeline = pipeline.removeAlpha();
