@@ -1,0 +1,190 @@
+// Turns a folder (an SD export) or one ONNX file into a manifest: every file recognised, hashed and given
+// its role. File access goes through ImportSource, so the same code serves the CLI (disk) and the browser.
+import { MODEL_FORMAT, type ModelFile, type ModelManifest } from '../runtime/manifest.ts';
+import type { IoSpec } from '../runtime/runtime.ts';
+import type { Tensor } from '../runtime/tensor.ts';
+import { matchKnown, type KnownMatch } from './known.ts';
+import { recognize, type Recognized } from './recognize.ts';
+
+export interface OpenedModel {
+  inputs: IoSpec[];
+  outputs: IoSpec[];
+  run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>>;
+  close(): Promise<void>;
+}
+
+export interface ImportSource {
+  /** The folder's or file's name: the id and title come from it. */
+  name: string;
+  /** Every file, by path relative to the model folder ('/' separated). */
+  files: { path: string; bytes: number }[];
+  read(path: string): Promise<Uint8Array>;
+  sha256(path: string): Promise<string>;
+  /** Opens an ONNX file with its external data; throws when it is not a loadable model. */
+  open(path: string): Promise<OpenedModel>;
+}
+
+export interface Imported {
+  manifest: ModelManifest;
+  /** Known models the files match, e.g. 'text_encoder: sd15-onnx (by signature)'. */
+  known: string[];
+}
+
+const SD_PARTS = ['text_encoder', 'unet', 'vae_decoder'] as const;
+const CONFIG_ROLES: Record<string, string> = {
+  'model_index.json': 'model_index',
+  'scheduler/scheduler_config.json': 'scheduler_config',
+  'tokenizer/tokenizer_config.json': 'tokenizer_config',
+  'tokenizer/special_tokens_map.json': 'tokenizer_special_tokens',
+  'text_encoder/config.json': 'text_encoder_config',
+  'unet/config.json': 'unet_config',
+  'vae_decoder/config.json': 'vae_decoder_config',
+};
+const PROBE = 8;
+
+export function idFromName(name: string): string {
+  const id = name.replace(/\.onnx$/i, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return id || 'model';
+}
+
+export async function importModel(src: ImportSource, options: { id?: string; source?: string } = {}): Promise<Imported> {
+  const isSd = src.files.some((f) => f.path === 'unet/model.onnx' || f.path === 'model_index.json');
+  const draft = isSd ? await importSd(src) : await importSingle(src);
+  const files: ModelFile[] = [];
+  for (const { role, path } of draft.files) {
+    const bytes = src.files.find((f) => f.path === path)!.bytes;
+    files.push({ role, path, sha256: await src.sha256(path), bytes });
+  }
+  const manifest: ModelManifest = {
+    format: MODEL_FORMAT, version: 1, id: options.id ?? idFromName(src.name), title: src.name.replace(/\.onnx$/i, ''),
+    kind: draft.kind, source: options.source ?? 'local', files, ...draft.extra,
+  };
+  return { manifest, known: draft.known.map(describeMatch) };
+}
+
+interface Draft {
+  kind: ModelManifest['kind'];
+  files: { role: string; path: string }[];
+  extra: Partial<ModelManifest>;
+  known: { role: string; match: KnownMatch }[];
+}
+
+async function importSd(src: ImportSource): Promise<Draft> {
+  const has = (path: string) => src.files.some((f) => f.path === path);
+  for (const path of [...SD_PARTS.map((p) => `${p}/model.onnx`), 'tokenizer/vocab.json', 'tokenizer/merges.txt']) {
+    if (!has(path)) throw new Error(`${src.name}: a Stable Diffusion folder needs ${path}, and it is missing`);
+  }
+  const files: Draft['files'] = [];
+  const known: Draft['known'] = [];
+  const parts: Partial<Record<(typeof SD_PARTS)[number], Recognized>> = {};
+  for (const part of SD_PARTS) {
+    const path = `${part}/model.onnx`;
+    const { rec, io } = await inspect(src, path);
+    if (rec.role !== part) throw new Error(`${path}: is a ${rec.title}, not a ${part.replace('_', ' ')}`);
+    parts[part] = rec;
+    files.push({ role: part, path });
+    // External data: whatever else sits beside the model that is not its config.
+    for (const f of src.files.filter((f) => f.path.startsWith(`${part}/`) && f.path !== path && !f.path.endsWith('.json'))) {
+      files.push({ role: `${part}_data`, path: f.path });
+    }
+    const match = matchKnown(part, io.inputs, io.outputs, { bytes: size(src, path), sha256: await src.sha256(path) });
+    if (match) known.push({ role: part, match });
+  }
+  files.push({ role: 'tokenizer_vocab', path: 'tokenizer/vocab.json' }, { role: 'tokenizer_merges', path: 'tokenizer/merges.txt' });
+  for (const [path, role] of Object.entries(CONFIG_ROLES)) if (has(path)) files.push({ role, path });
+
+  const { text_encoder: te, unet, vae_decoder: vae } = parts as Required<typeof parts>;
+  if (te.hiddenSize && unet.hiddenSize && te.hiddenSize !== unet.hiddenSize) {
+    throw new Error(`text_encoder/model.onnx gives ${te.hiddenSize}-wide embeddings, but unet/model.onnx takes ${unet.hiddenSize}: they are from different models`);
+  }
+  if (vae.latentChannels && unet.latentChannels && vae.latentChannels !== unet.latentChannels) {
+    throw new Error(`vae_decoder/model.onnx takes ${vae.latentChannels} latent channels, but unet/model.onnx makes ${unet.latentChannels}`);
+  }
+  const vaeConfig = await json(src, 'vae_decoder/config.json');
+  const unetConfig = await json(src, 'unet/config.json');
+  const tokenizerConfig = await json(src, 'tokenizer/tokenizer_config.json');
+  const channels = unet.latentChannels ?? vae.latentChannels ?? 4;
+  const extra: Partial<ModelManifest> = {
+    latent: { channels, downscale: 8, scalingFactor: num(vaeConfig.scaling_factor) ?? 0.18215 },
+  };
+  const side = num(vaeConfig.sample_size) ?? (num(unetConfig.sample_size) !== undefined ? num(unetConfig.sample_size)! * 8 : undefined);
+  if (side) extra.image = { width: side, height: side };
+  const hiddenSize = te.hiddenSize ?? unet.hiddenSize;
+  if (hiddenSize) extra.conditioning = { maxLength: te.maxLength ?? num(tokenizerConfig.model_max_length) ?? 77, hiddenSize };
+  return { kind: 'stable-diffusion', files, extra, known };
+}
+
+async function importSingle(src: ImportSource): Promise<Draft> {
+  const models = src.files.filter((f) => f.path.toLowerCase().endsWith('.onnx'));
+  if (models.length !== 1) {
+    throw new Error(`${src.name}: expected one .onnx file or a Stable Diffusion folder (with unet/model.onnx); found ${models.length ? models.map((f) => f.path).join(', ') : 'no .onnx file'}`);
+  }
+  const path = models[0].path;
+  const { rec, io, scale } = await inspect(src, path, true);
+  const role = rec.role === 'image' || rec.role === 'gan' ? 'model' : rec.role;
+  const files = [{ role, path }, ...src.files.filter((f) => f.path !== path && !f.path.endsWith('.json')).map((f) => ({ role: `${role}_data`, path: f.path }))];
+  const match = matchKnown(role, io.inputs, io.outputs, { bytes: size(src, path), sha256: await src.sha256(path) });
+  const known = match ? [{ role, match }] : [];
+  if (rec.role === 'image') {
+    const extra: Partial<ModelManifest> = scale! > 1 ? { upscaler: { scale: scale!, range: match?.model.upscaler?.range ?? [0, 1] } } : {};
+    return { kind: scale! > 1 ? 'upscaler' : 'onnx', files, extra, known };
+  }
+  if (rec.role === 'gan') {
+    const shape = io.outputs[0].shape ?? [];
+    const extra: Partial<ModelManifest> = { gan: { zDim: rec.zDim!, range: [-1, 1] } };
+    if (typeof shape[2] === 'number' && typeof shape[3] === 'number') extra.image = { width: shape[3], height: shape[2] };
+    return { kind: 'gan', files, extra, known };
+  }
+  // A lone SD part (e.g. a preview decoder): kept as a plain ONNX model with what its nodes need.
+  const extra: Partial<ModelManifest> = {};
+  if (rec.role === 'vae_decoder') {
+    extra.latent = { channels: rec.latentChannels ?? 4, downscale: 8, scalingFactor: match?.model.latent?.scalingFactor ?? 0.18215 };
+  }
+  return { kind: 'onnx', files, extra, known };
+}
+
+/** Opens and recognises one ONNX file; for image models, also its scale (by a probe run when dims are free). */
+async function inspect(src: ImportSource, path: string, probe = false): Promise<{ rec: Recognized; io: { inputs: IoSpec[]; outputs: IoSpec[] }; scale?: number }> {
+  const model = await src.open(path);
+  try {
+    const rec = recognize(model.inputs, model.outputs);
+    if (!rec.ok) throw new Error(`${path}: ${rec.reason}`);
+    let scale = rec.scale ?? undefined;
+    if (probe && rec.role === 'image' && scale === undefined) scale = await measureScale(model, rec, path);
+    return { rec, io: { inputs: model.inputs, outputs: model.outputs }, scale };
+  } finally {
+    await model.close();
+  }
+}
+
+async function measureScale(model: OpenedModel, rec: Recognized, path: string): Promise<number> {
+  const [h, w] = rec.tile ?? [PROBE, PROBE];
+  const out = await model.run({ [rec.input]: { dtype: 'float32', dims: [1, 3, h, w], data: new Float32Array(3 * h * w) } });
+  const dims = out[rec.output].dims;
+  const scale = dims[2] / h;
+  if (dims.length !== 4 || dims[1] !== 3 || !Number.isInteger(scale) || scale < 1 || dims[3] !== w * scale) {
+    throw new Error(`${path}: a [1, 3, ${h}, ${w}] input gave [${dims.join(', ')}], not a whole-number upscale of it`);
+  }
+  return scale;
+}
+
+async function json(src: ImportSource, path: string): Promise<Record<string, unknown>> {
+  if (!src.files.some((f) => f.path === path)) return {};
+  try {
+    return JSON.parse(new TextDecoder().decode(await src.read(path))) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+function size(src: ImportSource, path: string): number {
+  return src.files.find((f) => f.path === path)!.bytes;
+}
+
+function describeMatch({ role, match }: { role: string; match: KnownMatch }): string {
+  return `${role}: ${match.model.id} (${match.exact ? 'sha256 matches' : 'by signature'}) - ${match.model.title}`;
+}

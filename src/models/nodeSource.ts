@@ -1,0 +1,105 @@
+// Node side of the model manager: a folder or .onnx file on disk as an ImportSource, streamed hashing,
+// and copying an imported model into a models folder.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type { ModelManifest } from '../runtime/manifest.ts';
+import type { IoSpec } from '../runtime/runtime.ts';
+import type { DType, Tensor } from '../runtime/tensor.ts';
+import type { ImportSource, OpenedModel } from './importModel.ts';
+
+/** sha256 of a file without holding it in memory (UNet weights are gigabytes). */
+export function sha256File(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path).on('error', reject).on('data', (c) => hash.update(c)).on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+export async function diskSource(path: string): Promise<ImportSource & { root: string }> {
+  const info = await stat(path).catch(() => null);
+  if (!info) throw new Error(`${path}: no such file or folder`);
+  const root = info.isDirectory() ? path : dirname(path);
+  let files: { path: string; bytes: number }[];
+  if (info.isDirectory()) {
+    files = (await walk(root)).filter((f) => f.path !== 'manifest.json');
+  } else {
+    // A lone file, with its external data if it sits beside it under the usual names.
+    const name = basename(path);
+    const names = [name, `${name}_data`, `${name}.data`, `${name.replace(/\.onnx$/i, '')}.onnx_data`];
+    files = [];
+    for (const n of new Set(names)) {
+      const s = await stat(join(root, n)).catch(() => null);
+      if (s?.isFile()) files.push({ path: n, bytes: s.size });
+    }
+  }
+  const full = (p: string) => join(root, ...p.split('/'));
+  return {
+    root,
+    name: basename(path),
+    files,
+    read: async (p) => new Uint8Array(await readFile(full(p))),
+    sha256: memo((p: string) => sha256File(full(p))),
+    open: (p) => openOnnx(full(p), p),
+  };
+}
+
+/** An onnxruntime-node session from the file's path, so external data beside it loads too. */
+export async function openOnnx(path: string, label: string): Promise<OpenedModel> {
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(path, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  } catch (e) {
+    throw new Error(`${label}: not a loadable ONNX model (truncated, corrupt or missing its external data): ${(e as Error).message.split('\n')[0]}`);
+  }
+  const io = (m: ort.InferenceSession.ValueMetadata): IoSpec =>
+    m.isTensor ? { name: m.name, dtype: m.type, shape: [...m.shape] } : { name: m.name, dtype: 'non-tensor', shape: null };
+  return {
+    inputs: session.inputMetadata.map(io),
+    outputs: session.outputMetadata.map(io),
+    async run(feeds) {
+      const ortFeeds: Record<string, ort.Tensor> = {};
+      for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(t.dtype, t.data, t.dims);
+      const out: Record<string, Tensor> = {};
+      for (const [name, t] of Object.entries(await session.run(ortFeeds))) {
+        out[name] = { dtype: t.type as DType, dims: [...t.dims], data: t.data as Tensor['data'] };
+      }
+      return out;
+    },
+    close: () => session.release(),
+  };
+}
+
+/** Copies the manifest's files into `<dest>/<id>/` and writes its manifest.json there. */
+export async function copyModel(src: { root: string }, manifest: ModelManifest, dest: string): Promise<string> {
+  const dir = join(dest, manifest.id);
+  const existing = await stat(join(dir, 'manifest.json')).catch(() => null);
+  if (existing) throw new Error(`${dir} already holds a model; remove it or choose another id with --id`);
+  for (const f of manifest.files) {
+    const to = join(dir, ...f.path.split('/'));
+    await mkdir(dirname(to), { recursive: true });
+    await copyFile(join(src.root, ...f.path.split('/')), to);
+  }
+  await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return dir;
+}
+
+async function walk(root: string): Promise<{ path: string; bytes: number }[]> {
+  const out: { path: string; bytes: number }[] = [];
+  for (const e of await readdir(root, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile() || e.name.startsWith('.')) continue;
+    const full = join(e.parentPath, e.name);
+    out.push({ path: relative(root, full).split(sep).join('/'), bytes: (await stat(full)).size });
+  }
+  return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+function memo<T>(f: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const seen = new Map<string, Promise<T>>();
+  return (key) => {
+    if (!seen.has(key)) seen.set(key, f(key));
+    return seen.get(key)!;
+  };
+}

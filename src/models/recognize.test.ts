@@ -1,0 +1,105 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { IoSpec } from '../runtime/runtime.ts';
+import { matchKnown } from './known.ts';
+import { openOnnx } from './nodeSource.ts';
+import { recognize } from './recognize.ts';
+
+const io = (name: string, dtype: string, shape: (number | string)[] | null): IoSpec => ({ name, dtype, shape });
+const testModel = (p: string) => fileURLToPath(new URL(`../../models/test/${p}`, import.meta.url));
+
+// SD 1.5 as diffusers' ONNX conversion script exports it.
+const sd15Unet = {
+  inputs: [
+    io('sample', 'float32', ['batch', 'channels', 'height', 'width']),
+    io('timestep', 'int64', ['batch']),
+    io('encoder_hidden_states', 'float32', ['batch', 'sequence', 768]),
+  ],
+  outputs: [io('out_sample', 'float32', ['a', 'b', 'c', 'd'])],
+};
+
+describe('recognize, on the models the project ships', () => {
+  const cases: [string, object][] = [
+    ['tiny-sd/text_encoder/model.onnx', { role: 'text_encoder', precision: 'fp32', hiddenSize: 32, maxLength: 77 }],
+    ['tiny-sd/unet/model.onnx', { role: 'unet', latentChannels: 4, hiddenSize: 32, timestep: { dtype: 'int64', rank: 1 } }],
+    ['tiny-sd-float-timestep/unet/model.onnx', { role: 'unet', timestep: { dtype: 'float32', rank: 0 } }],
+    ['tiny-sd/vae_decoder/model.onnx', { role: 'vae_decoder', latentChannels: 4 }],
+    ['tiny-upscaler/model.onnx', { role: 'image', input: 'input', output: 'output', scale: null }],
+    ['conv-net/model.onnx', { role: 'image', scale: null }],
+    ['tiny-gan/model.onnx', { role: 'gan', input: 'z', output: 'image', zDim: 16 }],
+  ];
+  it.each(cases)('%s', async (path, expected) => {
+    const model = await openOnnx(testModel(path), path);
+    try {
+      expect(recognize(model.inputs, model.outputs)).toMatchObject({ ok: true, ...expected });
+    } finally {
+      await model.close();
+    }
+  });
+});
+
+describe('recognize, on signatures of public exports and broken ones', () => {
+  it('an SD 1.5 UNet: int64 [batch] timestep, 768-wide text embeddings, and the known export it matches', () => {
+    expect(recognize(sd15Unet.inputs, sd15Unet.outputs)).toMatchObject({
+      ok: true, role: 'unet', precision: 'fp32', hiddenSize: 768, timestep: { dtype: 'int64', rank: 1 },
+    });
+    expect(matchKnown('unet', sd15Unet.inputs, sd15Unet.outputs, { bytes: 776_000 })?.model.id).toBe('sd15-onnx');
+    expect(matchKnown('unet', sd15Unet.inputs, sd15Unet.outputs, { bytes: 50_000_000 })).toBeNull();
+  });
+
+  it('an SD-Turbo UNet and text encoder (1024 wide, optimum dim names) match the SD-Turbo entry', () => {
+    const inputs = [
+      io('sample', 'float32', ['batch_size', 'num_channels', 'height', 'width']),
+      io('timestep', 'int64', ['steps']),
+      io('encoder_hidden_states', 'float32', ['batch_size', 'sequence_length', 1024]),
+    ];
+    const outputs = [io('out_sample', 'float32', ['batch_size', 'num_channels', 'height', 'width'])];
+    expect(recognize(inputs, outputs)).toMatchObject({ ok: true, role: 'unet', hiddenSize: 1024 });
+    expect(matchKnown('unet', inputs, outputs, {})?.model.id).toBe('sd-turbo-ort-web');
+    const te = { inputs: [io('input_ids', 'int32', ['batch_size', 'sequence_length'])], outputs: [io('last_hidden_state', 'float32', ['batch_size', 'sequence_length', 1024]), io('pooler_output', 'float32', ['batch_size', 1024])] };
+    expect(recognize(te.inputs, te.outputs)).toMatchObject({ ok: true, role: 'text_encoder', hiddenSize: 1024 });
+  });
+
+  it('fp16 exports, with a float16 scalar timestep', () => {
+    const r = recognize(
+      [io('sample', 'float16', [2, 4, 64, 64]), io('timestep', 'float16', []), io('encoder_hidden_states', 'float16', [2, 77, 768])],
+      [io('out_sample', 'float16', [2, 4, 64, 64])],
+    );
+    expect(r).toMatchObject({ ok: true, role: 'unet', precision: 'fp16', timestep: { dtype: 'float16', rank: 0 } });
+    expect(recognize([io('latent_sample', 'float16', [1, 4, 64, 64])], [io('sample', 'float16', [1, 3, 512, 512])])).toMatchObject({ ok: true, role: 'vae_decoder', precision: 'fp16' });
+  });
+
+  it('Real-ESRGAN x4 with dynamic dims needs a probe; with fixed dims the scale is read off them', () => {
+    expect(recognize([io('input', 'float32', [1, 3, 'h', 'w'])], [io('output', 'float32', [1, 3, 'h4', 'w4'])])).toMatchObject({ ok: true, role: 'image', scale: null });
+    expect(recognize([io('image', 'float32', [1, 3, 128, 128])], [io('upscaled_image', 'float32', [1, 3, 512, 512])])).toMatchObject({ ok: true, role: 'image', scale: 4, tile: [128, 128] });
+  });
+
+  it('names the input whose dtype differs', () => {
+    const inputs = sd15Unet.inputs.map((i) => (i.name === 'timestep' ? io('timestep', 'int8', [1]) : i));
+    expect(recognize(inputs, sd15Unet.outputs)).toEqual({
+      ok: false, nearest: 'unet', reason: 'looks like a UNet but input "timestep" is int8; expected int64, int32, float32 or float16',
+    });
+  });
+
+  it('names a missing input, a wrong rank, an extra SDXL input', () => {
+    const missing = recognize(sd15Unet.inputs.filter((i) => i.name !== 'encoder_hidden_states'), sd15Unet.outputs);
+    expect(missing).toMatchObject({ ok: false, nearest: 'unet' });
+    expect((missing as { reason: string }).reason).toMatch(/^looks like a UNet but has no input "encoder_hidden_states" \(its inputs: sample float32/);
+    expect(recognize([io('input_ids', 'int64', [1, 77, 1])], [io('last_hidden_state', 'float32', [1, 77, 768])])).toMatchObject({
+      ok: false, reason: 'looks like a text encoder but input "input_ids" has rank 3 [1, 77, 1]; expected rank 2',
+    });
+    expect(recognize([...sd15Unet.inputs, io('text_embeds', 'float32', [1, 1280])], sd15Unet.outputs)).toMatchObject({
+      ok: false, reason: 'looks like a UNet but has an extra input "text_embeds" that no node feeds (SDXL-style UNets are not supported)',
+    });
+  });
+
+  it('refuses image models that are not float32 RGB, GANs without a fixed z, VAE encoders and strangers', () => {
+    expect(recognize([io('input', 'float16', [1, 3, 'h', 'w'])], [io('output', 'float16', [1, 3, 'h', 'w'])])).toMatchObject({
+      ok: false, nearest: 'image', reason: 'looks like an image model ([1,3,H,W] in) but input "input" is float16; expected float32',
+    });
+    expect(recognize([io('x', 'float32', [1, 1, 'h', 'w'])], [io('y', 'float32', [1, 1, 'h', 'w'])])).toMatchObject({ ok: false, reason: /input "x" has 1 channels; expected 3/ });
+    expect(recognize([io('z', 'float32', ['b', 'n'])], [io('img', 'float32', ['b', 3, 64, 64])])).toMatchObject({ ok: false, nearest: 'gan', reason: /no fixed latent size/ });
+    expect(recognize([io('sample', 'float32', [1, 3, 512, 512])], [io('latent_sample', 'float32', [1, 4, 64, 64])])).toMatchObject({ ok: false, reason: /VAE encoder/ });
+    expect(recognize([io('a', 'int64', [3])], [io('b', 'int64', [3])])).toMatchObject({ ok: false, nearest: null, reason: /^fits no model contract \(inputs: a int64\[3\]; outputs: b int64\[3\]\)/ });
+  });
+});
