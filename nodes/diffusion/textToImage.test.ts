@@ -12,10 +12,11 @@ import { withStepDecodes } from './stepGraph.ts';
 
 const DEFAULT = JSON.parse(readFileSync(new URL('../../graphs/default.json', import.meta.url), 'utf8')) as GraphDoc;
 
-/** The app's default graph, pointed at a test model set, with some params changed. */
+/** The app's default graph, pointed at the test models, with some params changed. */
 function graph(changes: Record<string, Record<string, unknown>> = {}, model = 'test-tiny-sd'): GraphDoc {
   const doc = structuredClone(DEFAULT);
   doc.nodes.find((n) => n.id === 'model')!.params.model = model;
+  doc.nodes.find((n) => n.id === 'upscaler')!.params.model = 'test-tiny-upscaler';
   doc.nodes.find((n) => n.id === 'scheduler')!.params.steps = 4;
   for (const [id, params] of Object.entries(changes)) Object.assign(doc.nodes.find((n) => n.id === id)!.params, params);
   return doc;
@@ -37,11 +38,11 @@ const imageOf = (r: { results: Record<string, Record<string, unknown>> }) => r.r
 const decoded = (ex: Executor) => ex.outputs('decode')!.image as ImageValue;
 
 describe('text to image', () => {
-  it('runs the default graph end to end: a 64x64 image that depends on the prompt, upscaled 4x', async () => {
+  it('runs the default graph end to end: a 64x64 image that depends on the prompt, then upscaled', async () => {
     const ex = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
     const apple = await ex.run(graph());
     expect(apple.status).toBe('done');
-    expect([imageOf(apple).width, imageOf(apple).height]).toEqual([256, 256]);
+    expect([imageOf(apple).width, imageOf(apple).height]).toEqual([128, 128]); // the test upscaler is 2x
     const img = decoded(ex);
     expect([img.batch, img.width, img.height, img.channels]).toEqual([1, 64, 64, 3]);
     const spread = Math.max(...img.data) - Math.min(...img.data);
