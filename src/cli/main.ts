@@ -1,9 +1,11 @@
 // latent-loom: the headless command line.
 import { parseArgs } from './args.ts';
+import { MODELS_USAGE, modelsCommand } from './models.ts';
 import { runCommand } from './run.ts';
 
 const USAGE = `usage:
-  latent-loom run graph.json --out dir/ [--target NODE]... [--threads N] [--models DIR] [--steps false]`;
+  latent-loom run graph.json --out dir/ [--target NODE]... [--threads N] [--models DIR] [--steps false]
+${MODELS_USAGE}`;
 
 export async function main(argv: string[], log: (line: string) => void = console.log): Promise<number> {
   const [command, ...rest] = argv;
@@ -11,6 +13,8 @@ export async function main(argv: string[], log: (line: string) => void = console
     switch (command) {
       case 'run':
         return await runCommand(parseArgs(rest), log);
+      case 'models':
+        return await modelsCommand(parseArgs(rest), log);
       case undefined:
       case 'help':
       case '--help':

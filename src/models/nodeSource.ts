@@ -38,7 +38,8 @@ export async function diskSource(path: string): Promise<ImportSource & { root: s
   const full = (p: string) => join(root, ...p.split('/'));
   return {
     root,
-    name: basename(path),
+    // 'unet/model.onnx' is named by its folder, as exports name their files model.onnx.
+    name: !info.isDirectory() && basename(path).toLowerCase() === 'model.onnx' ? basename(root) : basename(path),
     files,
     read: async (p) => new Uint8Array(await readFile(full(p))),
     sha256: memo((p: string) => sha256File(full(p))),

@@ -1,0 +1,81 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { main } from './main.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+async function cli(...argv: string[]) {
+  const lines: string[] = [];
+  const code = await main(argv, (l) => lines.push(l));
+  return { code, lines };
+}
+
+/** tiny-sd as a user would bring it (no manifest), and an empty models folder to add it to. */
+async function userCopy() {
+  const tmp = await mkdtemp(join(tmpdir(), 'loom-models-'));
+  const src = join(tmp, 'My SD');
+  await cp(join(root, 'models/test/tiny-sd'), src, { recursive: true });
+  await rm(join(src, 'manifest.json'));
+  return { tmp, src, store: join(tmp, 'store') };
+}
+
+describe('latent-loom models', () => {
+  it('add writes a manifest into a copy; list shows it with the bundled models', async () => {
+    const { src, store } = await userCopy();
+    const added = await cli('models', 'add', src, '--to', store, '--url', 'https://example.org/my-sd');
+    expect(added.code).toBe(0);
+    expect(added.lines[0]).toBe(`added my-sd (stable-diffusion, 11 files, 1.50 MB) to ${join(store, 'my-sd')}`);
+    const manifest = JSON.parse(await readFile(join(store, 'my-sd/manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ id: 'my-sd', title: 'My SD', source: 'https://example.org/my-sd' });
+    const listed = await cli('models', 'list', '--models', store);
+    expect(listed.lines[0]).toMatch(/^id +kind +size +source$/);
+    expect(listed.lines[1]).toMatch(/^my-sd +stable-diffusion +1\.50 MB +https:\/\/example\.org\/my-sd$/);
+    expect(listed.lines.some((l) => l.startsWith('test-tiny-upscaler '))).toBe(true);
+    expect((await cli('models', 'add', src, '--to', store)).lines).toEqual([
+      `error: ${join(store, 'my-sd')} already holds a model; remove it or choose another id with --id`,
+    ]);
+  });
+
+  it('add refuses a file that fits no contract, naming what differs', async () => {
+    const { tmp } = await userCopy();
+    await writeFile(join(tmp, 'notes.onnx'), 'not a model');
+    const { code, lines } = await cli('models', 'add', join(tmp, 'notes.onnx'), '--to', join(tmp, 'store'));
+    expect(code).toBe(1);
+    expect(lines[0]).toMatch(/^error: notes\.onnx: not a loadable ONNX model \(truncated, corrupt or missing its external data\)/);
+  });
+
+  it('verify passes on an intact copy and names the file with a changed byte', async () => {
+    const { src, store } = await userCopy();
+    await cli('models', 'add', src, '--to', store);
+    expect(await cli('models', 'verify', 'my-sd', '--models', store)).toEqual({ code: 0, lines: ['ok my-sd (11 files)'] });
+    const file = join(store, 'my-sd/unet/model.onnx');
+    const bytes = await readFile(file);
+    bytes[1000] ^= 1;
+    await writeFile(file, bytes);
+    const { code, lines } = await cli('models', 'verify', 'my-sd', '--models', store);
+    expect(code).toBe(1);
+    expect(lines).toEqual([expect.stringMatching(/^error: my-sd: unet\/model\.onnx differs: sha256 [0-9a-f]{64}, the manifest says f7bc7479357e/)]);
+  });
+
+  it('a model added with `models add` runs the default text-to-image graph with `run --models`', async () => {
+    const { tmp, src, store } = await userCopy();
+    expect((await cli('models', 'add', src, '--to', store)).code).toBe(0);
+    const graph = JSON.parse(await readFile(join(root, 'graphs/default.json'), 'utf8'));
+    graph.nodes.find((n: { id: string }) => n.id === 'model').params.model = 'my-sd';
+    graph.nodes.find((n: { id: string }) => n.id === 'scheduler').params.steps = 2;
+    await writeFile(join(tmp, 'graph.json'), JSON.stringify(graph));
+    const out = join(tmp, 'out');
+    const { code, lines } = await cli('run', join(tmp, 'graph.json'), '--out', out, '--models', store, '--threads', '1', '--steps', 'false');
+    expect(lines.filter((l) => l.startsWith('error'))).toEqual([]);
+    expect(code).toBe(0);
+    const meta = await sharp(await readFile(join(out, 'output.png'))).metadata();
+    const { width, height } = graph.nodes.find((n: { id: string }) => n.id === 'noise').params;
+    // The default graph may end with an upscaler: the image is the latent size times a whole number.
+    expect(meta.width! % width).toBe(0);
+    expect(meta.width! / width).toBe(meta.height! / height);
+  });
+});

@@ -1,0 +1,45 @@
+// Model folders on disk for the CLI: the user's folder, and scanning roots the way FsModelStore does.
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseManifest, type ModelManifest } from '../runtime/manifest.ts';
+import { sha256File } from './nodeSource.ts';
+import type { FileState } from './verify.ts';
+
+/** Where `models add` puts models unless told otherwise; LATENT_LOOM_MODELS moves it. */
+export function userModelsDir(): string {
+  return process.env.LATENT_LOOM_MODELS ?? join(homedir(), '.latent-loom', 'models');
+}
+
+/** The user's folder as an extra model root, when it exists. */
+export function userModelRoots(): string[] {
+  const dir = userModelsDir();
+  return existsSync(dir) ? [dir] : [];
+}
+
+export interface StoredModel { dir: string; manifest: ModelManifest }
+
+/** Every folder with a manifest.json under the roots; the first root wins for a repeated id. */
+export async function scanRoots(roots: string[]): Promise<StoredModel[]> {
+  const out = new Map<string, StoredModel>();
+  for (const root of roots) {
+    const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
+    for (const e of entries.filter((d) => d.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+      const dir = join(root, e.name);
+      const text = await readFile(join(dir, 'manifest.json'), 'utf8').catch(() => null);
+      if (text === null) continue;
+      const manifest = parseManifest(JSON.parse(text), join(dir, 'manifest.json'));
+      if (!out.has(manifest.id)) out.set(manifest.id, { dir, manifest });
+    }
+  }
+  return [...out.values()];
+}
+
+export function diskFile(dir: string) {
+  return async (path: string): Promise<FileState | null> => {
+    const full = join(dir, ...path.split('/'));
+    const s = await stat(full).catch(() => null);
+    return s?.isFile() ? { bytes: s.size, sha256: () => sha256File(full) } : null;
+  };
+}

@@ -1,0 +1,34 @@
+// Test helper: writes a minimal ONNX model (Identity ops) with any input/output signature, so tests can
+// make files with wrong dtypes or names without Python. Protobuf by hand: only the fields ORT needs.
+const TYPES: Record<string, number> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, float16: 10 };
+
+export interface FakeIo { name: string; dtype: string; shape: (number | string)[] }
+
+/** Each output is an Identity of the input with the same index; extra inputs go unused. */
+export function fakeOnnx(inputs: FakeIo[], outputs: FakeIo[]): Uint8Array {
+  const nodes = outputs.map((o, i) => msg([str(1, inputs[i].name), str(2, o.name), str(3, `n${i}`), str(4, 'Identity')]));
+  const graph = msg([...nodes.map((n) => bytes(1, n)), str(2, 'g'), ...inputs.map((v) => bytes(11, valueInfo(v))), ...outputs.map((v) => bytes(12, valueInfo(v)))]);
+  return msg([varintField(1, 8), bytes(8, msg([str(1, ''), varintField(2, 17)])), bytes(7, graph)]);
+}
+
+function valueInfo(v: FakeIo): Uint8Array {
+  const dims = v.shape.map((d) => bytes(1, msg([typeof d === 'number' ? varintField(1, d) : str(2, d)])));
+  const tensor = msg([varintField(1, TYPES[v.dtype]), bytes(2, msg(dims))]);
+  return msg([str(1, v.name), bytes(2, msg([bytes(1, tensor)]))]);
+}
+
+function varint(n: number): number[] {
+  const out: number[] = [];
+  while (n > 127) { out.push((n & 127) | 128); n = Math.floor(n / 128); }
+  out.push(n);
+  return out;
+}
+const varintField = (field: number, n: number) => Uint8Array.from([...varint(field * 8), ...varint(n)]);
+const bytes = (field: number, data: Uint8Array) => Uint8Array.from([...varint(field * 8 + 2), ...varint(data.length), ...data]);
+const str = (field: number, s: string) => bytes(field, new TextEncoder().encode(s));
+function msg(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
