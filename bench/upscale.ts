@@ -7,7 +7,7 @@ import { fromNCHW, toNCHW } from '../nodes/image/convert.ts';
 import gradient from '../nodes/image/gradient.ts';
 import { encodePng } from '../src/image/png.ts';
 import { createNodeRuntime } from '../src/runtime/node.ts';
-import { fmt, sideBySide } from './stats.ts';
+import { fmt } from './stats.ts';
 
 const SIZE = 768;
 const TIMES = 3;
@@ -52,7 +52,16 @@ export async function benchUpscale(): Promise<Record<string, number>> {
 
   await throughExecutor(); // warm-up: session made, first-run costs paid
   await oneCall();
-  const [tiledMs, wholeMs] = await sideBySide(TIMES, throughExecutor, oneCall);
+  // Alternating runs; the fastest of each is least disturbed by other work on a shared machine.
+  const best = [Infinity, Infinity];
+  for (let i = 0; i < TIMES; i++) {
+    for (const [k, fn] of [throughExecutor, oneCall].entries()) {
+      const t0 = performance.now();
+      await fn();
+      best[k] = Math.min(best[k], performance.now() - t0);
+    }
+  }
+  const [tiledMs, wholeMs] = best;
   const outMp = (SIZE * SIZE * (manifest.upscaler?.scale ?? 1) ** 2) / 1e6;
   let maxDiff = 0;
   for (let i = 0; i < whole!.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(whole!.data[i] - tiled!.data[i]));
@@ -63,7 +72,7 @@ export async function benchUpscale(): Promise<Record<string, number>> {
     'upscale.tiled_output_mp_per_s': fmt(outMp / (tiledMs / 1000)),
     'upscale.untiled_output_mp_per_s': fmt(outMp / (wholeMs / 1000)),
     'upscale.tiled_over_untiled_time': fmt(tiledMs / wholeMs),
-    'upscale.max_diff_in_255ths': fmt(maxDiff * 255),
+    'upscale.gradient_max_diff_in_255ths': fmt(maxDiff * 255),
   };
 }
 
