@@ -56,6 +56,8 @@ describe('image.load', () => {
     writeFileSync(big, huge);
     expect(failure(await run(ex, load(big)), 'load')).toMatch(/param "image": file ".*big\.png": PNG image 20000x3 is too large/);
     expect(failure(await run(ex, load('')), 'load')).toMatch(/param "image": choose an image file/);
+    expect(failure(await run(ex, load('upload:123')), 'load')).toMatch(/^Load Image \("load"\): param "image": "upload:123" is not an upload reference/);
+    expect(failure(await run(ex, load(`upload:${'a'.repeat(64)}/gone.png`)), 'load')).toMatch(/param "image": uploaded file "gone.png" is not stored here any more/);
   });
 
   it('keeps the channels the browser decoder must reduce RGBA canvas pixels to', () => {

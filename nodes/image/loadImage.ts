@@ -1,5 +1,5 @@
 import { decodeImage } from '../../src/image/decode.ts';
-import { parseImageRef, readImageRef, refLabel } from '../../src/image/source.ts';
+import { parseImageRef, readImageRef, refLabel, type ImageRef } from '../../src/image/source.ts';
 import { sha256Hex } from '../../src/runtime/runtime.ts';
 import { defineNode, text } from '../api.ts';
 
@@ -14,21 +14,29 @@ export default defineNode({
   outputs: { image: 'IMAGE' },
   async identity({ image }) {
     // A path names a file whose content may change between runs: key on the bytes.
-    const ref = image ? parseImageRef(image) : null;
+    const ref = image ? refOrNull(image) : null;
     if (ref?.kind !== 'path') return '';
     // An unreadable file gets its message from run().
     return readImageRef(ref).then(sha256Hex, () => 'unreadable');
   },
   async run({ params }) {
     if (!params.image) throw new Error('param "image": choose an image file');
-    const ref = parseImageRef(params.image);
-    const where = `param "image": ${refLabel(ref)}`;
+    let ref: ImageRef;
     let bytes: Uint8Array;
     try {
+      ref = parseImageRef(params.image);
       bytes = await readImageRef(ref);
     } catch (e) {
       throw new Error(`param "image": ${(e as Error).message}`);
     }
-    return { image: await decodeImage(bytes, where) };
+    return { image: await decodeImage(bytes, `param "image": ${refLabel(ref)}`) };
   },
 });
+
+function refOrNull(image: string): ImageRef | null {
+  try {
+    return parseImageRef(image);
+  } catch {
+    return null;
+  }
+}
