@@ -1,0 +1,82 @@
+// The models a graph uses: written into the document's `models` field when it is saved, and checked
+// against the store when it is opened. Nothing here downloads; it only says what is missing and where from.
+import type { Catalog } from '../graph/catalog.ts';
+import type { GraphDoc, ModelRef } from '../graph/types.ts';
+import type { ModelManifest } from '../runtime/manifest.ts';
+import type { ModelStore } from '../runtime/runtime.ts';
+import { sha256Hex } from '../runtime/runtime.ts';
+
+/** Model ids named by params of kind "model" (the loader nodes), with the nodes that name them. */
+export function modelIdsInGraph(doc: GraphDoc, catalog: Catalog): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const node of doc.nodes) {
+    const params = catalog.get(node.type)?.params ?? {};
+    for (const [name, spec] of Object.entries(params)) {
+      const id = node.params[name];
+      if (spec.kind !== 'model' || typeof id !== 'string' || !id) continue;
+      out.set(id, [...(out.get(id) ?? []), node.id]);
+    }
+  }
+  return out;
+}
+
+/**
+ * One hash for a whole model: a one-file model's own sha256, else the sha256 of its files'
+ * "path sha256" lines sorted by path, so it changes when any file does.
+ */
+export async function modelHash(manifest: ModelManifest): Promise<string> {
+  if (manifest.files.length === 1) return manifest.files[0].sha256;
+  const lines = [...manifest.files].sort((a, b) => a.path.localeCompare(b.path)).map((f) => `${f.path} ${f.sha256}\n`);
+  return sha256Hex(new TextEncoder().encode(lines.join('')));
+}
+
+/** The document's `models` field: each model the graph uses, by id, with its hash, size and source URL. */
+export async function graphModelRefs(doc: GraphDoc, catalog: Catalog, store: ModelStore): Promise<Record<string, ModelRef>> {
+  const stored = new Map((await store.list()).map((m) => [m.id, m]));
+  const out: Record<string, ModelRef> = {};
+  for (const id of modelIdsInGraph(doc, catalog).keys()) {
+    const manifest = stored.get(id);
+    // A model the store lacks keeps whatever the document already knew about it.
+    if (!manifest) {
+      if (doc.models?.[id]) out[id] = doc.models[id];
+      continue;
+    }
+    const ref: ModelRef = { id, sha256: await modelHash(manifest), bytes: manifest.files.reduce((n, f) => n + f.bytes, 0) };
+    if (isUrl(manifest.source)) ref.url = manifest.source;
+    out[id] = ref;
+  }
+  return out;
+}
+
+export interface MissingModel {
+  id: string;
+  /** "missing": no model with this id; "different": one with this id, but other content. */
+  problem: 'missing' | 'different';
+  usedBy: string[];
+  url?: string;
+  bytes?: number;
+  message: string;
+}
+
+/** The graph's models the store lacks (or holds with other content than the document recorded). */
+export async function missingModels(doc: GraphDoc, catalog: Catalog, store: ModelStore): Promise<MissingModel[]> {
+  const stored = new Map((await store.list()).map((m) => [m.id, m]));
+  const out: MissingModel[] = [];
+  for (const [id, usedBy] of modelIdsInGraph(doc, catalog)) {
+    const ref = doc.models?.[id];
+    const manifest = stored.get(id);
+    const where = ref?.url ? `; get it from ${ref.url}` : '';
+    const size = ref?.bytes !== undefined ? ` (${ref.bytes} bytes)` : '';
+    const nodes = `used by ${usedBy.map((n) => `"${n}"`).join(', ')}`;
+    if (!manifest) {
+      out.push({ id, problem: 'missing', usedBy, url: ref?.url, bytes: ref?.bytes, message: `model "${id}"${size} is not installed, ${nodes}${where}` });
+    } else if (ref?.sha256 && ref.sha256 !== (await modelHash(manifest))) {
+      out.push({ id, problem: 'different', usedBy, url: ref.url, bytes: ref.bytes, message: `model "${id}" is installed with other content than this graph was made with, ${nodes}${where}` });
+    }
+  }
+  return out;
+}
+
+function isUrl(s: string | undefined): s is string {
+  return !!s && /^https?:\/\//.test(s);
+}
