@@ -22,6 +22,7 @@ export interface App { page: Page; context: BrowserContext }
 export async function openApp(browser: Browser, query = '?backend=wasm'): Promise<App> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(inject('baseUrl') + query);
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
@@ -75,10 +76,15 @@ export async function status(page: Page, id: string): Promise<string | null> {
   return node(page, id).getByTestId('node-status').getAttribute('data-status');
 }
 
-export async function runAll(page: Page): Promise<void> {
-  await page.getByTestId('run-all').click();
-  await page.locator('[data-testid=run-summary][data-running=false]').filter({ hasText: /done|failed|cancelled|invalid/ }).waitFor();
+/** Clicks a run button and waits until that run has finished. */
+export async function runAndWait(page: Page, button = 'run-all', timeout = 30_000): Promise<void> {
+  const summary = page.getByTestId('run-summary');
+  const before = Number(await summary.getAttribute('data-runs'));
+  await page.getByTestId(button).click();
+  await page.locator(`[data-testid=run-summary][data-runs="${before + 1}"]`).waitFor({ timeout });
 }
+
+export const runAll = (page: Page, timeout?: number): Promise<void> => runAndWait(page, 'run-all', timeout);
 
 /** The RGBA pixels of a canvas. */
 export async function pixels(canvas: Locator): Promise<number[]> {

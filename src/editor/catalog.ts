@@ -5,7 +5,7 @@ export const registry = new Registry(BUILTIN_NODES);
 
 const TYPE_COLOURS: Record<string, string> = {
   TEXT: '#9ccc65', CONDITIONING: '#ffb74d', LATENT: '#f06292', SCHEDULE: '#4dd0e1', IMAGE: '#64b5f6',
-  SEED: '#e0e0e0', INT: '#e0e0e0', FLOAT: '#bdbdbd', TENSOR: '#a1887f', MODEL: '#ba68c8',
+  STEPS: '#f48fb1', SEED: '#e0e0e0', INT: '#e0e0e0', FLOAT: '#bdbdbd', TENSOR: '#a1887f', MODEL: '#ba68c8',
   TEXT_ENCODER: '#ce93d8', UNET: '#9575cd', VAE: '#ef5350', UPSCALER: '#4db6ac', GAN: '#fff176',
 };
 

@@ -9,7 +9,8 @@ import { registry } from '../catalog.ts';
 import { moveNodes } from '../edit/ops.ts';
 import { setScreenToFlow } from '../edit/shortcuts.ts';
 import { openFile } from '../files/graphFile.ts';
-import { getDoc, useDoc } from '../store/graph.ts';
+import { useStore } from '../store/createStore.ts';
+import { getDoc, graphStore, useDoc } from '../store/graph.ts';
 import { patchUi, uiStore, useUi } from '../store/ui.ts';
 import { LoomNode } from './LoomNode.tsx';
 import { edgeViews, nodeViews } from './view.ts';
@@ -30,6 +31,8 @@ export function Canvas() {
   const edgeCache = useRef(new Map()).current;
   const flow = useReactFlow();
   useEffect(() => setScreenToFlow((p) => flow.screenToFlowPosition(p)), [flow]);
+  const loads = useStore(graphStore, (s) => s.loads);
+  useEffect(() => { if (loads > 1) void flow.fitView({ padding: 0.2 }); }, [loads, flow]);
 
   const nodes = useMemo(
     () => nodeViews(doc.nodes, { selected: new Set(selectedNodes), measured, dragging }, nodeCache),

@@ -4,7 +4,7 @@ import type { ModelManifest } from '../../runtime/manifest.ts';
 import type { WebBackend } from '../../runtime/web.ts';
 import { createStore, useStore } from '../store/createStore.ts';
 import { getDoc } from '../store/graph.ts';
-import { applyEvent, applyResult, resetRunState, runStore, startRun } from '../store/run.ts';
+import { applyEvent, applyResult, engineRestarted, runStore, startRun } from '../store/run.ts';
 import { toast } from '../store/ui.ts';
 
 export interface EngineState {
@@ -28,7 +28,7 @@ export async function startEngine(choice: WebBackend): Promise<void> {
   if (runStore.get().running) runStore.set((s) => ({ ...s, running: false }));
   engineStore.set((s) => ({ ...s, choice, backend: '', starting: true, error: '' }));
   // A new engine has an empty cache: old statuses would lie about what is cached.
-  resetRunState();
+  engineRestarted();
   const boot = startBrowserEngine(choice);
   booting = boot;
   try {

@@ -24,7 +24,8 @@ export function searchNodes(defs: readonly NodeDefinition[], q: SearchQuery): No
       const hay = `${d.title} ${d.category} ${d.type} ${d.description ?? ''} ${portTypes(d)}`.toLowerCase();
       if (!words.every((w) => hay.includes(w))) return null;
       const title = d.title.toLowerCase();
-      const score = words.length === 0 ? 0 : title.startsWith(words[0]) ? 0 : title.includes(words[0]) ? 1 : 2;
+      const phrase = words.join(' ');
+      const score = !phrase ? 0 : title.startsWith(phrase) ? 0 : title.includes(phrase) ? 1 : title.startsWith(words[0]) ? 2 : 3;
       return { d, score };
     })
     .filter((x): x is { d: NodeDefinition; score: number } => x !== null);

@@ -7,17 +7,19 @@ enablePatches();
 
 interface Entry { patches: Patch[]; inverse: Patch[]; gesture?: string }
 
-export interface GraphState { doc: GraphDoc; canUndo: boolean; canRedo: boolean }
+/** `loads` counts whole-document replacements, so the canvas knows when to fit the view. */
+export interface GraphState { doc: GraphDoc; canUndo: boolean; canRedo: boolean; loads: number }
 
-export const graphStore = createStore<GraphState>({ doc: emptyGraph(), canUndo: false, canRedo: false });
+export const graphStore = createStore<GraphState>({ doc: emptyGraph(), canUndo: false, canRedo: false, loads: 0 });
 
 const undoStack: Entry[] = [];
 const redoStack: Entry[] = [];
 /** Edits with the same gesture key, one after another, make one undo step (a drag, typing in a field). */
 let openGesture: string | null = null;
 
-function publish(doc: GraphDoc): void {
-  graphStore.set({ doc, canUndo: undoStack.length > 0, canRedo: redoStack.length > 0 });
+function publish(doc: GraphDoc, loaded = false): void {
+  const loads = graphStore.get().loads + (loaded ? 1 : 0);
+  graphStore.set({ doc, canUndo: undoStack.length > 0, canRedo: redoStack.length > 0, loads });
 }
 
 export function getDoc(): GraphDoc {
@@ -65,7 +67,7 @@ export function replaceDoc(doc: GraphDoc): void {
   undoStack.length = 0;
   redoStack.length = 0;
   openGesture = null;
-  publish(doc);
+  publish(doc, true);
 }
 
 export function useDoc<S>(selector: (doc: GraphDoc) => S): S {

@@ -1,7 +1,7 @@
 // Run state, apart from the undoable graph: statuses, progress, previews and images by node id.
 // Undo never touches it, so an undo keeps every preview and result.
 import type { ImageValue } from '../../../nodes/values.ts';
-import type { RunEvent, RunResult } from '../../engine/events.ts';
+import type { NodeOutcome, RunEvent, RunResult } from '../../engine/events.ts';
 import type { GraphDoc } from '../../graph/index.ts';
 import { createStore, useStore } from './createStore.ts';
 
@@ -44,10 +44,17 @@ export function startRun(): void {
   runStore.set((s) => ({ ...s, running: true, summary: 'starting…' }));
 }
 
+/** Events travel on their own channel and may arrive after the run's result: those of settled runs are dropped. */
+let settledRun = 0;
+let planRun = 0;
+let galleryKeys = 0;
+
 export function applyEvent(e: RunEvent): void {
+  if (e.runId <= settledRun) return;
   const prev = runStore.get().nodes;
   switch (e.type) {
     case 'run-started': {
+      planRun = e.runId;
       const nodes = { ...prev };
       for (const id of e.plan) nodes[id] = { status: 'queued' };
       runStore.set((s) => ({ ...s, nodes, plan: e.plan, running: true, summary: `running ${e.plan.length} nodes` }));
@@ -70,21 +77,43 @@ export function applyEvent(e: RunEvent): void {
 
 /** Images of the run's output nodes go on their nodes and into the session gallery. */
 export function applyResult(result: RunResult, doc: GraphDoc): void {
+  settledRun = Math.max(settledRun, result.runId);
   runStore.set((s) => {
+    const nodes = { ...s.nodes };
+    for (const [id, o] of Object.entries(result.nodes)) nodes[id] = outcomeRun(o, s.nodes[id]);
+    // Planned but not needed: a cached node downstream spared it.
+    if (planRun === result.runId) for (const id of s.plan) if (!result.nodes[id]) nodes[id] = { status: 'cached', preview: s.nodes[id]?.preview };
     const images = { ...s.images };
     const gallery = [...s.gallery];
     for (const [nodeId, outputs] of Object.entries(result.results)) {
       for (const value of Object.values(outputs)) {
         if (!isImage(value)) continue;
         images[nodeId] = value;
-        if (s.nodes[nodeId]?.status !== 'cached') gallery.unshift({ key: `${result.runId}:${nodeId}`, nodeId, runId: result.runId, image: value, doc });
+        if (nodes[nodeId]?.status !== 'cached') gallery.unshift({ key: `${++galleryKeys}`, nodeId, runId: result.runId, image: value, doc });
         break;
       }
     }
     const problems = result.problems.map((p) => p.message).join('; ');
-    const summary = result.status === 'invalid' ? `invalid: ${problems}` : s.summary;
-    return { ...s, images, gallery: gallery.slice(0, 48), running: false, summary, finishedRuns: s.finishedRuns + 1 };
+    const summary = result.status === 'invalid' ? `invalid: ${problems}` : `${result.status} in ${Math.round(result.ms)} ms`;
+    return { ...s, nodes, images, gallery: gallery.slice(0, 48), running: false, summary, finishedRuns: s.finishedRuns + 1 };
   });
+}
+
+/** The result's outcome is the final word on a node; its preview stays. */
+function outcomeRun(o: NodeOutcome, prev: NodeRun | undefined): NodeRun {
+  const preview = prev?.preview;
+  switch (o.state) {
+    case 'done': return { status: o.cached ? 'cached' : 'done', ms: o.ms, preview };
+    case 'failed': return { status: 'failed', message: o.message, preview };
+    case 'skipped': return { status: 'skipped', message: o.because, preview };
+    case 'cancelled': return { status: 'cancelled', preview };
+  }
+}
+
+/** A new engine counts its runs from one again. */
+export function engineRestarted(): void {
+  settledRun = 0;
+  resetRunState();
 }
 
 export function resetRunState(): void {

@@ -7,6 +7,7 @@ import { useUi } from '../store/ui.ts';
 export function RunControls() {
   const running = useStore(runStore, (s) => s.running);
   const summary = useStore(runStore, (s) => s.summary);
+  const finished = useStore(runStore, (s) => s.finishedRuns);
   const selected = useUi((s) => s.selectedNodes);
   const progress = useProgress();
   return (
@@ -15,7 +16,7 @@ export function RunControls() {
       <button type="button" data-testid="run-selected" disabled={running || selected.length === 0} onClick={() => void runGraph(selected)} title="Run to the selected nodes (Shift+Enter)">Run to selected</button>
       <button type="button" data-testid="cancel-run" disabled={!running} onClick={() => void cancelRun()} title="Cancel (Escape)">■ Cancel</button>
       <progress data-testid="run-progress" value={progress} max={1} />
-      <span className="muted" data-testid="run-summary" data-running={running}>{summary}</span>
+      <span className="muted" data-testid="run-summary" data-running={running} data-runs={finished}>{summary}</span>
     </div>
   );
 }

@@ -1,0 +1,153 @@
+// Building a graph by hand: search, wiring by dragging, refused wires, undo/redo, copy/paste.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { drag, edgeCount, handle, launch, node, nodeCount, nodesMeasured, openApp, shot } from './support/app.ts';
+
+let browser: Browser;
+let page: Page;
+beforeAll(async () => {
+  browser = await launch();
+  ({ page } = await openApp(browser));
+  await nodesMeasured(page);
+});
+afterAll(async () => { await browser?.close(); });
+
+/** Double-click on empty canvas, search, Enter: the new node is selected. */
+async function addNode(x: number, y: number, search: string, type: string): Promise<string> {
+  await page.mouse.dblclick(x, y);
+  await page.getByTestId('palette-search').fill(search);
+  await expect.poll(() => page.locator('[data-testid=palette-item][aria-selected=true]').getAttribute('data-type')).toBe(type);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.getByTestId('palette').count()).toBe(0);
+  const id = await page.locator('.react-flow__node.selected').getAttribute('data-id');
+  await nodesMeasured(page);
+  return id!;
+}
+
+const toast = () => page.locator('[data-testid=toast][data-kind=error]').last();
+
+test('clear the canvas with select all and delete', async () => {
+  await page.mouse.click(900, 120);
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  expect(await nodeCount(page)).toBe(0);
+});
+
+test('the search is keyboard first and filters by port type', async () => {
+  await page.mouse.click(900, 120);
+  await page.keyboard.press('/');
+  await expect.poll(() => page.getByTestId('palette').count()).toBe(1);
+  await page.getByTestId('palette-port-type').selectOption('MODEL');
+  const types = await page.getByTestId('palette-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
+  expect(types).toContain('model.load');
+  expect(types).not.toContain('image.gradient');
+  await page.keyboard.press('Escape');
+  expect(await page.getByTestId('palette').count()).toBe(0);
+});
+
+test('add nodes from search and wire them by dragging', async () => {
+  const gradient = await addNode(150, 150, 'gradient', 'image.gradient');
+  const output = await addNode(600, 150, 'image output', 'image.output');
+  expect(await nodeCount(page)).toBe(2);
+  await drag(page, handle(page, gradient, 'image', 'source'), handle(page, output, 'image', 'target'));
+  expect(await edgeCount(page)).toBe(1);
+  await shot(page, 'wired');
+});
+
+test('a refused wire says why: wrong type, input taken, cycle', async () => {
+  const output = await page.locator('.react-flow__node[data-id]').nth(1).getAttribute('data-id');
+  const loader = await addNode(150, 480, 'load model', 'model.load');
+  await drag(page, handle(page, loader, 'model', 'source'), handle(page, output!, 'image', 'target'));
+  await expect.poll(() => toast().textContent()).toContain('MODEL cannot feed IMAGE');
+  await shot(page, 'refused-wire');
+
+  const second = await addNode(150, 330, 'gradient', 'image.gradient');
+  await drag(page, handle(page, second, 'image', 'source'), handle(page, output!, 'image', 'target'));
+  await expect.poll(() => toast().textContent()).toContain('already has a wire');
+
+  const a = await addNode(600, 420, 'image output', 'image.output');
+  const b = await addNode(850, 420, 'image output', 'image.output');
+  await drag(page, handle(page, a, 'image', 'source'), handle(page, b, 'image', 'target'));
+  expect(await edgeCount(page)).toBe(2);
+  await drag(page, handle(page, b, 'image', 'source'), handle(page, a, 'image', 'target'));
+  await expect.poll(() => toast().textContent()).toContain('cycle');
+  expect(await edgeCount(page)).toBe(2);
+});
+
+test('a wire dropped on empty canvas opens the search for nodes that take it, and connects', async () => {
+  const gradient = (await page.locator('.react-flow__node[data-type]').count(), 'n1');
+  const before = await edgeCount(page);
+  await handle(page, gradient, 'image', 'source').hover();
+  await page.mouse.down();
+  await page.mouse.move(420, 300, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(() => page.getByTestId('palette').count()).toBe(1);
+  const types = await page.getByTestId('palette-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
+  expect(types).toContain('image.apply_model');
+  expect(types).not.toContain('model.load');
+  await page.getByTestId('palette-search').fill('apply');
+  await page.keyboard.press('Enter');
+  await nodesMeasured(page);
+  expect(await edgeCount(page)).toBe(before + 1);
+});
+
+test('undo and redo every edit, a drag being one step', async () => {
+  const nodes = await nodeCount(page);
+  const edges = await edgeCount(page);
+  await page.getByTestId('undo').click();
+  expect(await nodeCount(page)).toBe(nodes - 1);
+  expect(await edgeCount(page)).toBe(edges - 1);
+  await page.keyboard.press('Control+Shift+z');
+  expect(await nodeCount(page)).toBe(nodes);
+  expect(await edgeCount(page)).toBe(edges);
+
+  const title = node(page, 'n1').getByTestId('node-title');
+  const start = await node(page, 'n1').boundingBox();
+  await title.hover();
+  await page.mouse.down();
+  await page.mouse.move(start!.x + 80, start!.y + 200, { steps: 8 });
+  await page.mouse.move(start!.x + 120, start!.y + 260, { steps: 8 });
+  await page.mouse.up();
+  const moved = await node(page, 'n1').boundingBox();
+  expect(moved!.y).toBeGreaterThan(start!.y + 100);
+  await page.keyboard.press('Control+z');
+  await expect.poll(async () => Math.round((await node(page, 'n1').boundingBox())!.y)).toBe(Math.round(start!.y));
+});
+
+test('typing in a param field is one undo step; bad values are refused with the reason', async () => {
+  await node(page, 'n1').getByTestId('node-title').click();
+  const width = page.getByTestId('inspector').getByTestId('param-width');
+  await width.fill('0');
+  await expect.poll(() => page.getByTestId('inspector').getByTestId('param-error-width').textContent()).toContain('at least 1');
+  await width.fill('12');
+  await width.pressSequentially('8');
+  await width.blur();
+  expect(await node(page, 'n1').getByTestId('param-width').inputValue()).toBe('128');
+  await page.keyboard.press('Control+z');
+  expect(await node(page, 'n1').getByTestId('param-width').inputValue()).toBe('64');
+});
+
+test('copy and paste keep the wires between the copied nodes', async () => {
+  const nodes = await nodeCount(page);
+  const edges = await edgeCount(page);
+  await node(page, 'n1').getByTestId('node-title').click();
+  await node(page, 'n2').getByTestId('node-title').click({ modifiers: ['Control'] });
+  await page.keyboard.press('Control+c');
+  await page.keyboard.press('Control+v');
+  await nodesMeasured(page);
+  expect(await nodeCount(page)).toBe(nodes + 2);
+  expect(await edgeCount(page)).toBe(edges + 1);
+  await page.keyboard.press('Control+d');
+  expect(await nodeCount(page)).toBe(nodes + 4);
+  await page.keyboard.press('Delete');
+  expect(await nodeCount(page)).toBe(nodes + 2);
+  await shot(page, 'pasted');
+});
+
+test('the help panel lists the shortcuts', async () => {
+  await page.mouse.click(900, 120);
+  await page.keyboard.press('?');
+  expect(await page.getByTestId('help-panel').textContent()).toContain('Undo');
+  await page.keyboard.press('Escape');
+  expect(await page.getByTestId('help-panel').count()).toBe(0);
+});

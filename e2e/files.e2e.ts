@@ -1,0 +1,97 @@
+// Files: save and reopen JSON, autosave across a reload, PNG export with the graph and PNG restore, bad files.
+import { readFile } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { GRAPH_CHUNK_KEYWORD, readPngText } from '../src/image/png.ts';
+import { edgeCount, launch, node, nodeCount, nodesMeasured, openApp, openExample, runAll, shot, waitForEngine } from './support/app.ts';
+
+let browser: Browser;
+let page: Page;
+beforeAll(async () => {
+  browser = await launch();
+  ({ page } = await openApp(browser));
+});
+afterAll(async () => { await browser?.close(); });
+
+async function downloadOf(click: () => Promise<void>): Promise<Buffer> {
+  const [dl] = await Promise.all([page.waitForEvent('download'), click()]);
+  return readFile((await dl.path())!);
+}
+
+const saveJson = () => downloadOf(() => page.getByTestId('save-graph').click());
+
+async function clearCanvas(): Promise<void> {
+  await page.mouse.click(900, 120);
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  expect(await nodeCount(page)).toBe(0);
+}
+
+/** Drops a file on the canvas the way a file manager does. */
+async function dropFile(name: string, type: string, bytes: Buffer): Promise<void> {
+  const data = await page.evaluateHandle(({ name, type, b64 }) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name, { type }));
+    return dt;
+  }, { name, type, b64: bytes.toString('base64') });
+  await page.getByTestId('canvas').dispatchEvent('drop', { dataTransfer: data });
+}
+
+test('save the graph as JSON and open it again, identical', async () => {
+  await openExample(page, 'conv-net');
+  const saved = await saveJson();
+  const doc = JSON.parse(saved.toString());
+  expect(doc.format).toBe('latent-loom/graph');
+  expect(doc.nodes).toHaveLength(4);
+  await clearCanvas();
+  await page.getByTestId('open-file-input').setInputFiles({ name: 'graph.json', mimeType: 'application/json', buffer: saved });
+  await nodesMeasured(page);
+  expect(await nodeCount(page)).toBe(4);
+  expect(await edgeCount(page)).toBe(3);
+  expect((await saveJson()).equals(saved)).toBe(true);
+});
+
+test('a reload finds the autosaved graph', async () => {
+  await node(page, 'n1').getByTestId('node-title').click();
+  await page.getByTestId('inspector').getByTestId('param-blue').fill('0.7');
+  await page.locator('[data-testid=autosave][data-state=saved]').waitFor();
+  await page.reload();
+  await waitForEngine(page);
+  await nodesMeasured(page);
+  expect(await nodeCount(page)).toBe(4);
+  expect(await node(page, 'n1').getByTestId('param-blue').inputValue()).toBe('0.7');
+});
+
+test('export a PNG with the graph inside and drop it back to restore the graph', async () => {
+  await runAll(page);
+  const png = await downloadOf(() => page.getByTestId('gallery-export').first().click());
+  const text = readPngText(new Uint8Array(png));
+  expect(JSON.parse(text[GRAPH_CHUNK_KEYWORD]).nodes).toHaveLength(4);
+  await clearCanvas();
+  await dropFile('result.png', 'image/png', png);
+  await nodesMeasured(page);
+  expect(await nodeCount(page)).toBe(4);
+  expect(await edgeCount(page)).toBe(3);
+  expect(await node(page, 'n1').getByTestId('param-blue').inputValue()).toBe('0.7');
+  await shot(page, 'restored-from-png');
+});
+
+test('a broken file is refused with every problem, each naming its node', async () => {
+  const bad = {
+    format: 'latent-loom/graph', version: 1,
+    nodes: [
+      { id: 'a', type: 'image.gradient', version: 1, position: { x: 0, y: 0 }, params: { width: 0 } },
+      { id: 'b', type: 'no.such.node', version: 1, position: { x: 0, y: 0 }, params: {} },
+    ],
+    edges: [],
+  };
+  await dropFile('bad.json', 'application/json', Buffer.from(JSON.stringify(bad)));
+  const problems = page.getByTestId('problem');
+  await problems.first().waitFor();
+  const nodesNamed = await problems.evaluateAll((els) => els.map((e) => e.getAttribute('data-node')));
+  expect(nodesNamed).toEqual(expect.arrayContaining(['a', 'b']));
+  expect(await page.getByTestId('problems').textContent()).toContain('at least 1');
+  await shot(page, 'problems');
+  await page.getByTestId('problems-close').click();
+  expect(await nodeCount(page)).toBe(4); // the open graph is untouched
+});

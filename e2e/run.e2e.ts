@@ -1,0 +1,79 @@
+// Running graphs: images on output nodes, cached vs re-run after a param change, run to a node, backends.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { launch, node, openApp, openExample, pixels, runAll, runAndWait, shot, status, waitForEngine } from './support/app.ts';
+
+let browser: Browser;
+let page: Page;
+beforeAll(async () => {
+  browser = await launch();
+  ({ page } = await openApp(browser));
+});
+afterAll(async () => { await browser?.close(); });
+
+test('run a graph and see its images on the output nodes and in the gallery', async () => {
+  await openExample(page, 'two-outputs');
+  await runAll(page);
+  for (const id of ['n1', 'n2', 'n3', 'n4']) expect(await status(page, id)).toBe('done');
+  const img = node(page, 'n2').getByTestId('node-image');
+  expect(await img.evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([48, 48]);
+  const px = await pixels(img);
+  expect(px[2]).toBe(Math.round(0.1 * 255)); // blue of the first pixel
+  expect(await page.getByTestId('gallery-item').count()).toBe(2);
+  expect(await page.getByTestId('run-progress').evaluate((p: HTMLProgressElement) => p.value)).toBe(1);
+  await shot(page, 'ran-two-outputs');
+});
+
+test('changing one param re-runs only the nodes that depend on it', async () => {
+  await node(page, 'n1').getByTestId('node-title').click();
+  await page.getByTestId('inspector').getByTestId('param-blue').fill('0.6');
+  await runAll(page);
+  expect(await status(page, 'n1')).toBe('done');
+  expect(await status(page, 'n2')).toBe('done');
+  expect(await status(page, 'n3')).toBe('cached');
+  expect(await status(page, 'n4')).toBe('cached');
+  expect((await pixels(node(page, 'n2').getByTestId('node-image')))[2]).toBe(Math.round(0.6 * 255));
+  await shot(page, 'cached-vs-done');
+});
+
+test('run to the selected node runs only what it needs', async () => {
+  await node(page, 'n3').getByTestId('node-title').click();
+  await page.getByTestId('inspector').getByTestId('param-blue').fill('0.3');
+  await runAndWait(page, 'run-selected');
+  expect(await status(page, 'n3')).toBe('done');
+  expect(await status(page, 'n4')).toBe('cached'); // from the run before: not part of this plan
+  expect(await page.getByTestId('inspector').getByTestId('inspector-image').count()).toBe(1);
+});
+
+test('a failing node shows its message; the rest still finishes', async () => {
+  await openExample(page, 'conv-net');
+  await node(page, 'n2').getByTestId('node-title').click();
+  await page.getByTestId('inspector').getByTestId('param-model').selectOption('');
+  await runAll(page);
+  expect(await status(page, 'n2')).toBe('failed');
+  expect(await node(page, 'n2').getByTestId('node-message').textContent()).toMatch(/model/);
+  expect(await status(page, 'n3')).toBe('skipped');
+  expect(await status(page, 'n1')).toBe('done');
+  await page.keyboard.press('Control+z');
+});
+
+/** Runs the conv-net example on the given backend and returns the output image's pixels. */
+async function modelPixels(backend: 'wasm' | 'webgpu'): Promise<number[]> {
+  await page.getByTestId('backend-select').selectOption(backend);
+  await waitForEngine(page);
+  expect(await page.getByTestId('backend-name').textContent()).toBe(backend);
+  await openExample(page, 'conv-net');
+  await runAll(page, 90_000); // WebGPU under SwiftShader is slow; never timed
+  await shot(page, `conv-net-${backend}`);
+  expect(await status(page, 'n3'), await page.getByTestId('node-message').allTextContents().then((t) => t.join('; '))).toBe('done');
+  return pixels(node(page, 'n4').getByTestId('node-image'));
+}
+
+test('the same graph on WebGPU and on WASM gives the same image', async () => {
+  const wasm = await modelPixels('wasm');
+  const gpu = await modelPixels('webgpu');
+  expect(gpu.length).toBe(wasm.length);
+  expect(new Set(wasm).size).toBeGreaterThan(5); // not a blank image
+  const worst = gpu.reduce((m, v, i) => Math.max(m, Math.abs(v - wasm[i])), 0);
+  expect(worst).toBeLessThanOrEqual(2);
+}, 120_000);
