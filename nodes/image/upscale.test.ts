@@ -6,6 +6,7 @@ import { createNodeRuntime, PROJECT_MODEL_ROOTS } from '../../src/runtime/node.t
 import { resizeImage } from '../../src/image/resize.ts';
 import type { Runtime } from '../../src/runtime/runtime.ts';
 import type { ImageValue } from '../values.ts';
+import upscaleNode from './upscale.ts';
 import { executor, failure, graph, maxDiff, noiseImage, outputImage, run, runtime, testImages } from './testing.ts';
 
 const UPSCALER = 'test-tiny-upscaler';
@@ -126,6 +127,15 @@ describe('image.upscale', () => {
     const { rt } = limitedRuntime(8);
     const { result } = await upscale(noiseImage(50, 50, 3), { tile: 64 }, rt);
     expect(failure(result, 'up')).toMatch(/Failed to allocate memory/);
+  });
+
+  it('does not retry when the model gives the wrong scale', async () => {
+    const { rt, stats } = limitedRuntime(1e9);
+    const manifest = await runtime.store.get(UPSCALER);
+    const ctx = { nodeId: 'x', runtime: rt, signal: new AbortController().signal, progress: () => {} } as never;
+    const wrong = { kind: 'model' as const, id: UPSCALER, manifest: { ...manifest, upscaler: { scale: 3 } } };
+    await expect(upscaleNode.run({ inputs: { image: noiseImage(40, 40, 3), upscaler: wrong }, params: { tile: 64, overlap: 16, alpha: 'bicubic' }, ctx })).rejects.toThrow(/a \[1, 3, 40, 40\] tile gave \[1, 3, 80, 80\], expected \[1, 3, 120, 120\] \(scale 3\)/);
+    expect(stats.runs).toBe(1);
   });
 
   it('stops between tiles when cancelled', async () => {

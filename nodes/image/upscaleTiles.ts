@@ -20,6 +20,9 @@ export interface TileRun {
   progress(done: number, total: number): void;
 }
 
+/** The model answered, wrongly: smaller tiles will not help. */
+class WrongShape extends Error {}
+
 type Sink = (rect: Rect, data: Float32Array, wx: Float32Array, wy: Float32Array) => void;
 
 /** Upscales batch item `item` of `src` into the same item of `out` (zeroed, `scale` times larger). */
@@ -47,7 +50,7 @@ async function tileOutput(run: TileRun, src: ImageValue, item: number, rect: Rec
       run.progress(++run.done, run.total);
       return data;
     } catch (e) {
-      if (run.signal.aborted || run.model.fixed || run.tile <= MIN_TILE) throw e;
+      if (run.signal.aborted || e instanceof WrongShape || run.model.fixed || run.tile <= MIN_TILE) throw e;
       run.tile = Math.max(MIN_TILE, Math.floor(run.tile / 2));
     }
   }
@@ -93,7 +96,7 @@ async function runTile(run: TileRun, src: ImageValue, item: number, rect: Rect):
   const t = result[model.output];
   const s = model.scale;
   if (t.dims.length !== 4 || t.dims[1] !== 3 || t.dims[2] !== ph * s || t.dims[3] !== pw * s) {
-    throw new Error(`${model.info.label}: a [1, 3, ${ph}, ${pw}] tile gave [${t.dims.join(', ')}], expected [1, 3, ${ph * s}, ${pw * s}] (scale ${s})`);
+    throw new WrongShape(`${model.info.label}: a [1, 3, ${ph}, ${pw}] tile gave [${t.dims.join(', ')}], expected [1, 3, ${ph * s}, ${pw * s}] (scale ${s})`);
   }
   const data = t.data as Float32Array;
   if (ph === rect.h && pw === rect.w) return data;
