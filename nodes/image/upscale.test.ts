@@ -76,6 +76,15 @@ describe('image.upscale', () => {
     }
   });
 
+  it('upscales each image of a batch', async () => {
+    const pair = noiseImage(12, 9, 3, 8, 2);
+    const second = { ...pair, batch: 1, data: pair.data.slice(12 * 9 * 3) };
+    const out = (await upscale(pair, { tile: 32 })).image();
+    const alone = (await upscale(second, { tile: 32 })).image();
+    expect(out.batch).toBe(2);
+    expect(out.data.subarray(24 * 18 * 3)).toEqual(alone.data);
+  });
+
   it('keeps alpha, upscaled with bicubic beside the model-upscaled colour', async () => {
     const rgba = noiseImage(20, 12, 4, 3);
     const rgb = noiseImage(20, 12, 3);
