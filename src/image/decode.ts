@@ -1,8 +1,10 @@
 // Image files (PNG, JPEG, WebP) to IMAGE values. The header is read and checked against the size limits
-// first; then the environment's decoder runs: the browser's in a worker, sharp in Node.
+// first; then the environment's decoder runs: sharp in Node; in the browser our own PNG decoder (exact,
+// 16-bit, unpremultiplied) and the browser's for the rest.
 import type { ImageValue } from '../../nodes/values.ts';
 import { canDecodeInBrowser, decodeInBrowser } from './decodeBrowser.ts';
 import { imageSizeProblem } from './limits.ts';
+import { decodePng } from './pngDecode.ts';
 import { probeImage, type ImageHeader } from './probe.ts';
 
 /** Decodes `bytes`; errors start with `what` (e.g. the file's name) and say what is wrong. */
@@ -16,7 +18,8 @@ export async function decodeImage(bytes: Uint8Array, what: string): Promise<Imag
   const tooBig = imageSizeProblem(header.width, header.height);
   if (tooBig) throw new Error(`${what}: ${header.format.toUpperCase()} image ${tooBig}`);
   try {
-    return canDecodeInBrowser() ? await decodeInBrowser(bytes, header) : await decodeInNode(bytes, header);
+    if (!canDecodeInBrowser()) return await decodeInNode(bytes, header);
+    return header.format === 'png' && !header.interlaced ? await decodePng(bytes, header) : await decodeInBrowser(bytes, header);
   } catch (e) {
     throw new Error(`${what}: ${header.format.toUpperCase()} image is corrupt or unsupported (${(e as Error).message})`);
   }

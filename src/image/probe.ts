@@ -11,6 +11,8 @@ export interface ImageHeader {
   channels: 1 | 3 | 4;
   /** Bits per sample where the format says (16-bit PNG). */
   bitDepth: number;
+  /** Adam7 PNG. */
+  interlaced?: boolean;
 }
 
 /** The header of a PNG, JPEG or WebP file; throws a plain reason when it is none of those or is cut short. */
@@ -34,7 +36,7 @@ function probePng(b: Uint8Array): ImageHeader {
   else if (colorType === 4 || colorType === 6) channels = 4;
   else if (colorType === 3) channels = hasPngChunk(b, 'tRNS') ? 4 : 3;
   else throw new Error(`PNG has an unknown colour type ${colorType}`);
-  return { format: 'png', width, height, channels, bitDepth };
+  return { format: 'png', width, height, channels, bitDepth, interlaced: b[28] !== 0 };
 }
 
 /** Palette transparency comes in a tRNS chunk before the first IDAT. */
