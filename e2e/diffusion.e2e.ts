@@ -1,0 +1,46 @@
+// The default graph: opened on first start; pointed at the tiny test models it runs, and its Denoise steps scrub.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { launch, node, nodesMeasured, openApp, runAll, shot, status } from './support/app.ts';
+
+const DEFAULT = resolve(import.meta.dirname, '../graphs/default.json');
+
+let browser: Browser;
+let page: Page;
+let doc: { nodes: { id: string; type: string; params: Record<string, unknown> }[] };
+beforeAll(async () => {
+  browser = await launch();
+  ({ page } = await openApp(browser));
+  doc = JSON.parse(await readFile(DEFAULT, 'utf8'));
+});
+afterAll(async () => { await browser?.close(); });
+
+test('a first start opens graphs/default.json', async () => {
+  await nodesMeasured(page);
+  const ids = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+  expect(ids.sort()).toEqual(doc.nodes.map((n) => n.id).sort());
+});
+
+test('text to image on the tiny models: the Denoise steps can be scrubbed', async () => {
+  const denoise = doc.nodes.find((n) => n.type === 'diffusion.denoise');
+  if (!denoise) return; // the default graph has no Denoise node
+  const tiny: Record<string, string> = { 'diffusion.load_checkpoint': 'test-tiny-sd', 'model.load_upscaler': 'test-tiny-upscaler' };
+  for (const n of doc.nodes) {
+    if (tiny[n.type]) n.params.model = tiny[n.type];
+    if (n.type === 'diffusion.scheduler') n.params.steps = 4;
+  }
+  await page.getByTestId('open-file-input').setInputFiles({ name: 'tiny.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
+  await nodesMeasured(page);
+  await runAll(page, 60_000);
+  expect(await status(page, denoise.id)).toBe('done');
+  await node(page, denoise.id).getByTestId('node-title').click();
+  const scrubber = page.getByTestId('inspector').getByTestId('step-scrubber');
+  await scrubber.waitFor();
+  expect(await scrubber.getByTestId('scrubber-frame').count()).toBe(4);
+  expect(await scrubber.getByTestId('scrubber-step').textContent()).toBe('4');
+  await scrubber.getByTestId('scrubber-slider').fill('1');
+  expect(await scrubber.getByTestId('scrubber-step').textContent()).toBe('2');
+  await shot(page, 'step-scrubber');
+}, 90_000);
