@@ -1,0 +1,92 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentRange, download, type DownloadProgress } from './download.ts';
+import { opfsTarget } from './opfsDownload.ts';
+import { fsDirectoryHandle } from './testing/fsHandles.ts';
+
+const body = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 31 + 7) & 255);
+const ranges: (string | undefined)[] = [];
+let cutAfter: number | null = null;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  // /ranged takes Range requests; /plain ignores them. `cutAfter` drops the connection mid-body once.
+  server = createServer((req, res) => {
+    ranges.push(req.headers.range);
+    const ranged = req.url === '/ranged';
+    const m = ranged ? req.headers.range?.match(/^bytes=(\d+)-$/) : null;
+    const start = m ? Number(m[1]) : 0;
+    if (start >= body.length && m) {
+      res.writeHead(416, { 'Content-Range': `bytes */${body.length}` }).end();
+      return;
+    }
+    const headers: Record<string, string | number> = { 'Content-Length': body.length - start, Connection: 'close' };
+    if (ranged) headers['Accept-Ranges'] = 'bytes';
+    if (m) headers['Content-Range'] = `bytes ${start}-${body.length - 1}/${body.length}`;
+    res.writeHead(m ? 206 : 200, headers);
+    if (cutAfter !== null) {
+      const n = cutAfter;
+      cutAfter = null;
+      res.write(body.subarray(start, start + n), () => res.destroy());
+    } else {
+      res.end(body.subarray(start));
+    }
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as { port: number };
+  base = `http://127.0.0.1:${port}`;
+});
+
+afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
+
+async function target() {
+  const dir = await mkdtemp(join(tmpdir(), 'loom-dl-'));
+  return { dir, target: opfsTarget(fsDirectoryHandle(dir), 'unet/model.onnx', 64_000) };
+}
+
+describe('download', () => {
+  it('resumes an interrupted download with a Range request, into OPFS-style storage', async () => {
+    const { dir, target: t } = await target();
+    ranges.length = 0;
+    cutAfter = 100_000;
+    await expect(download(`${base}/ranged`, t)).rejects.toThrow(/interrupted after \d+ of 300000 bytes .*; downloading again continues from there$/);
+    const partial = await t.size();
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(body.length);
+    const seen: DownloadProgress[] = [];
+    const result = await download(`${base}/ranged`, t, { onProgress: (p) => seen.push(p) });
+    expect(result).toEqual({ bytes: body.length, resumed: true, rangeSupported: true });
+    expect(ranges).toEqual([undefined, `bytes=${partial}-`]);
+    expect(seen[0]).toEqual({ received: partial, total: body.length, resumed: true });
+    expect(seen.at(-1)).toEqual({ received: body.length, total: body.length, resumed: true });
+    expect(Buffer.compare(await readFile(join(dir, 'unet/model.onnx')), body)).toBe(0);
+    // Already whole: the server's 416 says so, and nothing is fetched again.
+    expect(await download(`${base}/ranged`, t)).toEqual({ bytes: body.length, resumed: true, rangeSupported: true });
+  });
+
+  it('starts over when the server ignores ranges', async () => {
+    const { dir, target: t } = await target();
+    cutAfter = 50_000;
+    await expect(download(`${base}/plain`, t)).rejects.toThrow(/the server does not take ranges, so the next try starts over$/);
+    const result = await download(`${base}/plain`, t);
+    expect(result).toEqual({ bytes: body.length, resumed: false, rangeSupported: false });
+    expect(Buffer.compare(await readFile(join(dir, 'unet/model.onnx')), body)).toBe(0);
+  });
+
+  it('names the HTTP status of a failed request', async () => {
+    const { target: t } = await target();
+    const fakeFetch = (async () => new Response('no', { status: 404, statusText: 'Not Found' })) as typeof fetch;
+    await expect(download('https://example.org/x.onnx', t, { fetch: fakeFetch })).rejects.toThrow('https://example.org/x.onnx: download failed (HTTP 404 Not Found)');
+  });
+
+  it('reads Content-Range headers', () => {
+    expect(contentRange('bytes 100-199/1000')).toEqual({ start: 100, total: 1000 });
+    expect(contentRange('bytes */1000')).toEqual({ start: undefined, total: 1000 });
+    expect(contentRange('bytes 0-9/*')).toEqual({ start: 0, total: undefined });
+    expect(contentRange(null)).toBeNull();
+  });
+});
