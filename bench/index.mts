@@ -1,8 +1,9 @@
 // npm run bench: every benchmark, each a ratio of things measured side by side in this one run.
 import { benchDiffusion } from './diffusion.ts';
 import { benchExecutor } from './executor.ts';
+import { benchUpscale } from './upscale.ts';
 
-const suites: [string, () => Promise<Record<string, number | string>>][] = [['executor', benchExecutor], ['diffusion', benchDiffusion]];
+const suites: [string, () => Promise<Record<string, number | string>>][] = [['executor', benchExecutor], ['diffusion', benchDiffusion], ['upscale', benchUpscale]];
 
 const only = process.argv.slice(2);
 for (const [name, run] of suites) {

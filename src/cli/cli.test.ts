@@ -28,6 +28,20 @@ describe('latent-loom run', () => {
     expect(embedded.nodes.map((n: { id: string }) => n.id)).toEqual(['gradient', 'model', 'filter', 'output']);
   });
 
+  it('writes Save Image nodes under their file names', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'loom-cli-'));
+    const graph = JSON.parse(await readFile(graphFile, 'utf8'));
+    graph.nodes.push({ id: 'save', type: 'image.save', version: 1, position: { x: 0, y: 0 }, params: { filename: 'filtered' } });
+    graph.edges.push({ id: 'e9', from: { node: 'filter', port: 'image' }, to: { node: 'save', port: 'image' } });
+    await writeFile(join(out, 'g.json'), JSON.stringify(graph));
+    const { code } = await cli('run', join(out, 'g.json'), '--out', out, '--threads', '1');
+    expect(code).toBe(0);
+    const saved = await readFile(join(out, 'filtered.png'));
+    const pixels = async (png: Buffer) => (await sharp(png).raw().toBuffer()).toString('hex');
+    expect(await pixels(saved)).toBe(await pixels(await readFile(join(out, 'output.png'))));
+    expect(JSON.parse(readPngText(saved)[GRAPH_CHUNK_KEYWORD]).nodes.map((n: { id: string }) => n.id)).toContain('save');
+  });
+
   it('exits non-zero with the failing node named', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'loom-cli-'));
     const graph = JSON.parse(await readFile(graphFile, 'utf8'));

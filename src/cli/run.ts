@@ -9,6 +9,7 @@ import type { GraphDoc } from '../graph/types.ts';
 import { startNodeEngine, type NodeEngine } from '../engine/client.node.ts';
 import type { RunEvent } from '../engine/events.ts';
 import { encodePng, GRAPH_CHUNK_KEYWORD } from '../image/png.ts';
+import { savedImages } from '../image/save.ts';
 import { flag, type Args } from './args.ts';
 
 export async function runCommand(args: Args, log: (line: string) => void): Promise<number> {
@@ -43,7 +44,14 @@ export async function runCommand(args: Args, log: (line: string) => void): Promi
     }
     await mkdir(out, { recursive: true });
     const graphText = JSON.stringify(doc);
+    // Save Image nodes name their files; every other output node's images are written by node id.
+    const saved = await savedImages(doc, result.results);
+    for (const { filename, bytes } of saved) {
+      await writeFile(resolve(out, filename), bytes);
+      log(`wrote ${resolve(out, filename)}`);
+    }
     for (const [nodeId, outputs] of Object.entries(result.results)) {
+      if (saved.some((s) => s.nodeId === nodeId)) continue;
       for (const [port, value] of Object.entries(outputs)) {
         if (!isImage(value)) continue;
         for (let i = 0; i < value.batch; i++) {
