@@ -44,3 +44,26 @@ test('text to image on the tiny models: the Denoise steps can be scrubbed', asyn
   expect(await scrubber.getByTestId('scrubber-step').textContent()).toBe('2');
   await shot(page, 'step-scrubber');
 }, 90_000);
+
+test('cancel (or force stop) ends a long run; the running node shows its live preview', async () => {
+  const denoise = doc.nodes.find((n) => n.type === 'diffusion.denoise');
+  const scheduler = doc.nodes.find((n) => n.type === 'diffusion.scheduler');
+  if (!denoise || !scheduler) return;
+  await node(page, scheduler.id).getByTestId('node-title').click();
+  await page.getByTestId('inspector').getByTestId('param-steps').fill('200');
+  const before = Number(await page.getByTestId('run-summary').getAttribute('data-runs'));
+  await page.getByTestId('run-all').click();
+  const badge = node(page, denoise.id).getByTestId('node-status');
+  await expect.poll(async () => /running [1-9]/.test((await badge.textContent()) ?? ''), { timeout: 30_000 }).toBe(true);
+  expect(await node(page, denoise.id).getByTestId('node-image').count()).toBeGreaterThan(0);
+  await shot(page, 'running-preview');
+  await page.getByTestId('cancel-run').click();
+  // A kernel that never yields to the worker's queue cannot hear the cancel: then Force stop restarts the engine.
+  const stopped = page.locator(`[data-testid=run-summary][data-runs="${before + 1}"]`);
+  await Promise.race([stopped.waitFor({ timeout: 30_000 }), page.getByTestId('force-stop').click({ timeout: 30_000 })]);
+  await stopped.waitFor();
+  expect(await page.getByTestId('run-summary').textContent()).toMatch(/cancelled|stopped/);
+  expect(await page.getByTestId('run-summary').getAttribute('data-running')).toBe('false');
+  expect(await status(page, denoise.id)).not.toBe('done');
+  await page.locator('[data-testid=backend-name][data-ready=true]').waitFor();
+}, 90_000);

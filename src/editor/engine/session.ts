@@ -68,6 +68,12 @@ export async function cancelRun(): Promise<void> {
   await engine?.api.cancel();
 }
 
+/** When a kernel never yields, the cancel request waits in the worker's queue: restarting the worker always stops. */
+export async function forceStop(): Promise<void> {
+  await startEngine(engineStore.get().choice);
+  runStore.set((s) => ({ ...s, summary: 'stopped: the engine was restarted (its cache is empty)', finishedRuns: s.finishedRuns + 1 }));
+}
+
 export async function nodeOutputs(nodeId: string): Promise<Record<string, unknown> | undefined> {
   return engine ? engine.api.outputs(nodeId) : undefined;
 }

@@ -110,10 +110,10 @@ function outcomeRun(o: NodeOutcome, prev: NodeRun | undefined): NodeRun {
   }
 }
 
-/** A new engine counts its runs from one again. */
+/** A new engine counts its runs from one again and has an empty cache; the images stay. */
 export function engineRestarted(): void {
   settledRun = 0;
-  resetRunState();
+  runStore.set((s) => ({ ...s, nodes: {}, plan: [], running: false, summary: '' }));
 }
 
 export function resetRunState(): void {
