@@ -65,15 +65,16 @@ export async function download(url: string, target: DownloadTarget, options: Dow
   const reader = res.body.getReader();
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      await sink.write(value);
-      received += value.length;
+      // Only network errors become "interrupted"; a storage error (quota) goes up as it is.
+      const chunk = await reader.read().catch((e: Error) => {
+        const next = rangeSupported ? 'downloading again continues from there' : 'the server does not take ranges, so the next try starts over';
+        throw new Error(`${url}: interrupted after ${received} of ${total ?? '?'} bytes (${e.message}); ${next}`);
+      });
+      if (chunk.done) break;
+      await sink.write(chunk.value);
+      received += chunk.value.length;
       report();
     }
-  } catch (e) {
-    const next = rangeSupported ? 'downloading again continues from there' : 'the server does not take ranges, so the next try starts over';
-    throw new Error(`${url}: interrupted after ${received} of ${total ?? '?'} bytes (${(e as Error).message}); ${next}`);
   } finally {
     await sink.close();
   }

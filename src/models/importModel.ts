@@ -42,6 +42,12 @@ const CONFIG_ROLES: Record<string, string> = {
 };
 const PROBE = 8;
 
+/** Weights stored beside a model (weights.pb, model.onnx_data, ...): anything but models, configs and docs. */
+export function isExternalData(path: string): boolean {
+  const name = path.split('/').at(-1)!;
+  return !name.startsWith('.') && !/\.(onnx|json|txt|md|png|jpe?g|webp|py|ya?ml)$/i.test(name);
+}
+
 export function idFromName(name: string): string {
   const id = name.replace(/\.onnx$/i, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   return id || 'model';
@@ -84,7 +90,7 @@ async function importSd(src: ImportSource): Promise<Draft> {
     parts[part] = rec;
     files.push({ role: part, path });
     // External data: whatever else sits beside the model that is not its config.
-    for (const f of src.files.filter((f) => f.path.startsWith(`${part}/`) && f.path !== path && !f.path.endsWith('.json'))) {
+    for (const f of src.files.filter((f) => f.path.startsWith(`${part}/`) && !f.path.slice(part.length + 1).includes('/') && isExternalData(f.path))) {
       files.push({ role: `${part}_data`, path: f.path });
     }
     const match = matchKnown(part, io.inputs, io.outputs, { bytes: size(src, path), sha256: await src.sha256(path) });
@@ -122,7 +128,7 @@ async function importSingle(src: ImportSource): Promise<Draft> {
   const path = models[0].path;
   const { rec, io, scale } = await inspect(src, path, true);
   const role = rec.role === 'image' || rec.role === 'gan' ? 'model' : rec.role;
-  const files = [{ role, path }, ...src.files.filter((f) => f.path !== path && !f.path.endsWith('.json')).map((f) => ({ role: `${role}_data`, path: f.path }))];
+  const files = [{ role, path }, ...src.files.filter((f) => !f.path.includes('/') && isExternalData(f.path)).map((f) => ({ role: `${role}_data`, path: f.path }))];
   const match = matchKnown(role, io.inputs, io.outputs, { bytes: size(src, path), sha256: await src.sha256(path) });
   const known = match ? [{ role, match }] : [];
   if (rec.role === 'image') {

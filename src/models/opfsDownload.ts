@@ -1,8 +1,8 @@
 // Browser side of downloads and imports: OPFS files as download targets and as an ImportSource.
-import { sha256Hex } from '../runtime/runtime.ts';
 import { fileAt } from '../runtime/opfsStore.ts';
 import type { DownloadTarget } from './download.ts';
-import type { ImportSource, OpenedModel } from './importModel.ts';
+import { readerSource, type Opener } from './fileSource.ts';
+import type { ImportSource } from './importModel.ts';
 
 type Dir = FileSystemDirectoryHandle;
 
@@ -44,18 +44,15 @@ export function opfsTarget(dir: Dir, path: string, checkpointBytes = 32_000_000)
   };
 }
 
-/** The files in an OPFS folder as an ImportSource; `open` makes a session (onnxruntime-web in the worker). */
-export async function opfsSource(dir: Dir, name: string, open: (path: string, read: (p: string) => Promise<Uint8Array>) => Promise<OpenedModel>): Promise<ImportSource> {
+/** The files in an OPFS folder (a finished download) as an ImportSource. */
+export async function opfsSource(dir: Dir, name: string, open: Opener): Promise<ImportSource> {
   const files: { path: string; bytes: number }[] = [];
   const walk = async (here: Dir, prefix: string) => {
     for await (const h of (here as unknown as { values(): AsyncIterable<FileSystemHandle> }).values()) {
       if (h.kind === 'directory') await walk(h as Dir, `${prefix}${h.name}/`);
-      else if (h.name !== 'manifest.json') files.push({ path: `${prefix}${h.name}`, bytes: (await (h as FileSystemFileHandle).getFile()).size });
+      else files.push({ path: `${prefix}${h.name}`, bytes: (await (h as FileSystemFileHandle).getFile()).size });
     }
   };
   await walk(dir, '');
-  files.sort((a, b) => a.path.localeCompare(b.path));
-  const read = async (p: string) => new Uint8Array(await (await (await fileAt(dir, p)).getFile()).arrayBuffer());
-  // Whole-file hashing: crypto.subtle has no streaming digest; fine for the sizes a browser holds.
-  return { name, files, read, sha256: async (p) => sha256Hex(await read(p)), open: (p) => open(p, read) };
+  return readerSource(name, files, async (p) => new Uint8Array(await (await (await fileAt(dir, p)).getFile()).arrayBuffer()), open);
 }

@@ -49,7 +49,7 @@ describe('OpfsModelStore', () => {
     const { dir, store: s } = await store(1000);
     const { manifest, files } = await upscaler();
     await expect(s.add(manifest, files)).rejects.toThrow(
-      'not enough browser storage for model "my-upscaler" (5289 bytes): 1 MB of 2 MB in use. Delete models you no longer use, or let this site store more.',
+      'not enough browser storage for model "my-upscaler" (5289 bytes): 1.0 MB of 2.0 MB in use. Delete models you no longer use, or let this site store more.',
     );
     expect(await readdir(dir)).toEqual([]);
   });

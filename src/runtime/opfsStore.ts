@@ -56,10 +56,24 @@ export class OpfsModelStore implements ModelStore {
     }
   }
 
-  /** Removes a model's folder, which frees its space. */
+  /** Lists a model whose files were written into folder(id) (a download): sizes checked, manifest written. */
+  async commit(manifest: ModelManifest): Promise<void> {
+    const dir = await this.folder(manifest.id);
+    for (const f of manifest.files) {
+      const file = await fileAt(dir, f.path).then((h) => h.getFile(), () => null);
+      if (file?.size !== f.bytes) throw new Error(`model "${manifest.id}": ${f.path} is ${file ? `${file.size} bytes, its manifest says ${f.bytes}` : 'missing'}`);
+    }
+    await writeFile(dir, 'manifest.json', new TextEncoder().encode(JSON.stringify(manifest, null, 2)));
+    this.cache = null;
+  }
+
+  /** Removes a model's folder (also a download in progress), which frees its space. */
   async delete(id: string): Promise<void> {
-    const { dir } = await this.entry(id);
-    await (await this.root()).removeEntry(dir.name, { recursive: true });
+    const found = (await this.scan()).get(id);
+    const root = await this.root();
+    await root.removeEntry(found?.dir.name ?? id, { recursive: true }).catch((e: Error) => {
+      throw new Error(`model "${id}" could not be deleted: ${e.message}`);
+    });
     this.cache = null;
   }
 
@@ -77,7 +91,7 @@ export class OpfsModelStore implements ModelStore {
   async storageError(e: unknown, what: string): Promise<Error> {
     if ((e as { name?: string })?.name !== 'QuotaExceededError') return e as Error;
     const { usage, quota } = await this.usage().catch(() => ({ usage: 0, quota: 0 }));
-    const mb = (n: number) => `${Math.round(n / 1e6)} MB`;
+    const mb = (n: number) => `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
     return new Error(`not enough browser storage for ${what}: ${mb(usage)} of ${mb(quota)} in use. Delete models you no longer use, or let this site store more.`);
   }
 
