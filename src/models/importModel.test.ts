@@ -36,6 +36,7 @@ describe('importModel', () => {
   it('single files: the upscaler\'s scale by a probe run, the GAN\'s z size and image size', async () => {
     const up = await importModel(await diskSource(join(testModels, 'tiny-upscaler/model.onnx')), { source: 'https://example.org/up.onnx' });
     expect(up.manifest).toMatchObject({ id: 'tiny-upscaler', kind: 'upscaler', upscaler: { scale: 2, range: [0, 1] }, source: 'https://example.org/up.onnx' });
+    expect(up.manifest.files[0].url).toBe('https://example.org/up.onnx');
     const gan = await importModel(await diskSource(join(testModels, 'tiny-gan')));
     expect(gan.manifest).toMatchObject({ kind: 'gan', gan: { zDim: 16, range: [-1, 1] }, image: { width: 16, height: 16 } });
     const conv = await importModel(await diskSource(join(testModels, 'conv-net')));

@@ -61,6 +61,8 @@ export async function importModel(src: ImportSource, options: { id?: string; sou
     const bytes = src.files.find((f) => f.path === path)!.bytes;
     files.push({ role, path, sha256: await src.sha256(path), bytes });
   }
+  // A single file fetched from a URL keeps it, so a graph using it can say where to get it.
+  if (files.length === 1 && options.source && /^https?:\/\//.test(options.source)) files[0].url = options.source;
   const manifest: ModelManifest = {
     format: MODEL_FORMAT, version: 1, id: options.id ?? idFromName(src.name), title: src.name.replace(/\.onnx$/i, ''),
     kind: draft.kind, source: options.source ?? 'local', files, ...draft.extra,

@@ -1,0 +1,111 @@
+// The model manager panel: what is installed, storage in use, and ways to add models (files, a folder,
+// a URL, the known list). Props in, callbacks out; the host owns the stores and the worker.
+import { useState, type FormEvent } from 'react';
+import type { ModelManifest } from '../runtime/manifest.ts';
+import type { StorageUsage } from '../runtime/opfsStore.ts';
+import type { KnownModel } from './known.ts';
+import { formatBytes, modelBytes } from './verify.ts';
+
+export interface ModelRow { id: string; title: string; kind: string; bytes: number; source: string; removable: boolean }
+
+export interface ModelManagerProps {
+  models: ModelRow[];
+  usage?: StorageUsage | null;
+  known?: readonly KnownModel[];
+  /** Downloads running, by model id. */
+  progress?: Record<string, { received: number; total: number | null }>;
+  onAddFiles(files: File[]): Promise<unknown>;
+  onDownloadUrl(url: string): Promise<unknown>;
+  onDownloadKnown(id: string): Promise<unknown>;
+  onDelete(id: string): Promise<unknown>;
+}
+
+/** Rows for the table: user models (removable) first, then bundled ones. */
+export function modelRows(bundled: ModelManifest[], user: ModelManifest[]): ModelRow[] {
+  const row = (m: ModelManifest, removable: boolean): ModelRow => ({
+    id: m.id, title: m.title, kind: m.kind, bytes: modelBytes(m), source: m.source ?? 'local', removable,
+  });
+  const userIds = new Set(user.map((m) => m.id));
+  return [...user.map((m) => row(m, true)), ...bundled.filter((m) => !userIds.has(m.id)).map((m) => row(m, false))];
+}
+
+export function ModelManager(props: ModelManagerProps) {
+  const [url, setUrl] = useState('');
+  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const act = async (what: string, action: () => Promise<unknown>) => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      await action();
+      setMessage({ error: false, text: `${what}: done` });
+    } catch (e) {
+      setMessage({ error: true, text: (e as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const pick = (files: FileList | null) => {
+    if (files?.length) void act('Add', () => props.onAddFiles([...files]));
+  };
+  const submitUrl = (e: FormEvent) => {
+    e.preventDefault();
+    if (url.trim()) void act('Download', () => props.onDownloadUrl(url.trim()));
+  };
+  const installed = new Set(props.models.map((m) => m.id));
+  const downloadable = (props.known ?? []).filter((k) => !installed.has(k.id) && k.files.some((f) => f.url));
+
+  return (
+    <section className="model-manager" data-testid="model-manager">
+      {props.usage && (
+        <p className="muted" data-testid="model-usage">
+          Browser storage: {formatBytes(props.usage.usage)} of {formatBytes(props.usage.quota)} in use
+        </p>
+      )}
+      <table>
+        <thead><tr><th>Model</th><th>Kind</th><th>Size</th><th>Source</th><th /></tr></thead>
+        <tbody>
+          {props.models.map((m) => (
+            <tr key={m.id} data-testid="model-row" data-model-id={m.id}>
+              <td title={m.title}>{m.id}</td>
+              <td>{m.kind}</td>
+              <td>{formatBytes(m.bytes)}</td>
+              <td>{m.source}</td>
+              <td>
+                {m.removable && (
+                  <button type="button" disabled={busy} onClick={() => void act(`Delete ${m.id}`, () => props.onDelete(m.id))}>Delete</button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="model-add">
+        <label>Add .onnx files <input type="file" accept=".onnx" multiple disabled={busy} onChange={(e) => pick(e.target.files)} /></label>
+        {/* webkitdirectory is not in React's types; spread it so the folder picker opens. */}
+        <label>Add a folder <input type="file" disabled={busy} {...{ webkitdirectory: '' }} onChange={(e) => pick(e.target.files)} /></label>
+        <form onSubmit={submitUrl}>
+          <input type="url" placeholder="https://… model.onnx" value={url} onChange={(e) => setUrl(e.target.value)} />
+          <button type="submit" disabled={busy || !url.trim()}>Download</button>
+        </form>
+      </div>
+      {downloadable.length > 0 && (
+        <ul className="model-known">
+          {downloadable.map((k) => {
+            const p = props.progress?.[k.id];
+            const size = k.files.reduce((n, f) => n + (f.bytes ?? f.approxBytes ?? 0), 0);
+            return (
+              <li key={k.id} data-testid="known-model" data-model-id={k.id}>
+                {k.title}{size > 0 && ` (about ${formatBytes(size)})`}{' '}
+                {p ? <progress value={p.received} max={p.total ?? undefined} />
+                  : <button type="button" disabled={busy} onClick={() => void act(`Download ${k.id}`, () => props.onDownloadKnown(k.id))}>Download</button>}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {message && <p className={message.error ? 'error' : 'muted'} role={message.error ? 'alert' : 'status'}>{message.text}</p>}
+    </section>
+  );
+}
