@@ -144,6 +144,19 @@ test('copy and paste keep the wires between the copied nodes', async () => {
   await shot(page, 'pasted');
 });
 
+test('shift-drag draws a selection box', async () => {
+  await page.mouse.click(900, 120);
+  const box = await page.getByTestId('canvas').boundingBox();
+  await page.keyboard.down('Shift');
+  await page.mouse.move(box!.x + 5, box!.y + 5);
+  await page.mouse.down();
+  await page.mouse.move(box!.x + box!.width - 5, box!.y + box!.height - 5, { steps: 10 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBeGreaterThan(3);
+  expect(await page.getByTestId('inspector').textContent()).toMatch(/nodes selected/);
+});
+
 test('the help panel lists the shortcuts', async () => {
   await page.mouse.click(900, 120);
   await page.keyboard.press('?');

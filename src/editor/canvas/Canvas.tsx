@@ -5,7 +5,7 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import { checkConnection } from '../../graph/index.ts';
-import { registry } from '../catalog.ts';
+import { categoryColour, registry } from '../catalog.ts';
 import { moveNodes } from '../edit/ops.ts';
 import { setScreenToFlow } from '../edit/shortcuts.ts';
 import { openFile } from '../files/graphFile.ts';
@@ -13,12 +13,19 @@ import { useStore } from '../store/createStore.ts';
 import { getDoc, graphStore, useDoc } from '../store/graph.ts';
 import { patchUi, uiStore, useUi } from '../store/ui.ts';
 import { LoomNode } from './LoomNode.tsx';
+import { setViewportReader } from './viewport.ts';
 import { edgeViews, nodeViews } from './view.ts';
 import { wireDropped } from './wires.ts';
 
 // Outside the component: a new object each render would remount every node.
 const nodeTypes = { loom: LoomNode };
 const GRID: [number, number] = [16, 16];
+
+function minimapColour(n: Node): string {
+  const type = getDoc().nodes.find((g) => g.id === n.id)?.type;
+  const def = type ? registry.get(type) : undefined;
+  return def ? categoryColour(def.category) : '#555';
+}
 
 export function Canvas() {
   const doc = useDoc((d) => d);
@@ -32,7 +39,12 @@ export function Canvas() {
   const flow = useReactFlow();
   useEffect(() => setScreenToFlow((p) => flow.screenToFlowPosition(p)), [flow]);
   const loads = useStore(graphStore, (s) => s.loads);
-  useEffect(() => { if (loads > 1) void flow.fitView({ padding: 0.2 }); }, [loads, flow]);
+  useEffect(() => setViewportReader(() => flow.getViewport()), [flow]);
+  useEffect(() => {
+    if (loads <= 1) return;
+    const saved = getDoc().viewport;
+    void (saved ? flow.setViewport(saved) : flow.fitView({ padding: 0.2 }));
+  }, [loads, flow]);
 
   const nodes = useMemo(
     () => nodeViews(doc.nodes, { selected: new Set(selectedNodes), measured, dragging }, nodeCache),
@@ -105,7 +117,7 @@ export function Canvas() {
         multiSelectionKeyCode={['Control', 'Meta']} minZoom={0.1} fitView colorMode="dark" proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={GRID[0]} />
-        <MiniMap pannable zoomable data-testid="minimap" />
+        <MiniMap pannable zoomable nodeColor={minimapColour} data-testid="minimap" />
         <Controls data-testid="controls" />
       </ReactFlow>
     </div>

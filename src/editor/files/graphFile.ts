@@ -2,6 +2,7 @@
 import type { ImageValue } from '../../../nodes/values.ts';
 import { loadGraph, type GraphDoc } from '../../graph/index.ts';
 import { encodePng, GRAPH_CHUNK_KEYWORD, readPngText } from '../../image/png.ts';
+import { currentViewport } from '../canvas/viewport.ts';
 import { registry } from '../catalog.ts';
 import { getDoc, replaceDoc } from '../store/graph.ts';
 import { resetRunState } from '../store/run.ts';
@@ -56,7 +57,8 @@ export function download(name: string, data: BlobPart, type: string): void {
 }
 
 export function saveGraph(): void {
-  download('graph.json', serialize(getDoc()), 'application/json');
+  const viewport = currentViewport();
+  download('graph.json', serialize(viewport ? { ...getDoc(), viewport } : getDoc()), 'application/json');
 }
 
 export async function exportPng(image: ImageValue, doc: GraphDoc, name = 'latent-loom.png', item = 0): Promise<void> {
