@@ -4,12 +4,24 @@ const TYPES: Record<string, number> = { float32: 1, uint8: 2, int8: 3, int32: 6,
 
 export interface FakeIo { name: string; dtype: string; shape: (number | string)[] }
 
-/** Each output is an Identity of the input with the same index; extra inputs go unused. */
-export function fakeOnnx(inputs: FakeIo[], outputs: FakeIo[]): Uint8Array {
-  const nodes = outputs.map((o, i) => msg([str(1, inputs[i].name), str(2, o.name), str(3, `n${i}`), str(4, 'Identity')]));
-  const graph = msg([...nodes.map((n) => bytes(1, n)), str(2, 'g'), ...inputs.map((v) => bytes(11, valueInfo(v))), ...outputs.map((v) => bytes(12, valueInfo(v)))]);
+/**
+ * Each output is an Identity of the input with the same index; extra inputs go unused. With `external`,
+ * the first output is input + w instead, w a float32 [1] weight kept in that external data file.
+ */
+export function fakeOnnx(inputs: FakeIo[], outputs: FakeIo[], external?: string): Uint8Array {
+  const nodes = outputs.map((o, i) => (i === 0 && external
+    ? msg([str(1, inputs[0].name), str(1, 'w'), str(2, o.name), str(3, 'add'), str(4, 'Add')])
+    : msg([str(1, inputs[i].name), str(2, o.name), str(3, `n${i}`), str(4, 'Identity')])));
+  const entry = (k: string, v: string) => bytes(13, msg([str(1, k), str(2, v)]));
+  const weight = external
+    ? [bytes(5, msg([varintField(1, 1), varintField(2, 1), str(8, 'w'), entry('location', external), entry('offset', '0'), entry('length', '4'), varintField(14, 1)]))]
+    : [];
+  const graph = msg([...nodes.map((n) => bytes(1, n)), str(2, 'g'), ...weight, ...inputs.map((v) => bytes(11, valueInfo(v))), ...outputs.map((v) => bytes(12, valueInfo(v)))]);
   return msg([varintField(1, 8), bytes(8, msg([str(1, ''), varintField(2, 17)])), bytes(7, graph)]);
 }
+
+/** The external data file for `fakeOnnx(..., external)`: w = 0.5. */
+export const fakeWeights = (): Uint8Array => new Uint8Array(Float32Array.of(0.5).buffer);
 
 function valueInfo(v: FakeIo): Uint8Array {
   const dims = v.shape.map((d) => bytes(1, msg([typeof d === 'number' ? varintField(1, d) : str(2, d)])));
