@@ -34,6 +34,12 @@ test('changing one param re-runs only the nodes that depend on it', async () => 
   expect(await status(page, 'n4')).toBe('cached');
   expect((await pixels(node(page, 'n2').getByTestId('node-image')))[2]).toBe(Math.round(0.6 * 255));
   await shot(page, 'cached-vs-done');
+  // Undo changes the document only: the images and statuses of the run stay.
+  await page.mouse.click(900, 120);
+  await page.keyboard.press('Control+z');
+  expect(await node(page, 'n1').getByTestId('param-blue').inputValue()).toBe('0.1');
+  expect((await pixels(node(page, 'n2').getByTestId('node-image')))[2]).toBe(Math.round(0.6 * 255));
+  expect(await status(page, 'n2')).toBe('done');
 });
 
 test('run to the selected node runs only what it needs', async () => {

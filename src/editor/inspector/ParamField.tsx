@@ -1,5 +1,5 @@
 // One param with the widget its spec calls for. A value that breaks the spec is refused with paramProblem's message.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { MAX_SEED, paramProblem, type ParamSpec } from '../../graph/index.ts';
 import { useEngine } from '../engine/session.ts';
 import { setParam } from '../edit/ops.ts';
@@ -10,8 +10,13 @@ interface Props { nodeId: string; name: string; spec: ParamSpec; value: unknown;
 export function ParamField({ nodeId, name, spec, value, compact }: Props) {
   const [draft, setDraft] = useState(() => show(value));
   const [problem, setProblem] = useState<string | null>(null);
-  // An undo or another view changed the value: show it.
-  useEffect(() => { setDraft(show(value)); setProblem(null); }, [value]);
+  // An undo or another view changed the value: show it, unless the draft already says it ("1." while typing 1.5).
+  const draftRef = useRef(draft);
+  draftRef.current = draft;
+  useEffect(() => {
+    if (!Object.is(parse(spec, draftRef.current), value)) setDraft(show(value));
+    setProblem(null);
+  }, [value, spec]);
 
   const offer = (raw: string | boolean): void => {
     if (typeof raw === 'string') setDraft(raw);
