@@ -1,11 +1,20 @@
 // Model folders on disk for the CLI: the user's folder, and scanning roots the way FsModelStore does.
-import { existsSync } from 'node:fs';
+// No onnxruntime here, so `run` can import it cheaply.
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseManifest, type ModelManifest } from '../runtime/manifest.ts';
-import { sha256File } from './nodeSource.ts';
 import type { FileState } from './verify.ts';
+
+/** sha256 of a file without holding it in memory (UNet weights are gigabytes). */
+export function sha256File(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path).on('error', reject).on('data', (c) => hash.update(c)).on('end', () => resolve(hash.digest('hex')));
+  });
+}
 
 /** Where `models add` puts models unless told otherwise; LATENT_LOOM_MODELS moves it. */
 export function userModelsDir(): string {

@@ -1,22 +1,13 @@
-// Node side of the model manager: a folder or .onnx file on disk as an ImportSource, streamed hashing,
-// and copying an imported model into a models folder.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+// Node side of the model manager: a folder or .onnx file on disk as an ImportSource, sessions opened
+// from the file path (so external data beside it loads), and copying an imported model into a folder.
 import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ModelManifest } from '../runtime/manifest.ts';
 import type { IoSpec } from '../runtime/runtime.ts';
 import type { DType, Tensor } from '../runtime/tensor.ts';
+import { sha256File } from './disk.ts';
 import type { ImportSource, OpenedModel } from './importModel.ts';
-
-/** sha256 of a file without holding it in memory (UNet weights are gigabytes). */
-export function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path).on('error', reject).on('data', (c) => hash.update(c)).on('end', () => resolve(hash.digest('hex')));
-  });
-}
 
 export async function diskSource(path: string): Promise<ImportSource & { root: string }> {
   const info = await stat(path).catch(() => null);

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { IoSpec } from '../runtime/runtime.ts';
-import { matchKnown } from './known.ts';
+import { KNOWN_MODELS, matchKnown } from './known.ts';
 import { openOnnx } from './nodeSource.ts';
 import { recognize } from './recognize.ts';
 
@@ -101,5 +101,15 @@ describe('recognize, on signatures of public exports and broken ones', () => {
     expect(recognize([io('z', 'float32', ['b', 'n'])], [io('img', 'float32', ['b', 3, 64, 64])])).toMatchObject({ ok: false, nearest: 'gan', reason: /no fixed latent size/ });
     expect(recognize([io('sample', 'float32', [1, 3, 512, 512])], [io('latent_sample', 'float32', [1, 4, 64, 64])])).toMatchObject({ ok: false, reason: /VAE encoder/ });
     expect(recognize([io('a', 'int64', [3])], [io('b', 'int64', [3])])).toMatchObject({ ok: false, nearest: null, reason: /^fits no model contract \(inputs: a int64\[3\]; outputs: b int64\[3\]\)/ });
+  });
+});
+
+describe('the known-models list', () => {
+  const files = KNOWN_MODELS.flatMap((m) => m.files.filter((f) => f.signature).map((f) => [`${m.id} ${f.role}`, f] as const));
+  it.each(files)('%s fits its contract and matches itself', (_, f) => {
+    const sig = f.signature!;
+    const r = recognize(sig.inputs, sig.outputs);
+    expect(r).toMatchObject({ ok: true, role: f.role === 'model' ? 'image' : f.role });
+    expect(matchKnown(f.role, sig.inputs, sig.outputs, { bytes: f.bytes ?? f.approxBytes ?? f.maxBytes, sha256: f.sha256 })?.file).toBe(f);
   });
 });
