@@ -1,4 +1,5 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,5 +78,38 @@ describe('latent-loom models', () => {
     // The default graph may end with an upscaler: the image is the latent size times a whole number.
     expect(meta.width! % width).toBe(0);
     expect(meta.width! / width).toBe(meta.height! / height);
+  });
+});
+
+describe('latent-loom models add URL', () => {
+  it('downloads a file, resuming after a dropped connection, and adds it with the URL as its source', async () => {
+    const model = await readFile(join(root, 'models/test/tiny-upscaler/model.onnx'));
+    let cut = true;
+    const server = createServer((req, res) => {
+      const start = Number(req.headers.range?.match(/^bytes=(\d+)-$/)?.[1] ?? 0);
+      const headers = { 'Accept-Ranges': 'bytes', 'Content-Length': model.length - start, ...(start ? { 'Content-Range': `bytes ${start}-${model.length - 1}/${model.length}` } : {}) };
+      res.writeHead(start ? 206 : 200, headers);
+      if (cut) {
+        cut = false;
+        res.write(model.subarray(0, 2000), () => setTimeout(() => res.destroy(), 50));
+      } else res.end(model.subarray(start));
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/files/sr-x2.onnx`;
+    try {
+      const { tmp } = await userCopy();
+      const store = join(tmp, 'store');
+      const first = await cli('models', 'add', url, '--to', store);
+      expect(first.code).toBe(1);
+      expect(first.lines.at(-1)).toMatch(/^error: .*sr-x2\.onnx: interrupted after \d+ of 5289 bytes .*continues from there$/);
+      const second = await cli('models', 'add', url, '--to', store);
+      expect(second.code).toBe(0);
+      expect(second.lines).toContain('downloaded sr-x2.onnx (5.29 KB, resumed)');
+      expect(second.lines.at(-1)).toBe(`added sr-x2 (upscaler, 1 file, 5.29 KB) to ${join(store, 'sr-x2')}`);
+      expect(JSON.parse(await readFile(join(store, 'sr-x2/manifest.json'), 'utf8'))).toMatchObject({ source: url, upscaler: { scale: 2 } });
+      expect(await readdir(join(store, '.downloads'))).toEqual([]);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -1,14 +1,17 @@
 // `latent-loom models list|add|verify`: the model manager on the command line.
-import { resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { PROJECT_MODEL_ROOTS } from '../runtime/node.ts';
 import { diskFile, scanRoots, userModelRoots, userModelsDir } from '../models/disk.ts';
-import { importModel } from '../models/importModel.ts';
+import { download } from '../models/download.ts';
+import { idFromName, importModel } from '../models/importModel.ts';
+import { fileTarget } from '../models/nodeDownload.ts';
 import { copyModel, diskSource } from '../models/nodeSource.ts';
 import { formatBytes, modelBytes, verifyModel } from '../models/verify.ts';
 import { flag, type Args } from './args.ts';
 
 export const MODELS_USAGE = `  latent-loom models list [--models DIR]
-  latent-loom models add PATH [--to DIR] [--url URL] [--id ID]
+  latent-loom models add PATH|URL [--to DIR] [--url URL] [--id ID]
   latent-loom models verify [ID] [--models DIR]`;
 
 export async function modelsCommand(args: Args, log: (line: string) => void): Promise<number> {
@@ -40,14 +43,35 @@ async function list(args: Args, log: (line: string) => void): Promise<number> {
 async function add(path: string | undefined, args: Args, log: (line: string) => void): Promise<number> {
   if (!path) throw new Error(`usage:\n${MODELS_USAGE}`);
   const dest = resolve(flag(args, 'to') ?? userModelsDir());
-  const src = await diskSource(resolve(path));
-  const { manifest, known } = await importModel(src, { id: flag(args, 'id'), source: flag(args, 'url') });
+  const url = /^https?:\/\//.test(path) ? path : flag(args, 'url');
+  const local = url === path ? await fetchFile(url, dest, log) : resolve(path);
+  const src = await diskSource(local);
+  const { manifest, known } = await importModel(src, { id: flag(args, 'id'), source: url });
   const taken = (await scanRoots(roots(args))).find((m) => m.manifest.id === manifest.id);
   if (taken && !taken.dir.startsWith(dest)) log(`note: "${manifest.id}" also names the model in ${taken.dir}; the one in --models or your folder wins`);
   const dir = await copyModel(src, manifest, dest);
   log(`added ${manifest.id} (${manifest.kind}, ${files(manifest.files.length)}, ${formatBytes(modelBytes(manifest))}) to ${dir}`);
   for (const k of known) log(`  matches ${k}`);
+  if (url === path) await rm(dirname(local), { recursive: true });
   return 0;
+}
+
+/** Downloads one file into DIR/.downloads/, resuming a partial one left by an earlier try. */
+async function fetchFile(url: string, dest: string, log: (line: string) => void): Promise<string> {
+  const name = decodeURIComponent(new URL(url).pathname.split('/').filter(Boolean).at(-1) ?? 'model.onnx');
+  const file = join(dest, '.downloads', idFromName(name), name);
+  let shown = -1;
+  const result = await download(url, fileTarget(file), {
+    onProgress: ({ received, total }) => {
+      const tenth = total ? Math.floor((received / total) * 10) : -1;
+      if (tenth > shown) {
+        shown = tenth;
+        log(`${name}: ${formatBytes(received)}${total ? ` of ${formatBytes(total)}` : ''}`);
+      }
+    },
+  });
+  log(`downloaded ${name} (${formatBytes(result.bytes)}${result.resumed ? ', resumed' : ''})`);
+  return file;
 }
 
 async function verify(id: string | undefined, args: Args, log: (line: string) => void): Promise<number> {
