@@ -41,6 +41,11 @@ describe('importModel', () => {
     expect(gan.manifest).toMatchObject({ kind: 'gan', gan: { zDim: 16, range: [-1, 1] }, image: { width: 16, height: 16 } });
     const conv = await importModel(await diskSource(join(testModels, 'conv-net')));
     expect(conv.manifest.kind).toBe('onnx'); // scale 1: a filter, not an upscaler
+    const decoder = await importModel(await diskSource(join(testModels, 'tiny-sd/vae_decoder/model.onnx')));
+    expect(decoder.manifest).toMatchObject({ id: 'vae-decoder', kind: 'onnx', files: [{ role: 'vae_decoder' }], latent: { channels: 4, scalingFactor: 0.18215 } });
+    await expect(importModel(await diskSource(join(testModels, 'tiny-sd/unet/model.onnx')))).rejects.toThrow(
+      'unet: is a UNet, one part of a Stable Diffusion model; add the whole folder (text_encoder/, unet/, vae_decoder/, tokenizer/)',
+    );
   });
 
   it('refuses a truncated file with a clear message', async () => {

@@ -129,6 +129,9 @@ async function importSingle(src: ImportSource): Promise<Draft> {
   }
   const path = models[0].path;
   const { rec, io, scale } = await inspect(src, path, true);
+  if (rec.role === 'text_encoder' || rec.role === 'unet') {
+    throw new Error(`${src.name}: is a ${rec.title}, one part of a Stable Diffusion model; add the whole folder (text_encoder/, unet/, vae_decoder/, tokenizer/)`);
+  }
   const role = rec.role === 'image' || rec.role === 'gan' ? 'model' : rec.role;
   const files = [{ role, path }, ...src.files.filter((f) => !f.path.includes('/') && isExternalData(f.path)).map((f) => ({ role: `${role}_data`, path: f.path }))];
   const match = matchKnown(role, io.inputs, io.outputs, { bytes: size(src, path), sha256: await src.sha256(path) });
@@ -143,12 +146,9 @@ async function importSingle(src: ImportSource): Promise<Draft> {
     if (typeof shape[2] === 'number' && typeof shape[3] === 'number') extra.image = { width: shape[3], height: shape[2] };
     return { kind: 'gan', files, extra, known };
   }
-  // A lone SD part (e.g. a preview decoder): kept as a plain ONNX model with what its nodes need.
-  const extra: Partial<ModelManifest> = {};
-  if (rec.role === 'vae_decoder') {
-    extra.latent = { channels: rec.latentChannels ?? 4, downscale: 8, scalingFactor: match?.model.latent?.scalingFactor ?? 0.18215 };
-  }
-  return { kind: 'onnx', files, extra, known };
+  // A lone VAE decoder (e.g. TAESD for previews): a plain ONNX model with the latent facts it needs.
+  const latent = { channels: rec.latentChannels ?? 4, downscale: 8, scalingFactor: match?.model.latent?.scalingFactor ?? 0.18215 };
+  return { kind: 'onnx', files, extra: { latent }, known };
 }
 
 /** Opens and recognises one ONNX file; for image models, also its scale (by a probe run when dims are free). */
