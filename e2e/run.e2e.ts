@@ -63,6 +63,24 @@ test('a failing node shows its message; the rest still finishes', async () => {
   await page.keyboard.press('Control+z');
 });
 
+test('a graph that cannot run marks the nodes its problems name', async () => {
+  await openExample(page, 'gradient');
+  // A straight wire has a flat bounding box: click its middle by coordinates.
+  const mid = await page.locator('.react-flow__edge-interaction').first().evaluate((p) => {
+    const r = p.getBoundingClientRect();
+    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+  });
+  await page.mouse.click(mid.x, mid.y);
+  await page.keyboard.press('Delete');
+  await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(0);
+  await runAll(page);
+  expect(await status(page, 'n2')).toBe('invalid');
+  expect(await node(page, 'n2').getByTestId('node-message').textContent()).toContain('not connected');
+  await page.keyboard.press('Control+z');
+  await runAll(page);
+  expect(await status(page, 'n2')).toBe('done');
+});
+
 /** Runs the conv-net example on the given backend and returns the output image's pixels. */
 async function modelPixels(backend: 'wasm' | 'webgpu'): Promise<number[]> {
   await page.getByTestId('backend-select').selectOption(backend);

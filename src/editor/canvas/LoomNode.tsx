@@ -40,7 +40,7 @@ export const LoomNode = memo(function LoomNode({ id, selected }: NodeProps) {
         </div>
       </div>
       <NodeParams node={node} def={def} />
-      {(run?.status === 'failed' || run?.status === 'skipped') && <div className="node-message" data-testid="node-message">{run.message}</div>}
+      {(run?.status === 'failed' || run?.status === 'skipped' || run?.status === 'invalid') && <div className="node-message" data-testid="node-message">{run.message}</div>}
       {shown && <div className="node-image nodrag"><ImageBatch image={shown} testId="node-image" /></div>}
     </div>
   );

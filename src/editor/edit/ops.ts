@@ -64,3 +64,13 @@ export function setParam(nodeId: string, name: string, value: unknown): void {
     if (n) n.params[name] = value;
   }, `param:${nodeId}:${name}`);
 }
+
+/** A node's own title; an empty one falls back to its type's title. */
+export function setTitle(nodeId: string, title: string): void {
+  edit((d) => {
+    const n = d.nodes.find((x) => x.id === nodeId);
+    if (!n) return;
+    if (title.trim()) n.title = title;
+    else delete n.title;
+  }, `title:${nodeId}`);
+}

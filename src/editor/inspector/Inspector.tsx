@@ -5,7 +5,8 @@ import { nodeOutputs, runGraph } from '../engine/session.ts';
 import { exportPng } from '../files/graphFile.ts';
 import { ImageBatch } from '../images/ImageCanvas.tsx';
 import { StepScrubber, stepPreviews } from '../images/StepScrubber.tsx';
-import { getDoc, useGraphNode } from '../store/graph.ts';
+import { setTitle } from '../edit/ops.ts';
+import { endGesture, getDoc, useGraphNode } from '../store/graph.ts';
 import { isImage, runStore, useNodeRun } from '../store/run.ts';
 import { useStore } from '../store/createStore.ts';
 import { useUi } from '../store/ui.ts';
@@ -30,6 +31,11 @@ function NodeInspector({ id }: { id: string }) {
     <div>
       <h2 data-testid="inspector-title">{node.title ?? def.title} <small>{id}</small></h2>
       <p className="muted">{def.type} · {def.category}{def.description ? ` — ${def.description}` : ''}</p>
+      <label className="param">
+        <span className="param-name">title</span>
+        <input type="text" data-testid="node-title-input" value={node.title ?? ''} placeholder={def.title}
+          onChange={(e) => setTitle(id, e.target.value)} onBlur={endGesture} />
+      </label>
       {run?.message && <p className="error" data-testid="inspector-message">{run.message}</p>}
       {Object.entries(def.params).map(([name, spec]) => (
         <ParamField key={name} nodeId={id} name={name} spec={spec} value={node.params[name]} />

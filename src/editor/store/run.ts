@@ -5,7 +5,7 @@ import type { NodeOutcome, RunEvent, RunResult } from '../../engine/events.ts';
 import type { GraphDoc } from '../../graph/index.ts';
 import { createStore, useStore } from './createStore.ts';
 
-export type NodeStatus = 'queued' | 'running' | 'cached' | 'done' | 'failed' | 'skipped' | 'cancelled';
+export type NodeStatus = 'queued' | 'running' | 'cached' | 'done' | 'failed' | 'skipped' | 'cancelled' | 'invalid';
 
 export interface NodeRun {
   status: NodeStatus;
@@ -34,7 +34,7 @@ export const runStore = createStore<RunState>({
   nodes: {}, images: {}, running: false, plan: [], summary: '', gallery: [], finishedRuns: 0,
 });
 
-const TERMINAL = new Set<NodeStatus>(['cached', 'done', 'failed', 'skipped', 'cancelled']);
+const TERMINAL = new Set<NodeStatus>(['cached', 'done', 'failed', 'skipped', 'cancelled', 'invalid']);
 
 function setNode(id: string, run: NodeRun): void {
   runStore.set((s) => ({ ...s, nodes: { ...s.nodes, [id]: run } }));
@@ -92,6 +92,13 @@ export function applyResult(result: RunResult, doc: GraphDoc): void {
         if (nodes[nodeId]?.status !== 'cached') gallery.unshift({ key: `${++galleryKeys}`, nodeId, runId: result.runId, image: value, doc });
         break;
       }
+    }
+    // A graph that cannot run: each problem goes on the node it names (older ones are cleared first).
+    for (const id of Object.keys(nodes)) if (nodes[id].status === 'invalid') delete nodes[id];
+    for (const p of result.problems) {
+      if (!p.node) continue;
+      const prev = nodes[p.node]?.status === 'invalid' ? `${nodes[p.node].message}\n` : '';
+      nodes[p.node] = { status: 'invalid', message: `${prev}${p.message}` };
     }
     const problems = result.problems.map((p) => p.message).join('; ');
     const summary = result.status === 'invalid' ? `invalid: ${problems}` : `${result.status} in ${Math.round(result.ms)} ms`;
