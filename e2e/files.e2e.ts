@@ -76,6 +76,17 @@ test('export a PNG with the graph inside and drop it back to restore the graph',
   await shot(page, 'restored-from-png');
 });
 
+test('a gallery result opens large and reopens the graph that made it', async () => {
+  await node(page, 'n1').getByTestId('node-title').click();
+  await page.getByTestId('inspector').getByTestId('param-blue').fill('0.2');
+  await page.getByTestId('gallery-image').first().click();
+  await page.getByTestId('gallery-viewer').waitFor();
+  await shot(page, 'gallery-viewer');
+  await page.getByTestId('viewer-open-graph').click();
+  await nodesMeasured(page);
+  expect(await node(page, 'n1').getByTestId('param-blue').inputValue()).toBe('0.7');
+});
+
 test('a broken file is refused with every problem, each naming its node', async () => {
   const bad = {
     format: 'latent-loom/graph', version: 1,

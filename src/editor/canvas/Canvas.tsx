@@ -100,7 +100,14 @@ export function Canvas() {
     if (!(e.target as Element).classList.contains('react-flow__pane')) return;
     patchUi({ palette: { at: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) } });
   };
+  const [dropping, setDropping] = useState(false);
+  const onDragOver = (e: DragEvent) => {
+    if (![...e.dataTransfer.types].includes('Files')) return;
+    e.preventDefault();
+    setDropping(true);
+  };
   const onDrop = (e: DragEvent) => {
+    setDropping(false);
     const file = e.dataTransfer.files[0];
     if (!file) return;
     e.preventDefault();
@@ -108,7 +115,8 @@ export function Canvas() {
   };
 
   return (
-    <div className="canvas" data-testid="canvas" onDoubleClick={onDoubleClick} onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+    <div className={`canvas ${dropping ? 'drop-target' : ''}`} data-testid="canvas" onDoubleClick={onDoubleClick}
+      onDragOver={onDragOver} onDragLeave={(e) => !e.currentTarget.contains(e.relatedTarget as Element | null) && setDropping(false)} onDrop={onDrop}>
       <ReactFlow
         nodes={nodes} edges={edges} nodeTypes={nodeTypes}
         onNodesChange={onNodesChange} onEdgesChange={onEdgesChange}

@@ -1,25 +1,45 @@
-// The session's results, newest first. Each keeps the graph that made it, for PNG export.
-import { exportPng } from '../files/graphFile.ts';
+// The session's results, newest first. Each keeps the graph that made it, for PNG export and to reopen.
+import { useState } from 'react';
+import { exportPng, openGraph } from '../files/graphFile.ts';
 import { useStore } from '../store/createStore.ts';
-import { runStore } from '../store/run.ts';
-import { select } from '../store/ui.ts';
-import { ImageCanvas } from './ImageCanvas.tsx';
+import { runStore, type GalleryItem } from '../store/run.ts';
+import { ImageBatch, ImageCanvas } from './ImageCanvas.tsx';
+
+const pngName = (item: GalleryItem) => `latent-loom-${item.runId}-${item.nodeId}.png`;
 
 export function Gallery() {
   const items = useStore(runStore, (s) => s.gallery);
+  const [viewing, setViewing] = useState<GalleryItem | null>(null);
   return (
     <footer className="gallery" data-testid="gallery">
       {items.length === 0 && <span className="muted">Results of this session appear here.</span>}
       {items.map((item) => (
         <figure key={item.key} data-testid="gallery-item" data-node-id={item.nodeId}>
-          <ImageCanvas image={item.image} onClick={() => select([item.nodeId])} testId="gallery-image" />
+          <ImageCanvas image={item.image} onClick={() => setViewing(item)} testId="gallery-image" />
           <figcaption>
             {item.nodeId} · run {item.runId}
             <button type="button" data-testid="gallery-export" title="Save PNG with its graph"
-              onClick={() => void exportPng(item.image, item.doc, `latent-loom-${item.runId}-${item.nodeId}.png`)}>PNG</button>
+              onClick={() => void exportPng(item.image, item.doc, pngName(item))}>PNG</button>
           </figcaption>
         </figure>
       ))}
+      {viewing && <Viewer item={viewing} close={() => setViewing(null)} />}
     </footer>
+  );
+}
+
+function Viewer({ item, close }: { item: GalleryItem; close: () => void }) {
+  return (
+    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && close()} onKeyDown={(e) => e.key === 'Escape' && close()}>
+      <div className="dialog viewer" role="dialog" aria-label="Result" data-testid="gallery-viewer">
+        <ImageBatch image={item.image} testId="viewer-image" />
+        <p className="muted">{item.nodeId} · run {item.runId} · {item.image.width}×{item.image.height}{item.image.batch > 1 ? ` ×${item.image.batch}` : ''}</p>
+        <div className="row">
+          <button type="button" data-testid="viewer-export" onClick={() => void exportPng(item.image, item.doc, pngName(item))}>Save PNG with graph</button>
+          <button type="button" data-testid="viewer-open-graph" onClick={() => { close(); openGraph(item.doc, `the graph of run ${item.runId}`); }}>Open the graph that made it</button>
+          <button type="button" data-testid="viewer-close" autoFocus onClick={close}>Close</button>
+        </div>
+      </div>
+    </div>
   );
 }
