@@ -1,9 +1,10 @@
 // npm run bench: every benchmark, each a ratio of things measured side by side in this one run.
 import { benchDiffusion } from './diffusion.ts';
+import { benchEditor } from './editor.ts';
 import { benchExecutor } from './executor.ts';
 import { benchUpscale } from './upscale.ts';
 
-const suites: [string, () => Promise<Record<string, number | string>>][] = [['executor', benchExecutor], ['diffusion', benchDiffusion], ['upscale', benchUpscale]];
+const suites: [string, () => Promise<Record<string, number | string>>][] = [['executor', benchExecutor], ['diffusion', benchDiffusion], ['upscale', benchUpscale], ['editor', benchEditor]];
 
 const only = process.argv.slice(2);
 for (const [name, run] of suites) {
