@@ -10,6 +10,7 @@ import { startNodeEngine, type NodeEngine } from '../engine/client.node.ts';
 import type { RunEvent } from '../engine/events.ts';
 import { encodePng, GRAPH_CHUNK_KEYWORD } from '../image/png.ts';
 import { savedImages } from '../image/save.ts';
+import { userModelRoots } from '../models/disk.ts';
 import { flag, type Args } from './args.ts';
 
 export async function runCommand(args: Args, log: (line: string) => void): Promise<number> {
@@ -26,7 +27,7 @@ export async function runCommand(args: Args, log: (line: string) => void): Promi
   const doc = loaded.doc;
   const titles = new Map(doc.nodes.map((n) => [n.id, `${registry.get(n.type)?.title ?? n.type} ("${n.id}")`]));
   const threads = flag(args, 'threads');
-  const engine = startNodeEngine({ threads: threads ? Number(threads) : undefined, modelRoots: args.flags.get('models') });
+  const engine = startNodeEngine({ threads: threads ? Number(threads) : undefined, modelRoots: [...(args.flags.get('models') ?? []), ...userModelRoots()] });
   try {
     const onEvent = (e: RunEvent) => {
       if (!('nodeId' in e)) return;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { FsModelStore } from '../runtime/fsStore.ts';
-import { externalDataFor } from './externalData.ts';
+import { externalDataFor } from '../runtime/externalData.ts';
 import { importModel } from './importModel.ts';
 import { copyModel, diskSource } from './nodeSource.ts';
 import { fakeOnnx, fakeWeights } from './testing/onnxBuilder.ts';

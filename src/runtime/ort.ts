@@ -1,6 +1,7 @@
 // One adapter over onnxruntime-node and onnxruntime-web: both expose the same InferenceSession and Tensor.
 import type * as Ort from 'onnxruntime-common';
 import { fileByRole, type ModelManifest } from './manifest.ts';
+import { externalDataFor, readVerified, type ExternalDataFile } from './externalData.ts';
 import { sha256Hex, type IoSpec, type ModelInfo, type ModelStore, type Runtime } from './runtime.ts';
 import type { DType, Tensor } from './tensor.ts';
 
@@ -32,14 +33,10 @@ export class OrtRuntime implements Runtime {
   async open(manifest: ModelManifest, role: string): Promise<ModelInfo> {
     const file = fileByRole(manifest, role);
     const label = `model "${manifest.id}" ${role}`;
-    const entry = await this.entry(file.sha256, label, async () => {
-      const bytes = await this.store.readFile(manifest.id, file.path);
-      const actual = await sha256Hex(bytes);
-      if (actual !== file.sha256) {
-        throw new Error(`${label} (${file.path}) is corrupt or changed: sha256 ${actual.slice(0, 12)}…, manifest says ${file.sha256.slice(0, 12)}…`);
-      }
-      return bytes;
-    });
+    // Weights kept beside the model (unet/weights.pb) are part of its identity and its session.
+    const data = manifest.files.filter((f) => f.role === `${role}_data`);
+    const key = [file.sha256, ...data.map((f) => f.sha256)].join(':');
+    const entry = await this.entry(key, label, () => readVerified(this.store, manifest, file, label), () => externalDataFor(this.store, manifest, role));
     return entry.info;
   }
 
@@ -61,12 +58,12 @@ export class OrtRuntime implements Runtime {
     return job;
   }
 
-  private entry(key: string, label: string, bytes: () => Promise<Uint8Array>): Promise<Entry> {
+  private entry(key: string, label: string, bytes: () => Promise<Uint8Array>, externalData: () => Promise<ExternalDataFile[]> = async () => []): Promise<Entry> {
     let entry = this.sessions.get(key);
     if (!entry) {
       entry = (async () => {
         const data = await bytes();
-        const session = await this.createSession(data).catch((e: Error) => {
+        const session = await this.createSession(data, await externalData()).catch((e: Error) => {
           throw new Error(`${label} could not be loaded: ${e.message}`);
         });
         const info: ModelInfo = { key, label, inputs: session.inputMetadata.map(io), outputs: session.outputMetadata.map(io) };
@@ -78,13 +75,14 @@ export class OrtRuntime implements Runtime {
     return entry;
   }
 
-  private async createSession(data: Uint8Array): Promise<Ort.InferenceSession> {
+  private async createSession(data: Uint8Array, externalData: ExternalDataFile[]): Promise<Ort.InferenceSession> {
+    const withData = (o: Ort.InferenceSession.SessionOptions) => (externalData.length ? { ...o, externalData } : o);
     try {
-      return await this.ort.InferenceSession.create(data, this.sessionOptions);
+      return await this.ort.InferenceSession.create(data, withData(this.sessionOptions));
     } catch (e) {
       if (!this.fallback) throw e;
       const { backend, options } = this.fallback;
-      const session = await this.ort.InferenceSession.create(data, options);
+      const session = await this.ort.InferenceSession.create(data, withData(options));
       console.warn(`${this.backend} failed (${(e as Error).message}); using ${backend}`);
       [this.backend, this.sessionOptions, this.fallback] = [backend, options, undefined];
       return session;
