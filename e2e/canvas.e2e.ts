@@ -144,6 +144,18 @@ test('copy and paste keep the wires between the copied nodes', async () => {
   await shot(page, 'pasted');
 });
 
+test('dragging from a wired input picks the wire up: drop it on empty canvas to detach', async () => {
+  const edges = await edgeCount(page);
+  await handle(page, 'n2', 'image', 'target').hover();
+  await page.mouse.down();
+  await page.mouse.move(700, 650, { steps: 5 });
+  await page.mouse.up();
+  expect(await edgeCount(page)).toBe(edges - 1);
+  expect(await page.getByTestId('palette').count()).toBe(0);
+  await page.keyboard.press('Control+z');
+  expect(await edgeCount(page)).toBe(edges);
+});
+
 test('shift-drag draws a selection box', async () => {
   await page.mouse.click(900, 120);
   const box = await page.getByTestId('canvas').boundingBox();

@@ -2,7 +2,7 @@
 import type { FinalConnectionState, InternalNode } from '@xyflow/react';
 import type { PortRef } from '../../graph/index.ts';
 import { registry } from '../catalog.ts';
-import { connect } from '../edit/ops.ts';
+import { connect, deleteItems, rewire } from '../edit/ops.ts';
 import { getDoc } from '../store/graph.ts';
 import { patchUi, toast } from '../store/ui.ts';
 
@@ -15,6 +15,17 @@ export function wireDropped(
   if (!fromHandle?.id) return;
   const screen = pointer(event);
   const fromRef: PortRef = { node: fromHandle.nodeId, port: fromHandle.id };
+  // Dragging from an input that has a wire picks that wire up (as in ComfyUI): move it, or drop it to detach.
+  const held = fromHandle.type === 'target'
+    ? getDoc().edges.find((e) => e.to.node === fromRef.node && e.to.port === fromRef.port)
+    : undefined;
+  if (held) {
+    if (!toHandle?.id) return deleteItems([], [held.id]);
+    const to: PortRef = { node: toHandle.nodeId, port: toHandle.id };
+    const v = toHandle.type === 'target' ? rewire(held.id, held.from, to) : rewire(held.id, to, fromRef);
+    if (!v.ok) toast(v.reason, 'error', screen);
+    return;
+  }
   if (toHandle?.id) {
     if (toHandle.nodeId === fromHandle.nodeId && toHandle.id === fromHandle.id && toHandle.type === fromHandle.type) return;
     if (toHandle.type === fromHandle.type) {

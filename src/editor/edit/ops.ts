@@ -37,6 +37,18 @@ export function connect(from: PortRef, to: PortRef): Validity {
   return v;
 }
 
+/** Replaces one wire by another in one step; the old wire does not count as taking the input. */
+export function rewire(edgeId: string, from: PortRef, to: PortRef): Validity {
+  const doc = getDoc();
+  const v = checkConnection({ ...doc, edges: doc.edges.filter((e) => e.id !== edgeId) }, registry, from, to);
+  if (!v.ok) return v;
+  edit((d) => {
+    const e = d.edges.find((x) => x.id === edgeId);
+    if (e) { e.from = from; e.to = to; }
+  });
+  return v;
+}
+
 export function deleteItems(nodes: string[], edges: string[]): void {
   const gone = new Set(nodes);
   const cut = new Set(edges);

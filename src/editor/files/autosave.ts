@@ -46,15 +46,24 @@ export function writeAutosave(doc: GraphDoc): Promise<unknown> {
 export function startAutosave(delayMs = 250): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let last = graphStore.get().doc;
+  let pending: GraphDoc | null = null;
+  const flush = () => {
+    clearTimeout(timer);
+    if (!pending) return;
+    const doc = pending;
+    pending = null;
+    writeAutosave(doc).then(() => patchUi({ autosave: pending ? 'pending' : 'saved' }), () => patchUi({ autosave: 'failed' }));
+  };
   const unsubscribe = graphStore.subscribe(() => {
     const { doc } = graphStore.get();
     if (doc === last) return;
     last = doc;
+    pending = doc;
     patchUi({ autosave: 'pending' });
     clearTimeout(timer);
-    timer = setTimeout(() => {
-      writeAutosave(doc).then(() => patchUi({ autosave: 'saved' }), () => patchUi({ autosave: 'failed' }));
-    }, delayMs);
+    timer = setTimeout(flush, delayMs);
   });
-  return () => { clearTimeout(timer); unsubscribe(); };
+  // Leaving the page inside the delay would lose the last edit.
+  addEventListener('pagehide', flush);
+  return () => { flush(); removeEventListener('pagehide', flush); unsubscribe(); };
 }
