@@ -23,6 +23,23 @@ test('a first start opens graphs/default.json', async () => {
   expect(ids.sort()).toEqual(doc.nodes.map((n) => n.id).sort());
 });
 
+test('the inspector: a model picker filtered by kind, a seed with a randomize button', async () => {
+  const loader = doc.nodes.find((n) => n.type === 'diffusion.load_checkpoint');
+  const noise = doc.nodes.find((n) => n.type === 'diffusion.noise');
+  if (!loader || !noise) return;
+  await node(page, loader.id).getByTestId('node-title').click();
+  const options = await page.getByTestId('inspector').getByTestId('param-model').locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+  expect(options).toContain('test-tiny-sd');
+  expect(options).not.toContain('test-conv-net');
+  await node(page, noise.id).getByTestId('node-title').click();
+  const seed = page.getByTestId('inspector').getByTestId('param-seed');
+  const before = await seed.inputValue();
+  await page.getByTestId('inspector').getByTestId('randomize-seed').click();
+  await expect.poll(() => seed.inputValue()).not.toBe(before);
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => seed.inputValue()).toBe(before);
+});
+
 test('text to image on the tiny models: the Denoise steps can be scrubbed', async () => {
   const denoise = doc.nodes.find((n) => n.type === 'diffusion.denoise');
   if (!denoise) return; // the default graph has no Denoise node
