@@ -1,4 +1,6 @@
 // Building a graph by hand: search, wiring by dragging, refused wires, undo/redo, copy/paste.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { drag, edgeCount, handle, launch, node, nodeCount, nodesMeasured, openApp, shot } from './support/app.ts';
@@ -142,6 +144,23 @@ test('copy and paste keep the wires between the copied nodes', async () => {
   await page.keyboard.press('Delete');
   expect(await nodeCount(page)).toBe(nodes + 2);
   await shot(page, 'pasted');
+});
+
+test('pasting a graph document as text adds its nodes and wires', async () => {
+  const nodes = await nodeCount(page);
+  const edges = await edgeCount(page);
+  const text = await readFile(resolve(import.meta.dirname, '../graphs/gradient.json'), 'utf8');
+  await page.mouse.click(900, 120);
+  await page.evaluate((t) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', t);
+    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+  }, text);
+  await nodesMeasured(page);
+  expect(await nodeCount(page)).toBe(nodes + 2);
+  expect(await edgeCount(page)).toBe(edges + 1);
+  await page.keyboard.press('Control+z');
+  expect(await nodeCount(page)).toBe(nodes);
 });
 
 test('dragging from a wired input picks the wire up: drop it on empty canvas to detach', async () => {

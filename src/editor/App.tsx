@@ -1,7 +1,7 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect } from 'react';
 import { Canvas } from './canvas/Canvas.tsx';
-import { onKeyDown } from './edit/shortcuts.ts';
+import { onCopy, onKeyDown, onPaste } from './edit/shortcuts.ts';
 import { Gallery } from './images/Gallery.tsx';
 import { Inspector } from './inspector/Inspector.tsx';
 import { Palette } from './palette/Palette.tsx';
@@ -13,7 +13,13 @@ import { Toolbar } from './toolbar/Toolbar.tsx';
 export function App() {
   useEffect(() => {
     window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
+    document.addEventListener('copy', onCopy);
+    document.addEventListener('paste', onPaste);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      document.removeEventListener('copy', onCopy);
+      document.removeEventListener('paste', onPaste);
+    };
   }, []);
   return (
     <ReactFlowProvider>

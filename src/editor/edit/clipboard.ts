@@ -1,8 +1,13 @@
 // Copy, paste and duplicate: the selected nodes and the wires between them, under fresh ids.
-import type { GraphEdge, GraphNode } from '../../graph/index.ts';
+// Copy writes the system clipboard too (as JSON), so nodes move between tabs; pasting a whole graph
+// document adds its nodes to the open graph.
+import { GRAPH_FORMAT, GRAPH_VERSION, loadGraph, type GraphEdge, type GraphNode } from '../../graph/index.ts';
+import { registry } from '../catalog.ts';
 import { freshIds } from '../ids.ts';
 import { edit, getDoc } from '../store/graph.ts';
-import { select, uiStore } from '../store/ui.ts';
+import { select, toast, uiStore } from '../store/ui.ts';
+
+const CLIP_FORMAT = 'latent-loom/clipboard';
 
 interface Clip { nodes: GraphNode[]; edges: GraphEdge[] }
 let clip: Clip | null = null;
@@ -18,13 +23,22 @@ function selectedClip(): Clip | null {
   };
 }
 
-export function copySelection(): number {
+/** Copies the selection; returns the clipboard text for the system clipboard, or null when nothing is selected. */
+export function copySelection(): string | null {
   clip = selectedClip();
   pastes = 0;
-  return clip?.nodes.length ?? 0;
+  if (!clip) return null;
+  toast(`copied ${clip.nodes.length} node${clip.nodes.length > 1 ? 's' : ''}`);
+  return JSON.stringify({ format: CLIP_FORMAT, nodes: clip.nodes, edges: clip.edges });
 }
 
-export function paste(): void {
+/** Pastes clipboard text when it is ours (or a graph document), else the last copy of this tab. */
+export function paste(text?: string): void {
+  const fromText = text ? parseClip(text) : null;
+  if (fromText === 'invalid') return;
+  if (fromText) {
+    if (!clip || JSON.stringify(fromText.nodes) !== JSON.stringify(clip.nodes)) { clip = fromText; pastes = 0; }
+  }
   if (!clip) return;
   pastes += 1;
   insert(clip, 40 * pastes);
@@ -33,6 +47,22 @@ export function paste(): void {
 export function duplicateSelection(): void {
   const c = selectedClip();
   if (c) insert(c, 40);
+}
+
+/** Checks pasted nodes like a loaded file; wires to nodes that were not copied are simply absent. */
+function parseClip(text: string): Clip | null | 'invalid' {
+  let raw: unknown;
+  try { raw = JSON.parse(text); } catch { return null; }
+  const r = raw as { format?: unknown; nodes?: unknown; edges?: unknown };
+  if (r?.format !== CLIP_FORMAT && r?.format !== GRAPH_FORMAT) return null;
+  const loaded = loadGraph({ format: GRAPH_FORMAT, version: GRAPH_VERSION, nodes: r.nodes, edges: r.edges }, registry);
+  if (loaded.ok) return { nodes: loaded.doc.nodes, edges: loaded.doc.edges };
+  const real = loaded.problems.filter((p) => p.code !== 'missing-input');
+  if (real.length > 0) {
+    toast(`cannot paste: ${real.map((p) => p.message).join('; ')}`, 'error');
+    return 'invalid';
+  }
+  return { nodes: r.nodes as GraphNode[], edges: r.edges as GraphEdge[] };
 }
 
 function insert(c: Clip, offset: number): void {

@@ -3,7 +3,7 @@ import { cancelRun, runGraph } from '../engine/session.ts';
 import { saveGraph } from '../files/graphFile.ts';
 import { getDoc, redo, undo } from '../store/graph.ts';
 import { runStore } from '../store/run.ts';
-import { patchUi, select, toast, uiStore } from '../store/ui.ts';
+import { patchUi, select, uiStore } from '../store/ui.ts';
 import { copySelection, duplicateSelection, paste } from './clipboard.ts';
 import { deleteItems } from './ops.ts';
 
@@ -19,8 +19,9 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Escape', what: 'Cancel the run / close panels', match: (e) => e.key === 'Escape', run: escape },
   { keys: 'Ctrl+Z', what: 'Undo', match: (e) => mod(e) && !e.shiftKey && key(e, 'z'), run: undo },
   { keys: 'Ctrl+Shift+Z / Ctrl+Y', what: 'Redo', match: (e) => mod(e) && ((e.shiftKey && key(e, 'z')) || key(e, 'y')), run: redo },
-  { keys: 'Ctrl+C', what: 'Copy the selected nodes', match: (e) => mod(e) && key(e, 'c'), run: () => { const n = copySelection(); if (n) toast(`copied ${n} node${n > 1 ? 's' : ''}`); } },
-  { keys: 'Ctrl+V', what: 'Paste', match: (e) => mod(e) && key(e, 'v'), run: paste },
+  // Copy and paste go through the browser's copy and paste events (see onCopy, onPaste) to reach the system clipboard.
+  { keys: 'Ctrl+C', what: 'Copy the selected nodes (also to the system clipboard)', match: () => false, run: () => {} },
+  { keys: 'Ctrl+V', what: 'Paste nodes, or a whole graph copied as JSON', match: () => false, run: () => {} },
   { keys: 'Ctrl+D', what: 'Duplicate the selected nodes', match: (e) => mod(e) && key(e, 'd'), run: duplicateSelection },
   { keys: 'Ctrl+A', what: 'Select all nodes', match: (e) => mod(e) && key(e, 'a'), run: () => select(getDoc().nodes.map((n) => n.id)) },
   { keys: 'Delete / Backspace', what: 'Delete the selection', match: (e) => e.key === 'Delete' || e.key === 'Backspace', run: deleteSelection },
@@ -70,4 +71,18 @@ export function onKeyDown(e: KeyboardEvent): void {
   if (uiStore.get().palette && e.key !== 'Escape') return; // the search box owns the keyboard
   e.preventDefault();
   hit.run();
+}
+
+export function onCopy(e: ClipboardEvent): void {
+  if (inField(e.target) || uiStore.get().palette) return;
+  const text = copySelection();
+  if (text === null) return;
+  e.clipboardData?.setData('text/plain', text);
+  e.preventDefault();
+}
+
+export function onPaste(e: ClipboardEvent): void {
+  if (inField(e.target) || uiStore.get().palette) return;
+  e.preventDefault();
+  paste(e.clipboardData?.getData('text/plain'));
 }
