@@ -43,6 +43,16 @@ test('the search is keyboard first and filters by port type', async () => {
   const types = await page.getByTestId('palette-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
   expect(types).toContain('model.load');
   expect(types).not.toContain('image.gradient');
+  await page.getByTestId('palette-port-type').selectOption('');
+  await page.getByTestId('palette-search').fill('image');
+  const active = () => page.locator('[data-testid=palette-item][aria-selected=true]').getAttribute('data-type');
+  const items = await page.getByTestId('palette-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
+  expect(await active()).toBe(items[0]);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  expect(await active()).toBe(items[2]);
+  await page.keyboard.press('ArrowUp');
+  expect(await active()).toBe(items[1]);
   await page.keyboard.press('Escape');
   expect(await page.getByTestId('palette').count()).toBe(0);
 });

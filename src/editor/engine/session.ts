@@ -14,9 +14,11 @@ export interface EngineState {
   starting: boolean;
   error: string;
   models: ModelManifest[];
+  /** Bytes of node outputs the engine keeps cached, and its budget. */
+  cache: { bytes: number; budget: number; entries: number } | null;
 }
 
-export const engineStore = createStore<EngineState>({ choice: 'auto', backend: '', starting: true, error: '', models: [] });
+export const engineStore = createStore<EngineState>({ choice: 'auto', backend: '', starting: true, error: '', models: [], cache: null });
 export const useEngine = <S,>(selector: (s: EngineState) => S): S => useStore(engineStore, selector);
 
 let engine: BrowserEngine | null = null;
@@ -26,7 +28,7 @@ export async function startEngine(choice: WebBackend): Promise<void> {
   engine?.close();
   engine = null;
   if (runStore.get().running) runStore.set((s) => ({ ...s, running: false }));
-  engineStore.set((s) => ({ ...s, choice, backend: '', starting: true, error: '' }));
+  engineStore.set((s) => ({ ...s, choice, backend: '', starting: true, error: '', cache: null }));
   // A new engine has an empty cache: old statuses would lie about what is cached.
   engineRestarted();
   const boot = startBrowserEngine(choice);
@@ -36,11 +38,15 @@ export async function startEngine(choice: WebBackend): Promise<void> {
     if (booting !== boot) { started.close(); return; }
     engine = started;
     const [info, models] = await Promise.all([started.api.info(), started.api.models().catch(() => [])]);
-    engineStore.set((s) => ({ ...s, backend: info.backend, starting: false, models }));
+    engineStore.set((s) => ({ ...s, backend: info.backend, starting: false, models, cache: cacheOf(info) }));
   } catch (e) {
     engineStore.set((s) => ({ ...s, starting: false, error: (e as Error).message }));
     toast(`engine failed to start: ${(e as Error).message}`, 'error');
   }
+}
+
+function cacheOf(info: { cacheBytes: number; cacheBudget: number; cacheEntries: number }): EngineState['cache'] {
+  return { bytes: info.cacheBytes, budget: info.cacheBudget, entries: info.cacheEntries };
 }
 
 async function ready(): Promise<BrowserEngine> {
@@ -57,6 +63,8 @@ export async function runGraph(targets?: string[]): Promise<void> {
     const e = await ready();
     const result = await e.api.run(doc, targets ? { targets } : {}, e.listen(applyEvent));
     applyResult(result, doc);
+    const info = await e.api.info();
+    if (engine === e) engineStore.set((s) => ({ ...s, cache: cacheOf(info) }));
     if (result.status === 'invalid') toast(`cannot run: ${result.problems.map((p) => p.message).join('; ')}`, 'error');
   } catch (err) {
     runStore.set((s) => ({ ...s, running: false, summary: `error: ${(err as Error).message}` }));

@@ -7,6 +7,7 @@ export function BackendPicker() {
   const backend = useEngine((s) => s.backend);
   const starting = useEngine((s) => s.starting);
   const error = useEngine((s) => s.error);
+  const cache = useEngine((s) => s.cache);
   return (
     <div className="group backend">
       <label>
@@ -18,7 +19,10 @@ export function BackendPicker() {
         </select>
       </label>
       <span data-testid="backend-name" data-ready={!starting && !error} title={error}>{starting ? 'starting…' : error ? 'failed' : backend}</span>
+      {cache && <span className="muted" data-testid="cache" title={`${cache.entries} cached outputs`}>cache {mb(cache.bytes)} / {mb(cache.budget)}</span>}
       <span data-testid="isolation" title="WASM threads need cross-origin isolation">{crossOriginIsolated ? 'isolated ✓' : 'not isolated'}</span>
     </div>
   );
 }
+
+const mb = (bytes: number): string => (bytes < 1024 ** 3 ? `${(bytes / 1024 ** 2).toFixed(1)} MB` : `${(bytes / 1024 ** 3).toFixed(1)} GB`);
