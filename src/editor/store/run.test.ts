@@ -1,0 +1,40 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { RunResult } from '../../engine/events.ts';
+import { emptyGraph } from '../../graph/index.ts';
+import { image } from '../../../nodes/values.ts';
+import { applyEvent, applyResult, engineRestarted, runStore } from './run.ts';
+
+const result = (r: Partial<RunResult> & { runId: number }): RunResult =>
+  ({ status: 'done', problems: [], nodes: {}, results: {}, ms: 5, ...r });
+
+describe('run state', () => {
+  beforeEach(() => engineRestarted());
+
+  it('follows events, then takes the result as the final word', () => {
+    applyEvent({ type: 'run-started', runId: 1, plan: ['a', 'b', 'c'] });
+    applyEvent({ type: 'node-started', runId: 1, nodeId: 'c' });
+    applyEvent({ type: 'node-progress', runId: 1, nodeId: 'c', step: 2, total: 4 });
+    expect(runStore.get().nodes.c).toMatchObject({ status: 'running', step: 2, total: 4 });
+    const img = image(2, 2, 3);
+    applyResult(result({ runId: 1, nodes: { b: { state: 'done', ms: 0, cached: true }, c: { state: 'done', ms: 3, cached: false } }, results: { c: { image: img } } }), emptyGraph());
+    const s = runStore.get();
+    expect(s.nodes.a.status).toBe('cached'); // planned, but a cached node downstream spared it
+    expect(s.nodes.b.status).toBe('cached');
+    expect(s.nodes.c).toMatchObject({ status: 'done', ms: 3 });
+    expect(s.images.c).toBe(img);
+    expect(s.gallery[0].nodeId).toBe('c');
+    expect(s.running).toBe(false);
+  });
+
+  it('drops events of a run that has already settled', () => {
+    applyResult(result({ runId: 2, nodes: { a: { state: 'done', ms: 1, cached: false } } }), emptyGraph());
+    applyEvent({ type: 'run-started', runId: 2, plan: ['a'] });
+    expect(runStore.get().nodes.a.status).toBe('done');
+  });
+
+  it('puts the problems of a graph that cannot run on their nodes', () => {
+    applyResult(result({ runId: 1, status: 'invalid', problems: [{ code: 'missing-input', node: 'x', message: 'input "image" is not connected' }] }), emptyGraph());
+    expect(runStore.get().nodes.x).toMatchObject({ status: 'invalid', message: 'input "image" is not connected' });
+    expect(runStore.get().summary).toContain('invalid');
+  });
+});
