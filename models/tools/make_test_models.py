@@ -82,7 +82,7 @@ def make_tiny_upscaler():
     path = os.path.join(out_dir, "model.onnx")
     torch.onnx.export(net, torch.rand(1, 3, 8, 8), path, input_names=["input"], output_names=["output"],
                       opset_version=17,
-                      dynamic_axes={"input": {2: "height", 3: "width"}, "output": {2: "height", 3: "width"}})
+                      dynamic_axes={"input": {2: "height", 3: "width"}, "output": {2: "out_height", 3: "out_width"}})  # sH, sW: own names
     x = torch.rand(1, 3, 7, 12)
     with torch.no_grad():
         verify(path, {"input": x.numpy()}, {"output": net(x).numpy()})

@@ -100,8 +100,10 @@ def export_sd(out_dir, text_encoder, unet, decoder, tokenizer_dir, scaling_facto
     dec_path = os.path.join(out_dir, "vae_decoder", "model.onnx")
     torch.onnx.export(dec, (sample[:1],), dec_path, input_names=["latent_sample"], output_names=["sample"],
                       opset_version=OPSET,
+                      # The image is 8x the latent: its axes get their own names, or runtimes that trust
+                      # equal names (onnxruntime-web's WebGPU buffer reuse) treat them as equal sizes.
                       dynamic_axes={"latent_sample": {0: "batch", 2: "height", 3: "width"},
-                                    "sample": {0: "batch", 2: "height", 3: "width"}})
+                                    "sample": {0: "batch", 2: "image_height", 3: "image_width"}})
     with torch.no_grad():
         img = dec(sample)
     verify(dec_path, {"latent_sample": sample.numpy()}, {"sample": img.numpy()})

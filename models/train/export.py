@@ -53,7 +53,7 @@ def export_sr():
     path = os.path.join(out, "model.onnx")
     torch.onnx.export(net, torch.rand(1, 3, 16, 16), path, input_names=["input"], output_names=["output"],
                       opset_version=17,
-                      dynamic_axes={"input": {2: "height", 3: "width"}, "output": {2: "height", 3: "width"}})
+                      dynamic_axes={"input": {2: "height", 3: "width"}, "output": {2: "out_height", 3: "out_width"}})  # sH, sW: own names
     x = torch.rand(1, 3, 21, 34)
     with torch.no_grad():
         verify(path, {"input": x.numpy()}, {"output": net(x).numpy()})

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,9 @@ import { FsModelStore } from './fsStore.ts';
 import { parseManifest } from './manifest.ts';
 import { PROJECT_MODEL_ROOTS } from './node.ts';
 import { OpfsModelStore } from './opfsStore.ts';
+
+// The test upscaler's size, read from the file so the expectations follow the shipped model.
+const TINY_UPSCALER_BYTES = statSync(new URL('../../models/test/tiny-upscaler/model.onnx', import.meta.url)).size;
 
 const upscalerDir = fileURLToPath(new URL('../../models/test/tiny-upscaler/', import.meta.url));
 
@@ -41,7 +45,7 @@ describe('OpfsModelStore', () => {
   it('refuses files that do not match the manifest', async () => {
     const { store: s } = await store();
     const { manifest } = await upscaler();
-    await expect(s.add(manifest, new Map([['model.onnx', new Uint8Array(3)]]))).rejects.toThrow('model "my-upscaler": model.onnx is 3 bytes, its manifest says 5289');
+    await expect(s.add(manifest, new Map([['model.onnx', new Uint8Array(3)]]))).rejects.toThrow(`model "my-upscaler": model.onnx is 3 bytes, its manifest says ${TINY_UPSCALER_BYTES}`);
     await expect(s.add(manifest, new Map())).rejects.toThrow('model "my-upscaler": model.onnx was not given');
   });
 
@@ -49,7 +53,7 @@ describe('OpfsModelStore', () => {
     const { dir, store: s } = await store(1000);
     const { manifest, files } = await upscaler();
     await expect(s.add(manifest, files)).rejects.toThrow(
-      'not enough browser storage for model "my-upscaler" (5289 bytes): 1.0 MB of 2.0 MB in use. Delete models you no longer use, or let this site store more.',
+      `not enough browser storage for model "my-upscaler" (${TINY_UPSCALER_BYTES} bytes): 1.0 MB of 2.0 MB in use. Delete models you no longer use, or let this site store more.`,
     );
     expect(await readdir(dir)).toEqual([]);
   });
