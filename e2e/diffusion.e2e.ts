@@ -62,7 +62,7 @@ test('text to image on the tiny models: the Denoise steps can be scrubbed', asyn
   await shot(page, 'step-scrubber');
 }, 90_000);
 
-test('cancel (or force stop) ends a long run; the running node shows its live preview', async () => {
+test('cancel ends a long run between steps; the running node shows its live preview', async () => {
   const denoise = doc.nodes.find((n) => n.type === 'diffusion.denoise');
   const scheduler = doc.nodes.find((n) => n.type === 'diffusion.scheduler');
   if (!denoise || !scheduler) return;
@@ -75,11 +75,10 @@ test('cancel (or force stop) ends a long run; the running node shows its live pr
   expect(await node(page, denoise.id).getByTestId('node-image').count()).toBeGreaterThan(0);
   await shot(page, 'running-preview');
   await page.getByTestId('cancel-run').click();
-  // A kernel that never yields to the worker's queue cannot hear the cancel: then Force stop restarts the engine.
+  // The worker yields to its message queue before every model run, so the cancel is heard between steps.
   const stopped = page.locator(`[data-testid=run-summary][data-runs="${before + 1}"]`);
-  await Promise.race([stopped.waitFor({ timeout: 30_000 }), page.getByTestId('force-stop').click({ timeout: 30_000 })]);
-  await stopped.waitFor();
-  expect(await page.getByTestId('run-summary').textContent()).toMatch(/cancelled|stopped/);
+  await stopped.waitFor({ timeout: 15_000 });
+  expect(await page.getByTestId('run-summary').textContent()).toMatch(/cancelled/);
   expect(await page.getByTestId('run-summary').getAttribute('data-running')).toBe('false');
   expect(await status(page, denoise.id)).not.toBe('done');
   await page.locator('[data-testid=backend-name][data-ready=true]').waitFor();

@@ -1,4 +1,5 @@
 import { defineNode, model } from '../api.ts';
+import { modelIdentity } from '../model/identity.ts';
 
 export default defineNode({
   type: 'diffusion.load_checkpoint', version: 1, title: 'Load Stable Diffusion', category: 'Diffusion',
@@ -6,9 +7,7 @@ export default defineNode({
   inputs: {},
   params: { model: model({ default: '', modelKind: 'stable-diffusion' }) },
   outputs: { text_encoder: 'TEXT_ENCODER', unet: 'UNET', vae: 'VAE' },
-  async identity({ model: id }, { runtime }) {
-    return (await runtime.store.get(id)).files.map((f) => f.sha256).join(',');
-  },
+  identity: ({ model: id }, { runtime }) => modelIdentity(id, runtime),
   async run({ params, ctx }) {
     if (!params.model) throw new Error('choose a model in the "model" param');
     const manifest = await ctx.runtime.store.get(params.model);

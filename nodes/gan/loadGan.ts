@@ -1,5 +1,6 @@
 import { defineNode, model } from '../api.ts';
 import { openGenerator } from './ganModel.ts';
+import { modelIdentity } from '../model/identity.ts';
 
 export default defineNode({
   type: 'model.load_gan', version: 1, title: 'Load GAN', category: 'Models',
@@ -7,10 +8,7 @@ export default defineNode({
   inputs: {},
   params: { model: model({ default: '', modelKind: 'gan' }) },
   outputs: { gan: 'GAN' },
-  async identity({ model: id }, { runtime }) {
-    const manifest = await runtime.store.get(id);
-    return manifest.files.map((f) => f.sha256).join(',');
-  },
+  identity: ({ model: id }, { runtime }) => modelIdentity(id, runtime),
   async run({ params, ctx }) {
     if (!params.model) throw new Error('choose a model in the "model" param');
     const manifest = await ctx.runtime.store.get(params.model);

@@ -1,4 +1,5 @@
 import { defineNode, model } from '../api.ts';
+import { modelIdentity } from './identity.ts';
 
 export default defineNode({
   type: 'model.load', version: 1, title: 'Load Model', category: 'Models',
@@ -6,10 +7,7 @@ export default defineNode({
   inputs: {},
   params: { model: model({ default: '', modelKind: 'any' }) },
   outputs: { model: 'MODEL' },
-  async identity({ model: id }, { runtime }) {
-    const manifest = await runtime.store.get(id);
-    return manifest.files.map((f) => f.sha256).join(',');
-  },
+  identity: ({ model: id }, { runtime }) => modelIdentity(id, runtime),
   async run({ params, ctx }) {
     if (!params.model) throw new Error('choose a model in the "model" param');
     const manifest = await ctx.runtime.store.get(params.model);

@@ -3,6 +3,7 @@ import { ancestors, checkMeaning, loadGraph, STRUCTURAL_CODES, topoSort, withDef
 import type { NodeContext, NodeDefinition } from '../../nodes/api.ts';
 import type { Registry } from '../../nodes/registry.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import { yieldToEvents } from '../runtime/yieldToEvents.ts';
 import { OutputCache, type Outputs } from './cache.ts';
 import type { NodeOutcome, RunEvent, RunResult } from './events.ts';
 import { cacheKey } from './hash.ts';
@@ -115,6 +116,7 @@ export class Executor {
         emit({ type: 'node-finished', runId, nodeId: id, ms: 0, cached: true });
         continue;
       }
+      await yieldToEvents(); // a cancel sent while the previous node ran is read here
       if (cancelled || signal.aborted) {
         cancelled = true;
         outcomes[id] = { state: 'cancelled' };
@@ -150,6 +152,13 @@ export class Executor {
           fail(id, describeError(node, def, e));
         }
       }
+    }
+
+    // Planned nodes a cached result downstream made unnecessary are as good as cached.
+    for (const id of sorted.order) {
+      if (outcomes[id] || needed.has(id)) continue;
+      outcomes[id] = { state: 'done', ms: 0, cached: true };
+      emit({ type: 'node-finished', runId, nodeId: id, ms: 0, cached: true });
     }
 
     const results: RunResult['results'] = {};

@@ -107,10 +107,26 @@ describe('the engine in a worker thread', () => {
     expect(img.data).toBeInstanceOf(Float32Array);
     expect(events.filter((e) => e.type === 'node-finished').map((e) => (e as { nodeId: string }).nodeId)).toEqual(['g', 'm', 'a', 'o']);
     const second = await engine.api.run(doc as never, {});
-    expect(second.nodes).toEqual({ o: { state: 'done', ms: 0, cached: true } });
+    const cached = { state: 'done', ms: 0, cached: true };
+    expect(second.nodes).toEqual({ g: cached, m: cached, a: cached, o: cached }); // o was cached; the rest were not needed
     expect((second.results.o.image as { data: Float32Array }).data).toEqual(img.data);
     const stored = await engine.api.outputs('a');
     expect((stored!.image as { data: Float32Array }).data).toEqual(img.data);
     expect((await engine.api.info()).backend).toBe('cpu');
+  });
+
+  it('hears a cancel sent while a long Denoise is running in the worker', async () => {
+    const doc = JSON.parse(readFileSync(new URL('../../graphs/default.json', import.meta.url), 'utf8'));
+    const params = (id: string) => doc.nodes.find((n: { id: string }) => n.id === id).params;
+    params('model').model = 'test-tiny-sd';
+    params('upscaler').model = 'test-tiny-upscaler';
+    params('scheduler').steps = 400;
+    let steps = 0;
+    const result = await engine.api.run(doc, {}, engine.listen((e) => {
+      if (e.type === 'node-progress' && e.nodeId === 'denoise' && ++steps === 3) void engine.api.cancel();
+    }));
+    expect(result.status).toBe('cancelled');
+    expect(result.nodes.denoise).toEqual({ state: 'cancelled' });
+    expect(steps).toBeLessThan(100);
   });
 });

@@ -1,6 +1,7 @@
 // One adapter over onnxruntime-node and onnxruntime-web: both expose the same InferenceSession and Tensor.
 import type * as Ort from 'onnxruntime-common';
 import { fileByRole, type ModelManifest } from './manifest.ts';
+import { yieldToEvents } from './yieldToEvents.ts';
 import { externalDataFor, readVerified, type ExternalDataFile } from './externalData.ts';
 import { sha256Hex, type IoSpec, type ModelInfo, type ModelStore, type Runtime } from './runtime.ts';
 import type { DType, Tensor } from './tensor.ts';
@@ -42,6 +43,7 @@ export class OrtRuntime implements Runtime {
 
   run(model: ModelInfo, feeds: Record<string, Tensor>, signal?: AbortSignal): Promise<Record<string, Tensor>> {
     const job = this.queue.then(async () => {
+      await yieldToEvents();
       signal?.throwIfAborted();
       const entry = await this.sessions.get(model.key);
       if (!entry) throw new Error(`${model.label} is not loaded`);
