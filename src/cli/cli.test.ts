@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { GRAPH_CHUNK_KEYWORD, readPngText } from '../image/png.ts';
 import { main } from './main.ts';
 
-const graphFile = new URL('../../graphs/conv-net-filter.json', import.meta.url).pathname;
+const graphFile = new URL('./fixtures/conv-net-filter.json', import.meta.url).pathname;
 
 async function cli(...argv: string[]) {
   const lines: string[] = [];
