@@ -1,13 +1,17 @@
 // Browser side of the worker boundary: the engine runs in a Web Worker behind Comlink.
 import * as Comlink from 'comlink';
 import type { WebBackend } from '../runtime/web.ts';
-import type { RunEvent } from './events.ts';
 import type { EngineApi } from './service.ts';
-import type { EngineBoot } from './worker.browser.ts';
+import type { EngineBoot, ModelsApi } from './worker.browser.ts';
+
+export type { ModelsApi, ModelsInfo } from './worker.browser.ts';
 
 export interface BrowserEngine {
   api: Comlink.Remote<EngineApi>;
-  listen(onEvent: (e: RunEvent) => void): (e: RunEvent) => void;
+  /** The user's models (OPFS), managed in the same worker. */
+  models: Comlink.Remote<ModelsApi>;
+  /** Wraps a callback (run events, download progress) so the worker can call it. */
+  listen<T>(callback: (value: T) => void): (value: T) => void;
   close(): void;
 }
 
@@ -16,5 +20,6 @@ export async function startBrowserEngine(backend: WebBackend = 'auto'): Promise<
   const worker = new Worker(new URL('./worker.browser.ts', import.meta.url), { type: 'module' });
   const boot = Comlink.wrap<EngineBoot>(worker);
   const api = (await boot.start(backend)) as unknown as Comlink.Remote<EngineApi>;
-  return { api, listen: (onEvent) => Comlink.proxy(onEvent), close: () => worker.terminate() };
+  const models = (await boot.models()) as unknown as Comlink.Remote<ModelsApi>;
+  return { api, models, listen: (callback) => Comlink.proxy(callback), close: () => worker.terminate() };
 }
