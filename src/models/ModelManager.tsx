@@ -1,8 +1,9 @@
 // The model manager panel: what is installed, storage in use, and ways to add models (files, a folder,
-// a URL, the known list). Props in, callbacks out; the host owns the stores and the worker.
-import { useState, type FormEvent } from 'react';
+// a URL, the known list, files dropped on it). Props in, callbacks out; the host owns the stores and the worker.
+import { useState, type DragEvent, type FormEvent } from 'react';
 import type { ModelManifest } from '../runtime/manifest.ts';
 import type { StorageUsage } from '../runtime/opfsStore.ts';
+import type { PickedFile } from './fileSource.ts';
 import type { KnownModel } from './known.ts';
 import { formatBytes, modelBytes } from './verify.ts';
 
@@ -12,12 +13,15 @@ export interface ModelManagerProps {
   models: ModelRow[];
   usage?: StorageUsage | null;
   known?: readonly KnownModel[];
-  /** Downloads running, by model id. */
+  /** Downloads running, by model id (or by URL while the id is not known yet). */
   progress?: Record<string, { received: number; total: number | null }>;
-  onAddFiles(files: File[]): Promise<unknown>;
+  /** Actions may resolve to a line saying what they did. */
+  onAddFiles(files: PickedFile[]): Promise<unknown>;
   onDownloadUrl(url: string): Promise<unknown>;
   onDownloadKnown(id: string): Promise<unknown>;
   onDelete(id: string): Promise<unknown>;
+  /** Reads files dropped on the panel; must take what it needs from the DataTransfer before it returns. */
+  readDrop?(data: DataTransfer): Promise<PickedFile[]>;
 }
 
 /** Rows for the table: user models (removable) first, then bundled ones. */
@@ -33,13 +37,14 @@ export function ModelManager(props: ModelManagerProps) {
   const [url, setUrl] = useState('');
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [over, setOver] = useState(false);
 
   const act = async (what: string, action: () => Promise<unknown>) => {
     setBusy(true);
     setMessage(null);
     try {
-      await action();
-      setMessage({ error: false, text: `${what}: done` });
+      const said = await action();
+      setMessage({ error: false, text: typeof said === 'string' ? said : `${what}: done` });
     } catch (e) {
       setMessage({ error: true, text: (e as Error).message });
     } finally {
@@ -53,11 +58,26 @@ export function ModelManager(props: ModelManagerProps) {
     e.preventDefault();
     if (url.trim()) void act('Download', () => props.onDownloadUrl(url.trim()));
   };
+  const drop = (e: DragEvent) => {
+    setOver(false);
+    if (!props.readDrop || busy || e.dataTransfer.files.length === 0) return;
+    e.preventDefault();
+    const files = props.readDrop(e.dataTransfer);
+    void act('Add', async () => props.onAddFiles(await files));
+  };
+  const dragOver = (e: DragEvent) => {
+    if (!props.readDrop || ![...e.dataTransfer.types].includes('Files')) return;
+    e.preventDefault();
+    setOver(true);
+  };
   const installed = new Set(props.models.map((m) => m.id));
+  const knownIds = new Set((props.known ?? []).map((k) => k.id));
+  const running = Object.entries(props.progress ?? {}).filter(([key]) => !knownIds.has(key));
   const downloadable = (props.known ?? []).filter((k) => !installed.has(k.id) && k.files.some((f) => f.url));
 
   return (
-    <section className="model-manager" data-testid="model-manager">
+    <section className={`model-manager ${over ? 'drop-target' : ''}`} data-testid="model-manager"
+      onDragOver={dragOver} onDragLeave={() => setOver(false)} onDrop={drop}>
       {props.usage && (
         <p className="muted" data-testid="model-usage">
           Browser storage: {formatBytes(props.usage.usage)} of {formatBytes(props.usage.quota)} in use
@@ -74,7 +94,7 @@ export function ModelManager(props: ModelManagerProps) {
               <td>{m.source}</td>
               <td>
                 {m.removable && (
-                  <button type="button" disabled={busy} onClick={() => void act(`Delete ${m.id}`, () => props.onDelete(m.id))}>Delete</button>
+                  <button type="button" data-testid="model-delete" disabled={busy} onClick={() => void act(`Delete ${m.id}`, () => props.onDelete(m.id))}>Delete</button>
                 )}
               </td>
             </tr>
@@ -82,14 +102,21 @@ export function ModelManager(props: ModelManagerProps) {
         </tbody>
       </table>
       <div className="model-add">
-        <label>Add .onnx files <input type="file" accept=".onnx" multiple disabled={busy} onChange={(e) => pick(e.target.files)} /></label>
+        <label>Add .onnx files <input type="file" accept=".onnx" multiple disabled={busy} data-testid="model-files-input" onChange={(e) => { pick(e.target.files); e.target.value = ''; }} /></label>
         {/* webkitdirectory is not in React's types; spread it so the folder picker opens. */}
-        <label>Add a folder <input type="file" disabled={busy} {...{ webkitdirectory: '' }} onChange={(e) => pick(e.target.files)} /></label>
+        <label>Add a folder <input type="file" disabled={busy} data-testid="model-folder-input" {...{ webkitdirectory: '' }} onChange={(e) => { pick(e.target.files); e.target.value = ''; }} /></label>
         <form onSubmit={submitUrl}>
-          <input type="url" placeholder="https://… model.onnx" value={url} onChange={(e) => setUrl(e.target.value)} />
-          <button type="submit" disabled={busy || !url.trim()}>Download</button>
+          <input type="url" placeholder="https://… model.onnx" data-testid="model-url" value={url} onChange={(e) => setUrl(e.target.value)} />
+          <button type="submit" data-testid="model-url-download" disabled={busy || !url.trim()}>Download</button>
         </form>
+        <span className="muted">or drop .onnx files or a model folder here</span>
       </div>
+      {running.map(([key, p]) => (
+        <p key={key} className="model-download">
+          {key} <progress data-testid="download-progress" value={p.received} max={p.total ?? undefined} />
+          {p.total ? ` ${formatBytes(p.received)} of ${formatBytes(p.total)}` : ` ${formatBytes(p.received)}`}
+        </p>
+      ))}
       {downloadable.length > 0 && (
         <ul className="model-known">
           {downloadable.map((k) => {
@@ -105,7 +132,7 @@ export function ModelManager(props: ModelManagerProps) {
           })}
         </ul>
       )}
-      {message && <p className={message.error ? 'error' : 'muted'} role={message.error ? 'alert' : 'status'}>{message.text}</p>}
+      {message && <p className={message.error ? 'error' : 'muted'} role={message.error ? 'alert' : 'status'} data-testid="model-message" data-kind={message.error ? 'error' : 'ok'}>{message.text}</p>}
     </section>
   );
 }
