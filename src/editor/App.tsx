@@ -4,6 +4,8 @@ import { Canvas } from './canvas/Canvas.tsx';
 import { onCopy, onKeyDown, onPaste } from './edit/shortcuts.ts';
 import { Gallery } from './images/Gallery.tsx';
 import { Inspector } from './inspector/Inspector.tsx';
+import { MissingModelsDialog } from './models/MissingModelsDialog.tsx';
+import { ModelsDialog } from './models/ModelsDialog.tsx';
 import { Palette } from './palette/Palette.tsx';
 import { HelpPanel } from './panels/HelpPanel.tsx';
 import { ProblemsDialog } from './panels/ProblemsDialog.tsx';
@@ -34,6 +36,8 @@ export function App() {
       <Palette />
       <HelpPanel />
       <ProblemsDialog />
+      <ModelsDialog />
+      <MissingModelsDialog />
       <Toasts />
     </ReactFlowProvider>
   );

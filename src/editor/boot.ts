@@ -5,7 +5,8 @@ import { registry } from './catalog.ts';
 import { startEngine } from './engine/session.ts';
 import { readAutosave, startAutosave } from './files/autosave.ts';
 import { firstStartGraph } from './files/examples.ts';
-import { replaceDoc } from './store/graph.ts';
+import { checkMissingModels } from './models/modelsStore.ts';
+import { getDoc, replaceDoc } from './store/graph.ts';
 import { toast } from './store/ui.ts';
 
 const BACKENDS: readonly WebBackend[] = ['auto', 'webgpu', 'wasm'];
@@ -25,4 +26,6 @@ export async function boot(): Promise<void> {
   // ?backend=wasm picks the backend from the address, e.g. for a link or a test.
   const asked = new URLSearchParams(location.search).get('backend') as WebBackend | null;
   void startEngine(asked && BACKENDS.includes(asked) ? asked : 'auto');
+  // The restored graph may name models this browser lacks (storage cleared, another profile).
+  void checkMissingModels(getDoc());
 }

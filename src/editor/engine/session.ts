@@ -49,7 +49,8 @@ function cacheOf(info: { cacheBytes: number; cacheBudget: number; cacheEntries: 
   return { bytes: info.cacheBytes, budget: info.cacheBudget, entries: info.cacheEntries };
 }
 
-async function ready(): Promise<BrowserEngine> {
+/** The engine once it has started (or is starting); throws when none is. */
+export async function ready(): Promise<BrowserEngine> {
   if (engine) return engine;
   if (booting) return booting;
   throw new Error('the engine is not running');
@@ -84,4 +85,11 @@ export async function forceStop(): Promise<void> {
 
 export async function nodeOutputs(nodeId: string): Promise<Record<string, unknown> | undefined> {
   return engine ? engine.api.outputs(nodeId) : undefined;
+}
+
+/** Asks the engine for its models again, so the model pickers list what was just added or deleted. */
+export async function refreshModelList(): Promise<void> {
+  const e = await ready();
+  const models = await e.api.models();
+  if (engine === e) engineStore.set((s) => ({ ...s, models }));
 }

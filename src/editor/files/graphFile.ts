@@ -1,9 +1,11 @@
 // Graph files: JSON save and open, PNG export with the graph in a text chunk, and PNG restore.
+// Saved graphs name their models (id, sha256, size, source); opened ones are checked for missing models.
 import type { ImageValue } from '../../../nodes/values.ts';
 import { loadGraph, type GraphDoc } from '../../graph/index.ts';
 import { encodePng, GRAPH_CHUNK_KEYWORD, readPngText } from '../../image/png.ts';
 import { currentViewport } from '../canvas/viewport.ts';
 import { registry } from '../catalog.ts';
+import { checkMissingModels, withModelRefs } from '../models/modelsStore.ts';
 import { getDoc, replaceDoc } from '../store/graph.ts';
 import { resetRunState } from '../store/run.ts';
 import { patchUi, select, toast } from '../store/ui.ts';
@@ -23,6 +25,7 @@ export function openGraph(input: string | unknown, source: string): boolean {
   select([]);
   replaceDoc(result.doc);
   toast(`opened ${source}`);
+  void checkMissingModels(result.doc);
   return true;
 }
 
@@ -56,12 +59,13 @@ export function download(name: string, data: BlobPart, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function saveGraph(): void {
+export async function saveGraph(): Promise<void> {
   const viewport = currentViewport();
-  download('graph.json', serialize(viewport ? { ...getDoc(), viewport } : getDoc()), 'application/json');
+  const doc = await withModelRefs(viewport ? { ...getDoc(), viewport } : getDoc());
+  download('graph.json', serialize(doc), 'application/json');
 }
 
 export async function exportPng(image: ImageValue, doc: GraphDoc, name = 'latent-loom.png', item = 0): Promise<void> {
-  const bytes = await encodePng(image, { [GRAPH_CHUNK_KEYWORD]: JSON.stringify(doc) }, item);
+  const bytes = await encodePng(image, { [GRAPH_CHUNK_KEYWORD]: JSON.stringify(await withModelRefs(doc)) }, item);
   download(name, bytes as Uint8Array<ArrayBuffer>, 'image/png');
 }

@@ -1,3 +1,4 @@
+import { showModels } from '../models/modelsStore.ts';
 import { patchUi } from '../store/ui.ts';
 import { BackendPicker } from './BackendPicker.tsx';
 import { FileMenu } from './FileMenu.tsx';
@@ -10,6 +11,7 @@ export function Toolbar() {
       <FileMenu />
       <RunControls />
       <BackendPicker />
+      <button type="button" data-testid="models-button" onClick={() => showModels(true)} title="Add, download and delete models">Models</button>
       <button type="button" data-testid="help-button" onClick={() => patchUi({ help: true })} title="Shortcuts (?)">?</button>
     </header>
   );

@@ -1,0 +1,28 @@
+// The Models panel: the model manager over the engine's stores (bundled models and the user's own in OPFS).
+import { useMemo } from 'react';
+import { KNOWN_MODELS } from '../../models/known.ts';
+import { ModelManager, modelRows } from '../../models/ModelManager.tsx';
+import { droppedFiles } from './droppedFiles.ts';
+import { addModelFiles, deleteModel, downloadKnownModel, downloadModel, showModels, useModels } from './modelsStore.ts';
+
+export function ModelsDialog() {
+  const open = useModels((s) => s.open);
+  const info = useModels((s) => s.info);
+  const progress = useModels((s) => s.progress);
+  const rows = useMemo(() => (info ? modelRows(info.bundled, info.user) : []), [info]);
+  if (!open) return null;
+  return (
+    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && showModels(false)}>
+      <div className="dialog models-dialog" role="dialog" aria-label="Models" data-testid="models-panel">
+        <h2>Models</h2>
+        {!info && <p className="muted">Reading the model stores…</p>}
+        <ModelManager
+          models={rows} usage={info?.usage} known={KNOWN_MODELS} progress={progress}
+          onAddFiles={(files) => addModelFiles(files)} onDownloadUrl={(url) => downloadModel(url)}
+          onDownloadKnown={downloadKnownModel} onDelete={deleteModel} readDrop={droppedFiles}
+        />
+        <button type="button" data-testid="models-close" onClick={() => showModels(false)}>Close</button>
+      </div>
+    </div>
+  );
+}
