@@ -13,8 +13,7 @@ import { CombinedModelStore } from '../runtime/combinedStore.ts';
 import { FetchModelStore } from '../runtime/fetchStore.ts';
 import type { ModelManifest } from '../runtime/manifest.ts';
 import { OpfsModelStore, type StorageUsage } from '../runtime/opfsStore.ts';
-import { OrtRuntime } from '../runtime/ort.ts';
-import type { WebBackend } from '../runtime/web.ts';
+import { createWebRuntime, type WebBackend } from '../runtime/web.ts';
 import { EngineService, type EngineApi } from './service.ts';
 import { comlinkTransfer } from './transfer.ts';
 
@@ -81,22 +80,8 @@ async function fresh(id: string, run: (id: string) => Promise<Imported>, url: st
 
 const boot: EngineBoot = {
   async start(backend) {
-    return Comlink.proxy(new EngineService(registry, await createRuntime(backend), undefined, comlinkTransfer));
+    return Comlink.proxy(new EngineService(registry, await createWebRuntime(backend, store), undefined, comlinkTransfer));
   },
   models: () => Comlink.proxy(models),
 };
 Comlink.expose(boot);
-
-/** As createWebRuntime (runtime/web.ts), over the store shared with the model manager. */
-async function createRuntime(preference: WebBackend): Promise<OrtRuntime> {
-  // Threads need cross-origin isolation; without it onnxruntime-web quietly runs on one thread.
-  ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency)) : 1;
-  const wasm = { backend: 'wasm', options: { executionProviders: ['wasm'] } };
-  if (preference !== 'wasm' && (await hasWebGpu())) return new OrtRuntime(ort as never, 'webgpu', store, { executionProviders: ['webgpu'] }, wasm);
-  return new OrtRuntime(ort as never, 'wasm', store, wasm.options);
-}
-
-async function hasWebGpu(): Promise<boolean> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  return gpu ? gpu.requestAdapter().then((a) => a !== null, () => false) : false;
-}
