@@ -8,7 +8,7 @@ import { checkConnection } from '../../graph/index.ts';
 import { categoryColour, registry } from '../catalog.ts';
 import { moveNodes } from '../edit/ops.ts';
 import { setScreenToFlow } from '../edit/shortcuts.ts';
-import { openFile } from '../files/graphFile.ts';
+import { dropFile } from '../files/dropFile.ts';
 import { useStore } from '../store/createStore.ts';
 import { getDoc, graphStore, useDoc } from '../store/graph.ts';
 import { patchUi, uiStore, useUi } from '../store/ui.ts';
@@ -111,7 +111,7 @@ export function Canvas() {
     const file = e.dataTransfer.files[0];
     if (!file) return;
     e.preventDefault();
-    void openFile(file);
+    void dropFile(file, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
   };
 
   return (

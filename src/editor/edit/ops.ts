@@ -6,14 +6,14 @@ import { edit, endGesture, getDoc } from '../store/graph.ts';
 import type { PendingWire } from '../store/ui.ts';
 import { select } from '../store/ui.ts';
 
-export function addNode(type: string, at: { x: number; y: number }, pending?: PendingWire): string {
+export function addNode(type: string, at: { x: number; y: number }, pending?: PendingWire, params: Record<string, unknown> = {}): string {
   const def = registry.get(type);
   if (!def) throw new Error(`unknown node type "${type}"`);
   const doc = getDoc();
   const id = freshId('n', doc.nodes.map((n) => n.id));
   const wire = pending && wireFor(pending, id, type);
   edit((d) => {
-    d.nodes.push({ id, type, version: def.version, position: { x: Math.round(at.x), y: Math.round(at.y) }, params: defaultParams(def) });
+    d.nodes.push({ id, type, version: def.version, position: { x: Math.round(at.x), y: Math.round(at.y) }, params: { ...defaultParams(def), ...params } });
     if (wire) d.edges.push({ id: freshId('e', d.edges.map((e) => e.id)), ...wire });
   });
   select([id]);

@@ -4,6 +4,7 @@ import { exportPng, openGraph } from '../files/graphFile.ts';
 import { useStore } from '../store/createStore.ts';
 import { runStore, type GalleryItem } from '../store/run.ts';
 import { ImageBatch, ImageCanvas } from './ImageCanvas.tsx';
+import { downloadSaved, isSaveImage } from './SaveImage.tsx';
 
 const pngName = (item: GalleryItem) => `latent-loom-${item.runId}-${item.nodeId}.png`;
 
@@ -20,6 +21,10 @@ export function Gallery() {
             {item.nodeId} · run {item.runId}
             <button type="button" data-testid="gallery-export" title="Save PNG with its graph"
               onClick={() => void exportPng(item.image, item.doc, pngName(item))}>PNG</button>
+            {isSaveImage(item.doc, item.nodeId) && (
+              <button type="button" data-testid="gallery-save" title="Download as the Save Image node names it"
+                onClick={() => void downloadSaved(item.nodeId, item.image, item.doc)}>Save</button>
+            )}
           </figcaption>
         </figure>
       ))}

@@ -10,6 +10,7 @@ import { endGesture, getDoc, useGraphNode } from '../store/graph.ts';
 import { isImage, runStore, useNodeRun } from '../store/run.ts';
 import { useStore } from '../store/createStore.ts';
 import { useUi } from '../store/ui.ts';
+import { ImageFileField, isImageFileParam } from './ImageFileField.tsx';
 import { ParamField } from './ParamField.tsx';
 
 export function Inspector() {
@@ -37,9 +38,9 @@ function NodeInspector({ id }: { id: string }) {
           onChange={(e) => setTitle(id, e.target.value)} onBlur={endGesture} />
       </label>
       {run?.message && <p className="error" data-testid="inspector-message">{run.message}</p>}
-      {Object.entries(def.params).map(([name, spec]) => (
-        <ParamField key={name} nodeId={id} name={name} spec={spec} value={node.params[name]} />
-      ))}
+      {Object.entries(def.params).map(([name, spec]) => (isImageFileParam(node.type, name)
+        ? <ImageFileField key={name} nodeId={id} name={name} label={spec.label ?? name} value={node.params[name]} />
+        : <ParamField key={name} nodeId={id} name={name} spec={spec} value={node.params[name]} />))}
       <button type="button" data-testid="inspector-run-to" onClick={() => void runGraph([id])}>Run to here</button>
       <NodeOutputs id={id} />
     </div>

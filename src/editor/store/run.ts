@@ -22,6 +22,8 @@ export interface RunState {
   nodes: Record<string, NodeRun>;
   /** The latest image each node produced, kept across runs and edits. */
   images: Record<string, ImageValue>;
+  /** The document each node's latest result image was made with (Save Image embeds it). */
+  docs: Record<string, GraphDoc>;
   running: boolean;
   plan: string[];
   summary: string;
@@ -31,7 +33,7 @@ export interface RunState {
 }
 
 export const runStore = createStore<RunState>({
-  nodes: {}, images: {}, running: false, plan: [], summary: '', gallery: [], finishedRuns: 0,
+  nodes: {}, images: {}, docs: {}, running: false, plan: [], summary: '', gallery: [], finishedRuns: 0,
 });
 
 const TERMINAL = new Set<NodeStatus>(['cached', 'done', 'failed', 'skipped', 'cancelled', 'invalid']);
@@ -84,11 +86,13 @@ export function applyResult(result: RunResult, doc: GraphDoc): void {
     // Planned but not needed: a cached node downstream spared it.
     if (planRun === result.runId) for (const id of s.plan) if (!result.nodes[id]) nodes[id] = { status: 'cached', preview: s.nodes[id]?.preview };
     const images = { ...s.images };
+    const docs = { ...s.docs };
     const gallery = [...s.gallery];
     for (const [nodeId, outputs] of Object.entries(result.results)) {
       for (const value of Object.values(outputs)) {
         if (!isImage(value)) continue;
         images[nodeId] = value;
+        docs[nodeId] = doc;
         if (nodes[nodeId]?.status !== 'cached') gallery.unshift({ key: `${++galleryKeys}`, nodeId, runId: result.runId, image: value, doc });
         break;
       }
@@ -102,7 +106,7 @@ export function applyResult(result: RunResult, doc: GraphDoc): void {
     }
     const problems = result.problems.map((p) => p.message).join('; ');
     const summary = result.status === 'invalid' ? `invalid: ${problems}` : `${result.status} in ${Math.round(result.ms)} ms`;
-    return { ...s, nodes, images, gallery: gallery.slice(0, 48), running: false, summary, finishedRuns: s.finishedRuns + 1 };
+    return { ...s, nodes, images, docs, gallery: gallery.slice(0, 48), running: false, summary, finishedRuns: s.finishedRuns + 1 };
   });
 }
 
@@ -124,7 +128,7 @@ export function engineRestarted(): void {
 }
 
 export function resetRunState(): void {
-  runStore.set((s) => ({ ...s, nodes: {}, images: {}, plan: [], summary: '' }));
+  runStore.set((s) => ({ ...s, nodes: {}, images: {}, docs: {}, plan: [], summary: '' }));
 }
 
 export function isImage(v: unknown): v is ImageValue {

@@ -1,0 +1,47 @@
+// Load Image's file param: pick an image, stored as an upload (Cache Storage, shared with the worker);
+// the param holds its reference, so the graph stays plain JSON.
+import { useRef, useState } from 'react';
+import { parseImageRef, putUpload } from '../../image/source.ts';
+import { setParam } from '../edit/ops.ts';
+import { endGesture } from '../store/graph.ts';
+
+export const isImageFileParam = (nodeType: string, name: string): boolean => nodeType === 'image.load' && name === 'image';
+
+interface Props { nodeId: string; name: string; label: string; value: unknown; compact?: boolean }
+
+export function ImageFileField({ nodeId, name, label, value, compact }: Props) {
+  const input = useRef<HTMLInputElement>(null);
+  const [error, setError] = useState<string | null>(null);
+  const pick = async (file: File) => {
+    setError(null);
+    try {
+      setParam(nodeId, name, await putUpload(new Uint8Array(await file.arrayBuffer()), file.name));
+      endGesture();
+    } catch (e) {
+      setError(`${file.name} could not be kept: ${(e as Error).message}`);
+    }
+  };
+  const text = typeof value === 'string' ? value : '';
+  return (
+    <div className={`param ${compact ? 'compact' : ''}`}>
+      <span className="param-name">{label}</span>
+      <span className="file-row">
+        <button type="button" className="nodrag" data-testid={`pick-${name}`} onClick={() => input.current?.click()}>Choose image…</button>
+        <span className="file-name" data-testid={`file-name-${name}`} title={text}>{fileLabel(text)}</span>
+      </span>
+      <input ref={input} type="file" hidden accept="image/png,image/jpeg,image/webp" data-testid={`file-input-${name}`}
+        onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) void pick(f); }} />
+      {error && <span className="param-error" role="alert">{error}</span>}
+    </div>
+  );
+}
+
+function fileLabel(value: string): string {
+  if (!value) return 'no file';
+  try {
+    const ref = parseImageRef(value);
+    return ref.kind === 'upload' ? ref.name : ref.kind === 'data' ? `data URL (${ref.mime || 'no type'})` : ref.path;
+  } catch {
+    return value;
+  }
+}
