@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { fakeOnnx } from '../src/models/testing/onnxBuilder.ts';
 import { launch, nodesMeasured, openApp, shot, waitForEngine } from './support/app.ts';
 import { serveModels, type ModelServer } from './support/modelServer.ts';
 
@@ -88,6 +89,10 @@ test('models from picked and dropped files; refusals name the problem and lose n
   expect(await message.textContent()).toContain('not a loadable ONNX model (truncated, corrupt');
   await files.setInputFiles({ name: 'encoder.onnx', mimeType: 'application/octet-stream', buffer: await model('tiny-sd/text_encoder/model.onnx') });
   await expect.poll(() => message.textContent()).toContain('add the whole folder');
+  const ints = { name: 'input', dtype: 'int64', shape: [1, 3, 'h', 'w'] };
+  const odd = fakeOnnx([ints], [{ ...ints, name: 'output' }]);
+  await files.setInputFiles({ name: 'odd.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(odd) });
+  await expect.poll(() => message.textContent()).toContain('input "input" is int64; expected float32');
   await shot(page, 'model-refused');
   expect(await panel().getByTestId('model-row').count()).toBe(count);
   await panel().getByTestId('models-close').click();

@@ -72,9 +72,11 @@ async function fresh(id: string, run: (id: string) => Promise<Imported>, url: st
   try {
     return await run(id);
   } catch (e) {
-    const network = url !== '' && (e as Error).message.startsWith(`${url}:`);
+    // fetch says only "Failed to fetch" when the server is away or refuses other sites (CORS).
+    const error = e instanceof TypeError && url ? new Error(`${url}: could not be fetched (${e.message}); the server is offline or does not let other sites download from it (CORS)`) : (e as Error);
+    const network = url !== '' && error.message.startsWith(`${url}:`);
     if (!network) await opfs.delete(id).catch(() => undefined);
-    throw e;
+    throw error;
   }
 }
 

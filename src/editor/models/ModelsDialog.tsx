@@ -12,7 +12,9 @@ export function ModelsDialog() {
   const rows = useMemo(() => (info ? modelRows(info.bundled, info.user) : []), [info]);
   if (!open) return null;
   return (
-    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && showModels(false)}>
+    // A file let go beside the drop area must not make the browser open it in place of the app.
+    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && showModels(false)}
+      onDragOver={(e) => e.preventDefault()} onDrop={(e) => e.preventDefault()}>
       <div className="dialog models-dialog" role="dialog" aria-label="Models" data-testid="models-panel">
         <h2>Models</h2>
         {!info && <p className="muted">Reading the model stores…</p>}
