@@ -2,6 +2,7 @@
 // picked and dropped files, refusals that name the problem and lose nothing, and a full disk.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { fakeOnnx } from '../src/models/testing/onnxBuilder.ts';
@@ -81,6 +82,10 @@ test('models from picked and dropped files; refusals name the problem and lose n
   }, conv.toString('base64'));
   await panel().getByTestId('model-manager').dispatchEvent('drop', { dataTransfer: data });
   await row('my-filter').waitFor();
+  // A whole Stable Diffusion folder, as the folder picker gives it (paths inside the folder kept).
+  await panel().getByTestId('model-folder-input').setInputFiles(fileURLToPath(new URL('../models/test/tiny-sd', import.meta.url)));
+  await row('tiny-sd').waitFor();
+  expect(await row('tiny-sd').textContent()).toContain('stable-diffusion');
 
   const count = await panel().getByTestId('model-row').count();
   const message = panel().locator('[data-testid=model-message][data-kind=error]');
