@@ -1,10 +1,9 @@
 """DCGAN-style generator for 64x64 emoji: z [B,64] -> image [B,3,64,64] in [-1,1].
 
 Hinge loss with a spectrally normalised discriminator (stable without tuning); the generator uses
-BatchNorm during training and is exported from an EMA copy in eval mode.
+BatchNorm and is exported in eval mode (running statistics).
 """
 import argparse
-import copy
 import os
 
 import numpy as np
@@ -55,15 +54,14 @@ def load_train():
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=1500)
+    ap.add_argument("--steps", type=int, default=3000)
     ap.add_argument("--batch", type=int, default=32)
     args = ap.parse_args()
     common.setup(31)
     g, d = Generator(), Discriminator()
-    ema = copy.deepcopy(g)
     og = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.0, 0.99))
     od = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.0, 0.99))
-    mods = {"g": g, "d": d, "ema": ema}
+    mods = {"g": g, "d": d}
     step, elapsed = common.load_checkpoint("gan", mods, {"og": og, "od": od})
     data = load_train()
     timer = common.Timer(elapsed)
@@ -80,11 +78,6 @@ def main():
         loss_g.backward()
         og.step()
         step += 1
-        with torch.no_grad():
-            for pe, pl in zip(ema.parameters(), g.parameters()):
-                pe.mul_(0.999).add_(pl, alpha=0.001)
-            for be, bl in zip(ema.buffers(), g.buffers()):
-                be.copy_(bl)
         if step % 100 == 0 or step == args.steps:
             print(f"step {step} d {loss_d.item():.3f} g {loss_g.item():.3f} {timer():.0f}s", flush=True)
             common.save_checkpoint("gan", mods, {"og": og, "od": od}, step, timer())
