@@ -59,6 +59,12 @@ test('text to image on the tiny models: the Denoise steps can be scrubbed', asyn
   expect(await scrubber.getByTestId('scrubber-step').textContent()).toBe('4');
   await scrubber.getByTestId('scrubber-slider').fill('1');
   expect(await scrubber.getByTestId('scrubber-step').textContent()).toBe('2');
+  // The chosen step's predicted clean image, decoded through the graph's VAE (64x64 for the tiny model).
+  await expect.poll(() => scrubber.getByTestId('scrubber-decode-state').textContent(), { timeout: 30_000 }).toBe('step 2: predicted clean image');
+  expect(await scrubber.getByTestId('scrubber-decoded').getAttribute('width')).toBe('64');
+  const download = page.waitForEvent('download');
+  await scrubber.getByTestId('scrubber-save').click();
+  expect((await download).suggestedFilename()).toBe(`${denoise.id}-step-2.png`);
   await shot(page, 'step-scrubber');
 }, 90_000);
 

@@ -69,7 +69,7 @@ function NodeOutputs({ id }: { id: string }) {
           <button type="button" data-testid="inspector-export-png" onClick={() => void exportPng(img, getDoc(), `${id}-${port}.png`)}>Save PNG with graph</button>
         </div>
       ))}
-      {previews && <StepScrubber previews={previews} />}
+      {previews && <StepScrubber nodeId={id} previews={previews} />}
     </section>
   );
 }
