@@ -33,6 +33,8 @@ function graph(blue2: number): GraphDoc {
 export async function benchExecutor(): Promise<Record<string, number>> {
   const runtime = createNodeRuntime({ threads: 2 });
   const executor = new Executor(new Registry(), runtime);
+  // The same executor keeping nothing: its machinery alone, without the GC cost of holding every output.
+  const keepNothing = new Executor(new Registry(), runtime, 0);
   const doc = graph(0.25);
   await executor.run(doc); // warm-up: sessions created, first-run costs paid
 
@@ -59,8 +61,9 @@ export async function benchExecutor(): Promise<Record<string, number>> {
     executor.cache.clear();
     await executor.run(doc);
   };
-  for (let i = 0; i < 3; i++) { await cold(); await kernelsByHand(); await sessionsByHand(); }
+  for (let i = 0; i < 3; i++) { await cold(); await kernelsByHand(); await sessionsByHand(); await keepNothing.run(doc); }
   const [executorMs, kernelsMs] = await sideBySide(15, cold, kernelsByHand);
+  const [bareMs, kernelsMs2] = await sideBySide(15, () => keepNothing.run(doc), kernelsByHand);
   const [executorMs2, sessionsMs] = await sideBySide(15, cold, sessionsByHand);
 
   // One param change on the second branch: only that branch runs again.
@@ -83,6 +86,7 @@ export async function benchExecutor(): Promise<Record<string, number>> {
     'executor.cold_run_ms': fmt(executorMs, 1),
     'executor.kernels_by_hand_ms': fmt(kernelsMs, 1),
     'executor.overhead_vs_kernels_ratio': fmt(executorMs / kernelsMs),
+    'executor.overhead_vs_kernels_no_cache_ratio': fmt(bareMs / kernelsMs2),
     'executor.sessions_by_hand_ms': fmt(sessionsMs, 1),
     'executor.overhead_vs_sessions_ratio': fmt(executorMs2 / sessionsMs),
     'executor.rerun_kernel_calls': calls,

@@ -21,6 +21,7 @@ export default defineNode({
       items.push(fromNCHW(result[output], range));
       ctx.progress(i + 1, inputs.image.batch);
     }
+    if (items.length === 1) return { image: items[0] };
     const { width, height } = items[0];
     const data = new Float32Array(items.length * width * height * 3);
     items.forEach((img, i) => data.set(img.data, i * img.data.length));

@@ -95,6 +95,17 @@ export class Executor {
     targets.forEach(need);
 
     const values = new Map<string, Outputs>();
+    // A value is let go once every node that reads it has run (the cache may still keep it): big graphs
+    // then hold only what is still to be read, as a hand-written loop would.
+    const readers = new Map<string, number>();
+    for (const e of sub.edges) if (needed.has(e.to.node)) readers.set(e.from.node, (readers.get(e.from.node) ?? 0) + 1);
+    const release = (id: string) => {
+      for (const e of sources(id)) {
+        const left = readers.get(e.from.node)! - 1;
+        readers.set(e.from.node, left);
+        if (left === 0 && !targets.includes(e.from.node)) values.delete(e.from.node);
+      }
+    };
     let cancelled = false;
     for (const id of sorted.order) {
       if (!needed.has(id) || outcomes[id]) continue;
@@ -111,6 +122,7 @@ export class Executor {
       const hit = this.cache.get(key);
       if (hit) {
         values.set(id, hit);
+        release(id);
         this.lastKeys.set(id, key);
         outcomes[id] = { state: 'done', ms: 0, cached: true };
         emit({ type: 'node-finished', runId, nodeId: id, ms: 0, cached: true });
@@ -138,6 +150,7 @@ export class Executor {
         const missing = Object.keys(def.outputs).find((port) => outputs[port] === undefined);
         if (missing) throw new Error(`kernel returned no value for output "${missing}"`);
         values.set(id, outputs);
+        release(id);
         this.cache.set(key, outputs);
         this.lastKeys.set(id, key);
         const ms = performance.now() - t0;
