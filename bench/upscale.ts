@@ -18,7 +18,7 @@ function graph(model: string, source: Record<string, unknown> = { width: SIZE, h
   const edge = (from: string, fp: string, to: string, tp: string) => ({ id: `${from}-${to}`, from: { node: from, port: fp }, to: { node: to, port: tp } });
   return {
     format: 'latent-loom/graph', version: 1,
-    nodes: [node('src', 'image' in source ? 'image.load' : 'image.gradient', source), node('model', 'model.load_upscaler', { model }), node('up', 'image.upscale', upscale), node('out', 'image.preview')],
+    nodes: [node('src', 'image' in source ? 'image.load' : 'image.gradient', source), node('model', 'model.load_upscaler', { model }), node('up', 'image.upscale', upscale), node('out', 'image.output')],
     edges: [edge('src', 'image', 'up', 'image'), edge('model', 'upscaler', 'up', 'upscaler'), edge('up', 'image', 'out', 'image')],
   };
 }

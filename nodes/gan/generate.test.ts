@@ -11,11 +11,11 @@ function ganDoc(params: Record<string, unknown>, grid?: Record<string, unknown>)
   const nodes = [
     { id: 'gan', type: 'model.load_gan', params: { model: GAN } },
     { id: 'gen', type: 'gan.generate', params },
-    { id: 'out', type: 'image.preview' },
+    { id: 'out', type: 'image.output' },
   ];
   const edges: [string, string, string, string][] = [['gan', 'gan', 'gen', 'gan'], ['gen', 'images', 'out', 'image']];
   if (grid) {
-    nodes.push({ id: 'grid', type: 'image.grid', params: grid }, { id: 'sheet', type: 'image.preview' });
+    nodes.push({ id: 'grid', type: 'image.grid', params: grid }, { id: 'sheet', type: 'image.output' });
     edges.push(['gen', 'images', 'grid', 'images'], ['grid', 'image', 'sheet', 'image']);
   }
   return graph(nodes, edges);

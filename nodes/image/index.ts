@@ -4,9 +4,8 @@ import grid from './grid.ts';
 import loadImage from './loadImage.ts';
 import loadUpscaler from './loadUpscaler.ts';
 import output from './output.ts';
-import preview from './preview.ts';
 import resize from './resize.ts';
 import save from './save.ts';
 import upscale from './upscale.ts';
 
-export default [loadImage, gradient, resize, upscale, loadUpscaler, grid, preview, output, save, applyModel];
+export default [loadImage, gradient, resize, upscale, loadUpscaler, grid, output, save, applyModel];

@@ -10,7 +10,7 @@ import { executor, failure, graph, outputImage, run } from './testing.ts';
 const dir = mkdtempSync(join(tmpdir(), 'loom-load-'));
 const rgba = Buffer.from(Array.from({ length: 4 * 3 * 4 }, (_, i) => (i * 29) & 255));
 const pngFile = () => sharp(rgba, { raw: { width: 4, height: 3, channels: 4 } }).png().toBuffer();
-const load = (image: string) => graph([{ id: 'load', type: 'image.load', params: { image } }, { id: 'out', type: 'image.preview' }], [['load', 'image', 'out', 'image']]);
+const load = (image: string) => graph([{ id: 'load', type: 'image.load', params: { image } }, { id: 'out', type: 'image.output' }], [['load', 'image', 'out', 'image']]);
 
 describe('image.load', () => {
   it('loads a file path, a data URL and an upload to the same pixels', async () => {

@@ -3,7 +3,7 @@ import { resizeImage } from '../../src/image/resize.ts';
 import { executor, failure, graph, maxDiff, noiseImage, outputImage, run, testImages } from './testing.ts';
 
 async function resize(name: string, params: Record<string, unknown>) {
-  const doc = graph([{ id: 'src', type: 'test.image', params: { name } }, { id: 'rs', type: 'image.resize', params }, { id: 'out', type: 'image.preview' }],
+  const doc = graph([{ id: 'src', type: 'test.image', params: { name } }, { id: 'rs', type: 'image.resize', params }, { id: 'out', type: 'image.output' }],
     [['src', 'image', 'rs', 'image'], ['rs', 'image', 'out', 'image']]);
   return run(executor(), doc);
 }

@@ -18,7 +18,7 @@ function upscaleDoc(name: string, params: Record<string, unknown> = {}) {
       { id: 'src', type: 'test.image', params: { name } },
       { id: 'model', type: 'model.load_upscaler', params: { model: UPSCALER } },
       { id: 'up', type: 'image.upscale', params },
-      { id: 'out', type: 'image.preview' },
+      { id: 'out', type: 'image.output' },
     ],
     [['src', 'image', 'up', 'image'], ['model', 'upscaler', 'up', 'upscaler'], ['up', 'image', 'out', 'image']],
   );

@@ -46,7 +46,7 @@ describe('savedImages', () => {
       nodes: [
         { id: 's1', type: 'image.save', version: 1, position: { x: 0, y: 0 }, params: { filename: 'cats/../x' } },
         { id: 's2', type: 'image.save', version: 1, position: { x: 0, y: 0 }, params: { filename: 'pair' } },
-        { id: 'p', type: 'image.preview', version: 1, position: { x: 0, y: 0 }, params: {} },
+        { id: 'p', type: 'image.output', version: 1, position: { x: 0, y: 0 }, params: {} },
       ],
     };
     const files = await savedImages(doc, { s1: { image: ramp(3) }, s2: { image: ramp(4, 2) }, p: { image: ramp(3) } });
