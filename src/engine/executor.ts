@@ -1,5 +1,5 @@
 // validate -> plan (only what the targets need) -> run kernels in topological order, with a content-addressed cache.
-import { ancestors, checkMeaning, loadGraph, STRUCTURAL_CODES, topoSort, withDefaults, type GraphDoc, type GraphNode } from '../graph/index.ts';
+import { ancestors, checkMeaning, loadGraph, STRUCTURAL_CODES, topoSort, withDefaults, type GraphDoc, type GraphEdge, type GraphNode } from '../graph/index.ts';
 import type { NodeContext, NodeDefinition } from '../../nodes/api.ts';
 import type { Registry } from '../../nodes/registry.ts';
 import type { Runtime } from '../runtime/runtime.ts';
@@ -65,10 +65,12 @@ export class Executor {
     emit({ type: 'run-started', runId, plan: sorted.order });
 
     const byId = new Map(sub.nodes.map((n) => [n.id, n]));
-    const sources = (id: string) => sub.edges.filter((e) => e.to.node === id);
+    const into = new Map<string, GraphEdge[]>();
+    for (const e of sub.edges) into.set(e.to.node, [...(into.get(e.to.node) ?? []), e]);
+    const sources = (id: string) => into.get(id) ?? [];
     const outcomes: Record<string, NodeOutcome> = {};
     const keys = new Map<string, string>();
-    const inputKeysOf = (id: string) => Object.fromEntries(sources(id).map((e) => [e.to.port, `${keys.get(e.from.node)}:${e.from.port}`]));
+    const inputKeys = new Map<string, Record<string, string>>();
     const fail = (id: string, message: string) => {
       outcomes[id] = { state: 'failed', message };
       emit({ type: 'node-failed', runId, nodeId: id, message });
@@ -79,8 +81,10 @@ export class Executor {
       const node = byId.get(id)!;
       const blocked = sources(id).find((e) => !keys.has(e.from.node));
       if (blocked) continue;
+      const ofInputs = Object.fromEntries(sources(id).map((e) => [e.to.port, `${keys.get(e.from.node)}:${e.from.port}`]));
+      inputKeys.set(id, ofInputs);
       try {
-        keys.set(id, await this.keyOf(node, inputKeysOf(id)));
+        keys.set(id, await this.keyOf(node, ofInputs));
       } catch (e) {
         fail(id, describeError(node, this.def(node), e));
       }
@@ -143,7 +147,7 @@ export class Executor {
         const ctx: NodeContext = {
           nodeId: id, runtime: this.runtime, signal,
           progress: (step, total, preview) => emit({ type: 'node-progress', runId, nodeId: id, step, total, preview }),
-          inputKeys: inputKeysOf(id),
+          inputKeys: inputKeys.get(id)!,
           memo: { get: (k) => this.cache.get(memoKey(k))?.value, set: (k, value) => { this.cache.set(memoKey(k), { value }); } },
         };
         const outputs = await def.run({ inputs, params: node.params, ctx });
