@@ -4,7 +4,7 @@ import type { Runtime } from '../src/runtime/runtime.ts';
 import type { ImageValue, WireTypes } from './values.ts';
 
 export type { ImageValue, ModelHandle, WireTypes } from './values.ts';
-export { image } from './values.ts';
+export { image, stack } from './values.ts';
 
 export interface NodeContext {
   nodeId: string;

@@ -78,3 +78,12 @@ export function image(width: number, height: number, channels: 1 | 3 | 4, data?:
   if (data && data.length !== n) throw new Error(`image ${width}x${height}x${channels} (batch ${batch}) needs ${n} values, got ${data.length}`);
   return { kind: 'image', batch, width, height, channels, data: data ?? new Float32Array(n) };
 }
+
+/** Single images of one size as one batch (a lone image is returned as it is). */
+export function stack(items: ImageValue[]): ImageValue {
+  if (items.length === 1) return items[0];
+  const { width, height, channels } = items[0];
+  const data = new Float32Array(items.length * width * height * channels);
+  items.forEach((img, i) => data.set(img.data, i * img.data.length));
+  return image(width, height, channels, data, items.length);
+}

@@ -1,6 +1,6 @@
 import { asFloat } from '../../src/runtime/half.ts';
 import { checkSignature } from '../../src/runtime/signature.ts';
-import { defineNode, image } from '../api.ts';
+import { defineNode, stack } from '../api.ts';
 import { fromNCHW } from '../image/convert.ts';
 
 export default defineNode({
@@ -29,9 +29,6 @@ export default defineNode({
       parts.push(fromNCHW(asFloat(out.sample, 'float32'), [-1, 1]));
       if (b > 1) ctx.progress(n + 1, b);
     }
-    const { width, height } = parts[0];
-    const data = new Float32Array(b * width * height * 3);
-    parts.forEach((p, n) => data.set(p.data, n * p.data.length));
-    return { image: image(width, height, 3, data, b) };
+    return { image: stack(parts) };
   },
 });

@@ -1,5 +1,5 @@
 import { checkSignature } from '../../src/runtime/signature.ts';
-import { defineNode, image } from '../api.ts';
+import { defineNode, stack } from '../api.ts';
 import { fromNCHW, toNCHW } from './convert.ts';
 
 export default defineNode({
@@ -21,10 +21,6 @@ export default defineNode({
       items.push(fromNCHW(result[output], range));
       ctx.progress(i + 1, inputs.image.batch);
     }
-    if (items.length === 1) return { image: items[0] };
-    const { width, height } = items[0];
-    const data = new Float32Array(items.length * width * height * 3);
-    items.forEach((img, i) => data.set(img.data, i * img.data.length));
-    return { image: image(width, height, 3, data, items.length) };
+    return { image: stack(items) };
   },
 });
