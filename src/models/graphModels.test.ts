@@ -5,7 +5,8 @@ import { Registry } from '../../nodes/registry.ts';
 import type { GraphDoc } from '../graph/types.ts';
 import { FsModelStore } from '../runtime/fsStore.ts';
 import { PROJECT_MODEL_ROOTS } from '../runtime/node.ts';
-import { graphModelRefs, missingModels, modelHash, modelIdsInGraph } from './graphModels.ts';
+import { modelHash } from '../runtime/manifest.ts';
+import { graphModelRefs, missingModels, modelIdsInGraph } from './graphModels.ts';
 
 const registry = new Registry();
 const store = new FsModelStore(PROJECT_MODEL_ROOTS);

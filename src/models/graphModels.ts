@@ -2,9 +2,8 @@
 // against the store when it is opened. Nothing here downloads; it only says what is missing and where from.
 import type { Catalog } from '../graph/catalog.ts';
 import type { GraphDoc, ModelRef } from '../graph/types.ts';
-import type { ModelManifest } from '../runtime/manifest.ts';
+import { modelHash, type ModelManifest } from '../runtime/manifest.ts';
 import type { ModelStore } from '../runtime/runtime.ts';
-import { sha256Hex } from '../runtime/runtime.ts';
 
 /** Model ids named by params of kind "model" (the loader nodes), with the nodes that name them. */
 export function modelIdsInGraph(doc: GraphDoc, catalog: Catalog): Map<string, string[]> {
@@ -18,16 +17,6 @@ export function modelIdsInGraph(doc: GraphDoc, catalog: Catalog): Map<string, st
     }
   }
   return out;
-}
-
-/**
- * One hash for a whole model: a one-file model's own sha256, else the sha256 of its files'
- * "path sha256" lines sorted by path, so it changes when any file does.
- */
-export async function modelHash(manifest: ModelManifest): Promise<string> {
-  if (manifest.files.length === 1) return manifest.files[0].sha256;
-  const lines = [...manifest.files].sort((a, b) => a.path.localeCompare(b.path)).map((f) => `${f.path} ${f.sha256}\n`);
-  return sha256Hex(new TextEncoder().encode(lines.join('')));
 }
 
 /** The document's `models` field: each model the graph uses, by id, with its hash, size and source URL. */

@@ -1,5 +1,6 @@
 // The manifest every model folder carries: what it is, its files by role, and the numbers nodes need.
 import { z } from 'zod';
+import { sha256Hex } from './runtime.ts';
 
 export const MODEL_FORMAT = 'latent-loom/model';
 
@@ -51,4 +52,14 @@ export function fileByRole(manifest: ModelManifest, role: string): ModelFile {
     throw new Error(`model "${manifest.id}" has no "${role}" file (it has: ${manifest.files.map((f) => f.role).join(', ')})`);
   }
   return file;
+}
+
+/**
+ * One hash for a whole model: a one-file model's own sha256, else the sha256 of its files'
+ * "path sha256" lines sorted by path, so it changes when any file does.
+ */
+export async function modelHash(manifest: ModelManifest): Promise<string> {
+  if (manifest.files.length === 1) return manifest.files[0].sha256;
+  const lines = [...manifest.files].sort((a, b) => a.path.localeCompare(b.path)).map((f) => `${f.path} ${f.sha256}\n`);
+  return sha256Hex(new TextEncoder().encode(lines.join('')));
 }
