@@ -1,0 +1,55 @@
+// The app's start graph on the bundled models (models/bundle) draws what its prompt names.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Executor } from '../../src/engine/executor.ts';
+import type { GraphDoc } from '../../src/graph/types.ts';
+import { createNodeRuntime } from '../../src/runtime/node.ts';
+import { Registry } from '../registry.ts';
+import type { ImageValue } from '../values.ts';
+
+const DEFAULT = JSON.parse(readFileSync(new URL('../../graphs/default.json', import.meta.url), 'utf8')) as GraphDoc;
+const executor = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
+
+/** Mean colour of the pixels that are not near-white (the emoji sit on white), and their share of the image. */
+function foreground(img: ImageValue) {
+  const sum = [0, 0, 0];
+  let n = 0;
+  for (let i = 0; i < img.data.length; i += 3) {
+    const px = [img.data[i], img.data[i + 1], img.data[i + 2]];
+    if (Math.min(...px) > 0.8) continue;
+    n++;
+    for (let c = 0; c < 3; c++) sum[c] += px[c];
+  }
+  return { rgb: sum.map((s) => s / n), share: n / (img.width * img.height) };
+}
+
+async function render(text: string) {
+  const doc = structuredClone(DEFAULT);
+  doc.nodes.find((n) => n.id === 'positive')!.params.text = text;
+  const result = await executor.run(doc);
+  expect(result.status).toBe('done');
+  return { small: executor.outputs('decode')!.image as ImageValue, final: result.results.output.image as ImageValue };
+}
+
+describe('default graph on the bundled models', () => {
+  it('renders "a red apple" as a red object on white, upscaled 4x to 256x256', async () => {
+    const { small, final } = await render('a red apple');
+    expect([small.width, small.height, final.width, final.height]).toEqual([64, 64, 256, 256]);
+    const { rgb: [r, g, b], share } = foreground(small);
+    expect(share).toBeGreaterThan(0.2);
+    expect(share).toBeLessThan(0.9);
+    expect(r - Math.max(g, b)).toBeGreaterThan(0.3);
+    const big = foreground(final).rgb;
+    expect(big[0] - Math.max(big[1], big[2])).toBeGreaterThan(0.3);
+  });
+
+  // The colour each prompt names: a channel that must lead, or (yellow) the one that must trail.
+  it.each([
+    ['green apple', (r: number, g: number, b: number) => g - Math.max(r, b)],
+    ['blueberries', (r: number, g: number, b: number) => b - Math.max(r, g)],
+    ['lemon', (r: number, g: number, b: number) => Math.min(r, g) - b],
+  ])('the colour follows the prompt: %s', async (text, lead) => {
+    const { rgb: [r, g, b] } = foreground((await render(text)).small);
+    expect(lead(r, g, b)).toBeGreaterThan(0.15);
+  });
+});
