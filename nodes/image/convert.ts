@@ -10,12 +10,12 @@ export function toNCHW(img: ImageValue, item = 0, range: Range = [0, 1]): Tensor
   const plane = w * h;
   const out = new Float32Array(3 * plane);
   const [lo, hi] = range;
-  const base = item * plane * c;
-  for (let p = 0; p < plane; p++) {
-    for (let ch = 0; ch < 3; ch++) {
-      const v = img.data[base + p * c + (c === 1 ? 0 : ch)];
-      out[ch * plane + p] = lo + v * (hi - lo);
-    }
+  const span = hi - lo;
+  const src = img.data;
+  // Channel-major loops with a stride: a third of the index work of a per-pixel inner loop.
+  for (let ch = 0; ch < 3; ch++) {
+    const dst = ch * plane;
+    for (let p = 0, s = item * plane * c + (c === 1 ? 0 : ch); p < plane; p++, s += c) out[dst + p] = lo + src[s] * span;
   }
   return { dtype: 'float32', dims: [1, 3, h, w], data: out };
 }
@@ -28,11 +28,14 @@ export function fromNCHW(t: Tensor, range: Range = [0, 1]): ImageValue {
   const out = image(w, h, 3, undefined, b);
   const plane = w * h;
   const [lo, hi] = range;
+  const inv = 1 / (hi - lo);
+  const dst = out.data;
   for (let n = 0; n < b; n++) {
-    for (let p = 0; p < plane; p++) {
-      for (let ch = 0; ch < 3; ch++) {
-        const v = (src[(n * 3 + ch) * plane + p] - lo) / (hi - lo);
-        out.data[(n * plane + p) * 3 + ch] = v < 0 ? 0 : v > 1 ? 1 : v;
+    for (let ch = 0; ch < 3; ch++) {
+      const from = (n * 3 + ch) * plane;
+      for (let p = 0, d = n * plane * 3 + ch; p < plane; p++, d += 3) {
+        const v = (src[from + p] - lo) * inv;
+        dst[d] = v < 0 ? 0 : v > 1 ? 1 : v;
       }
     }
   }

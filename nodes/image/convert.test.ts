@@ -1,0 +1,33 @@
+// IMAGE (NHWC, [0, 1]) to and from model tensors (NCHW, the model's range), on hand-worked 2x1 images.
+import { describe, expect, it } from 'vitest';
+import { image } from '../values.ts';
+import { fromNCHW, toNCHW } from './convert.ts';
+
+describe('image <-> NCHW tensor', () => {
+  it('splits RGB pixels into planes and maps [0, 1] onto the range', () => {
+    const img = image(2, 1, 3, new Float32Array([0, 0.25, 0.5, 1, 0.75, 0.125]));
+    expect(Array.from(toNCHW(img).data)).toEqual([0, 1, 0.25, 0.75, 0.5, 0.125]);
+    const t = toNCHW(img, 0, [-1, 1]);
+    expect(t.dims).toEqual([1, 3, 1, 2]);
+    expect(Array.from(t.data)).toEqual([-1, 1, -0.5, 0.5, 0, -0.75]);
+  });
+
+  it('repeats grey into three planes, drops alpha, and picks one batch item', () => {
+    expect(Array.from(toNCHW(image(2, 1, 1, new Float32Array([0.5, 1]))).data)).toEqual([0.5, 1, 0.5, 1, 0.5, 1]);
+    const rgba = image(2, 1, 4, new Float32Array([0.1, 0.2, 0.3, 0.9, 0.4, 0.5, 0.6, 0.8]));
+    expect(Array.from(toNCHW(rgba).data)).toEqual(Array.from(new Float32Array([0.1, 0.4, 0.2, 0.5, 0.3, 0.6])));
+    const batch = image(2, 1, 3, new Float32Array([0, 0, 0, 0, 0, 0, 1, 0.5, 0, 0, 0.5, 1]), 2);
+    expect(Array.from(toNCHW(batch, 1).data)).toEqual([1, 0, 0.5, 0.5, 0, 1]);
+  });
+
+  it('interleaves planes back into pixels for every batch item, clamped to [0, 1]', () => {
+    const t = { dtype: 'float32' as const, dims: [2, 3, 1, 2], data: new Float32Array([-1, 1, 0, 3, -3, 0.5, 1, -1, 0, 0, 0, 0]) };
+    const img = fromNCHW(t, [-1, 1]);
+    expect([img.batch, img.width, img.height, img.channels]).toEqual([2, 2, 1, 3]);
+    expect(Array.from(img.data)).toEqual([0, 0.5, 0, 1, 1, 0.75, 1, 0.5, 0.5, 0, 0.5, 0.5]);
+  });
+
+  it('refuses a tensor that is not [B, 3, H, W]', () => {
+    expect(() => fromNCHW({ dtype: 'float32', dims: [1, 4, 1, 1], data: new Float32Array(4) })).toThrow(/expected an image tensor \[B, 3, H, W\], got \[1, 4, 1, 1\]/);
+  });
+});
