@@ -1,23 +1,26 @@
 // IMAGE (NHWC, [0, 1]) to and from model tensors (NCHW, the model's range), on hand-worked 2x1 images.
 import { describe, expect, it } from 'vitest';
+import type { Tensor } from '../../src/runtime/tensor.ts';
 import { image } from '../values.ts';
 import { fromNCHW, toNCHW } from './convert.ts';
+
+const values = (t: Tensor) => Array.from(t.data as Float32Array);
 
 describe('image <-> NCHW tensor', () => {
   it('splits RGB pixels into planes and maps [0, 1] onto the range', () => {
     const img = image(2, 1, 3, new Float32Array([0, 0.25, 0.5, 1, 0.75, 0.125]));
-    expect(Array.from(toNCHW(img).data)).toEqual([0, 1, 0.25, 0.75, 0.5, 0.125]);
+    expect(values(toNCHW(img))).toEqual([0, 1, 0.25, 0.75, 0.5, 0.125]);
     const t = toNCHW(img, 0, [-1, 1]);
     expect(t.dims).toEqual([1, 3, 1, 2]);
-    expect(Array.from(t.data)).toEqual([-1, 1, -0.5, 0.5, 0, -0.75]);
+    expect(values(t)).toEqual([-1, 1, -0.5, 0.5, 0, -0.75]);
   });
 
   it('repeats grey into three planes, drops alpha, and picks one batch item', () => {
-    expect(Array.from(toNCHW(image(2, 1, 1, new Float32Array([0.5, 1]))).data)).toEqual([0.5, 1, 0.5, 1, 0.5, 1]);
+    expect(values(toNCHW(image(2, 1, 1, new Float32Array([0.5, 1]))))).toEqual([0.5, 1, 0.5, 1, 0.5, 1]);
     const rgba = image(2, 1, 4, new Float32Array([0.1, 0.2, 0.3, 0.9, 0.4, 0.5, 0.6, 0.8]));
-    expect(Array.from(toNCHW(rgba).data)).toEqual(Array.from(new Float32Array([0.1, 0.4, 0.2, 0.5, 0.3, 0.6])));
+    expect(values(toNCHW(rgba))).toEqual(Array.from(new Float32Array([0.1, 0.4, 0.2, 0.5, 0.3, 0.6])));
     const batch = image(2, 1, 3, new Float32Array([0, 0, 0, 0, 0, 0, 1, 0.5, 0, 0, 0.5, 1]), 2);
-    expect(Array.from(toNCHW(batch, 1).data)).toEqual([1, 0, 0.5, 0.5, 0, 1]);
+    expect(values(toNCHW(batch, 1))).toEqual([1, 0, 0.5, 0.5, 0, 1]);
   });
 
   it('interleaves planes back into pixels for every batch item, clamped to [0, 1]', () => {
