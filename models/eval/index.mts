@@ -26,27 +26,38 @@ async function run(graph: GraphDoc, targets: string[]) {
   return (id: string, port = 'image') => executor.outputs(id)![port] as ImageValue;
 }
 
-/** Super-resolution: held-out photos, 4x area-downscaled, upscaled by the model and by bicubic. */
+/** Super-resolution: held-out photos, 4x downscaled by each of the app's Resize filters, upscaled by the model and by bicubic. */
+const DEGRADATIONS = ['bicubic', 'area', 'bilinear'] as const;
 interface SrRow { file: string; size: string; psnr: number; psnr_bicubic: number; ssim: number; ssim_bicubic: number }
+interface SrResult { degradation: string; rows: SrRow[]; psnr: number; psnr_bicubic: number; gain_db: number; ssim: number; ssim_bicubic: number }
 
-async function evalUpscaler() {
-  const rows: SrRow[] = [];
+async function evalUpscaler(): Promise<SrResult[]> {
+  const rows = new Map<string, SrRow[]>(DEGRADATIONS.map((d) => [d, []]));
   for (const file of readdirSync(`${data}/photos/test`).sort()) {
     const full = await decodeImage(readFileSync(`${data}/photos/test/${file}`), file);
     const [w, h] = [full.width - (full.width % 4), full.height - (full.height % 4)];
     const hr = image(w, h, 3);
     for (let y = 0; y < h; y++) hr.data.set(full.data.subarray(y * full.width * 3, (y * full.width + w) * 3), y * w * 3);
     const url = `data:image/png;base64,${Buffer.from(await encodePng(hr)).toString('base64')}`;
-    const out = await run(doc(
-      [node('hr', 'image.load', { image: url }), node('lr', 'image.resize', { mode: 'factor', factor: 0.25, filter: 'area' }),
-        node('m', 'model.load_upscaler', { model: 'loom-sr-x4' }), node('sr', 'image.upscale'), node('bicubic', 'image.resize', { mode: 'factor', factor: 4, filter: 'bicubic' })],
-      [edge('hr', 'image', 'lr', 'image'), edge('lr', 'image', 'sr', 'image'), edge('m', 'upscaler', 'sr', 'upscaler'), edge('lr', 'image', 'bicubic', 'image')],
-    ), ['sr', 'bicubic']);
-    const [sr, bi] = [out('sr'), out('bicubic')];
-    rows.push({ file, size: `${w}x${h}`, psnr: psnr(sr.data, hr.data), psnr_bicubic: psnr(bi.data, hr.data), ssim: ssim(sr.data, hr.data, w, h, 3), ssim_bicubic: ssim(bi.data, hr.data, w, h, 3) });
+    const nodes = [node('hr', 'image.load', { image: url }), node('m', 'model.load_upscaler', { model: 'loom-sr-x4' })];
+    const edges = [];
+    for (const d of DEGRADATIONS) {
+      nodes.push(node(`lr-${d}`, 'image.resize', { mode: 'factor', factor: 0.25, filter: d }), node(`sr-${d}`, 'image.upscale'),
+        node(`bicubic-${d}`, 'image.resize', { mode: 'factor', factor: 4, filter: 'bicubic' }));
+      edges.push(edge('hr', 'image', `lr-${d}`, 'image'), edge(`lr-${d}`, 'image', `sr-${d}`, 'image'), edge('m', 'upscaler', `sr-${d}`, 'upscaler'),
+        edge(`lr-${d}`, 'image', `bicubic-${d}`, 'image'));
+    }
+    const out = await run(doc(nodes, edges), DEGRADATIONS.flatMap((d) => [`sr-${d}`, `bicubic-${d}`]));
+    for (const d of DEGRADATIONS) {
+      const [sr, bi] = [out(`sr-${d}`), out(`bicubic-${d}`)];
+      rows.get(d)!.push({ file, size: `${w}x${h}`, psnr: psnr(sr.data, hr.data), psnr_bicubic: psnr(bi.data, hr.data), ssim: ssim(sr.data, hr.data, w, h, 3), ssim_bicubic: ssim(bi.data, hr.data, w, h, 3) });
+    }
   }
-  const mean = (k: Exclude<keyof SrRow, 'file' | 'size'>) => rows.reduce((s, r) => s + r[k], 0) / rows.length;
-  return { rows, psnr: mean('psnr'), psnr_bicubic: mean('psnr_bicubic'), gain_db: mean('psnr') - mean('psnr_bicubic'), ssim: mean('ssim'), ssim_bicubic: mean('ssim_bicubic') };
+  return DEGRADATIONS.map((degradation) => {
+    const list = rows.get(degradation)!;
+    const mean = (k: Exclude<keyof SrRow, 'file' | 'size'>) => list.reduce((s, r) => s + r[k], 0) / list.length;
+    return { degradation, rows: list, psnr: mean('psnr'), psnr_bicubic: mean('psnr_bicubic'), gain_db: mean('psnr') - mean('psnr_bicubic'), ssim: mean('ssim'), ssim_bicubic: mean('ssim_bicubic') };
+  });
 }
 
 interface Emoji { images: Uint8Array; captions: string[]; split: Uint8Array; subset: Uint8Array; n: number }
@@ -112,7 +123,9 @@ async function grid(diffusion: Awaited<ReturnType<typeof evalDiffusion>>, gan: A
   return file;
 }
 
-if (!existsSync(`${data}/emoji.npz`)) {
+// prepare_data.py writes this version; an older data folder (other held-out photos) is prepared again.
+const DATA_VERSION = '2';
+if (!existsSync(`${data}/emoji.npz`) || !existsSync(`${data}/version`) || readFileSync(`${data}/version`, 'utf8').trim() !== DATA_VERSION) {
   console.log('preparing the evaluation data (npm registry + Debian archive)…');
   execFileSync('bash', [`${root}models/train/fetch_data.sh`], { stdio: 'inherit' });
   execFileSync(process.env.PYTHON ?? '/usr/bin/python3', [`${root}models/train/prepare_data.py`], { stdio: 'inherit' });
@@ -124,9 +137,11 @@ const wanted = (name: string) => only.length === 0 || only.includes(name);
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 const t0 = performance.now();
 if (wanted('sr')) {
-  const sr = await evalUpscaler();
-  for (const r of sr.rows) console.log(`sr ${r.file} ${r.size}: PSNR ${r.psnr.toFixed(2)} dB (bicubic ${r.psnr_bicubic.toFixed(2)}), SSIM ${r.ssim.toFixed(4)} (bicubic ${r.ssim_bicubic.toFixed(4)})`);
-  console.log(`sr mean: PSNR ${sr.psnr.toFixed(2)} dB vs bicubic ${sr.psnr_bicubic.toFixed(2)} dB (+${sr.gain_db.toFixed(2)} dB; bar +1.0), SSIM ${sr.ssim.toFixed(4)} vs ${sr.ssim_bicubic.toFixed(4)}`);
+  for (const sr of await evalUpscaler()) {
+    const d = sr.degradation;
+    for (const r of sr.rows) console.log(`sr ${d} ${r.file} ${r.size}: PSNR ${r.psnr.toFixed(2)} dB (bicubic ${r.psnr_bicubic.toFixed(2)}), SSIM ${r.ssim.toFixed(4)} (bicubic ${r.ssim_bicubic.toFixed(4)})`);
+    console.log(`sr ${d} mean over ${sr.rows.length} held-out photos: PSNR ${sr.psnr.toFixed(2)} dB vs bicubic ${sr.psnr_bicubic.toFixed(2)} dB (${sr.gain_db >= 0 ? '+' : ''}${sr.gain_db.toFixed(2)} dB; bar +1.0), SSIM ${sr.ssim.toFixed(4)} vs ${sr.ssim_bicubic.toFixed(4)}`);
+  }
 }
 const diffusion = wanted('diffusion') ? await evalDiffusion(emoji) : null;
 if (diffusion) {

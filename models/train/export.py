@@ -26,8 +26,9 @@ from sd_export import export_sd  # noqa: E402
 
 BUNDLE = os.path.join(common.MODELS, "bundle")
 EMOJI_LICENSE = "Apache-2.0 (weights trained on Noto Emoji images, Apache-2.0, via emoji-datasource-google 16.0.0)"
-SR_LICENSE = ("CC-BY-SA-4.0 (weights trained on CC-BY-SA wallpapers from Debian's ukui-wallpapers and "
-              "lomiri-wallpapers-20.04 and on scikit-image sample photos)")
+SR_LICENSE = ("CC-BY-SA-4.0 (weights trained on CC-BY-SA, CC-BY and CC0 wallpapers from Debian's ukui-wallpapers, "
+              "lomiri-wallpapers-20.04 and lomiri-wallpapers-16.04, GPL-2+ photographs from mate-backgrounds "
+              "and scikit-image sample photos; see models/README.md)")
 
 
 def grid(images, cols):
@@ -57,9 +58,9 @@ def export_sr():
     x = torch.rand(1, 3, 21, 34)
     with torch.no_grad():
         verify(path, {"input": x.numpy()}, {"output": net(x).numpy()})
-    # Samples: held-out crops, rows of bicubic | network | original.
+    # Samples: two held-out crops per photo (bicubic downscale), each bicubic | network | original.
     rows = []
-    for hr, lr, _ in train_sr.load_pairs("test"):
+    for hr, (lr,), _ in train_sr.load_pairs("test", ("bicubic",)):
         # the two most detailed 40px windows on a coarse grid
         windows = [(float(lr[y:y + 40, x:x + 40].std()), y, x)
                    for y in range(0, lr.shape[0] - 40, 20) for x in range(0, lr.shape[1] - 40, 20)]
@@ -70,7 +71,7 @@ def export_sr():
             with torch.no_grad():
                 sr = net(torch.tensor(l.transpose(2, 0, 1)[None].copy()))[0].numpy().transpose(1, 2, 0)
             rows += [bic, to_uint8(sr, 0), to_uint8(h, 0)]
-    grid(np.stack(rows), 3).save(os.path.join(out, "samples.png"))
+    grid(np.stack(rows), 6).save(os.path.join(out, "samples.png"))
     write_manifest(out, "loom-sr-x4", "Loom SR x4 (tiny)", "upscaler", [("model", "model.onnx")],
                    license=SR_LICENSE, upscaler={"scale": 4, "range": [0, 1]})
 

@@ -3,12 +3,13 @@
 emoji.npz   images uint8 [N,64,64,3] (Noto emoji composited on white), captions, categories,
             split (0 train / 1 held-out, fixed seed, 10%), subset (1 = curated diffusion subset)
 captions.txt  training captions, one per line (tokenizer corpus)
-photos/{train,test}/*.png  photographs for super-resolution, downscaled 2x with antialiasing
-            (reduces JPEG noise), held-out split by whole image
+photos/{train,test}/*.png  images for super-resolution, large ones downscaled 2x with antialiasing
+            (reduces JPEG noise); the held-out split is 8 whole photographs
 """
 import glob
 import json
 import os
+import shutil
 
 import numpy as np
 from PIL import Image
@@ -77,34 +78,48 @@ def prepare_emoji():
     print(f"emoji: {len(images)} images, {int(split.sum())} held out, {int(subset.sum())} in subset")
 
 
+# Photographs only (no illustrations or renders): the held-out set is drawn from these.
+PHOTO_PACKAGES = {"lomiri-wallpapers-16.04": "usr/share/backgrounds/*.jpg",
+                  "mate-backgrounds": "usr/share/backgrounds/mate/nature/*.jpg"}
+NOT_PHOTOS = {"Aqua.jpg"}  # an abstract render in MATE's nature folder
+HELD_OUT = 8
+
+
 def photo_paths():
+    """(photographs, other images): skimage samples and photo wallpapers, then mixed wallpapers."""
     import skimage.data
     sk = os.path.dirname(skimage.data.__file__)
     names = ["astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg", "motorcycle_left.png", "hubble_deep_field.jpg"]
-    paths = [os.path.join(sk, n) for n in names if os.path.exists(os.path.join(sk, n))]
+    photos = [os.path.join(sk, n) for n in names if os.path.exists(os.path.join(sk, n))]
+    for pkg, pattern in PHOTO_PACKAGES.items():
+        photos += [p for p in sorted(glob.glob(os.path.join(RAW, pkg, pattern))) if os.path.basename(p) not in NOT_PHOTOS]
+    other = []
     for pkg in ("ukui-wallpapers", "lomiri-wallpapers-20.04"):
-        paths += sorted(glob.glob(os.path.join(RAW, pkg, "usr/share/backgrounds/*")))
-    return paths
+        other += sorted(glob.glob(os.path.join(RAW, pkg, "usr/share/backgrounds/*")))
+    return photos, other
 
 
 def prepare_photos():
-    paths = photo_paths()
+    photos, other = photo_paths()
     rng = np.random.default_rng(SEED)
-    held = set(rng.permutation(len(paths))[: max(2, len(paths) // 10)].tolist())
+    held = {photos[i] for i in rng.permutation(len(photos))[:HELD_OUT]}
     for split in ("train", "test"):
-        os.makedirs(os.path.join(OUT, "photos", split), exist_ok=True)
-    for i, p in enumerate(paths):
+        shutil.rmtree(os.path.join(OUT, "photos", split), ignore_errors=True)
+        os.makedirs(os.path.join(OUT, "photos", split))
+    for p in photos + other:
         im = Image.open(p).convert("RGB")
-        if max(im.size) > 1024:  # wallpapers: downscale 2x, then at most 1600 px wide
+        if max(im.size) > 1024:  # wallpapers: downscale 2x, then at most 1600 px on the long side
             im = im.resize((im.width // 2, im.height // 2), Image.LANCZOS)
-            if im.width > 1600:
-                im = im.resize((1600, round(im.height * 1600 / im.width)), Image.LANCZOS)
+            if max(im.size) > 1600:
+                im.thumbnail((1600, 1600), Image.LANCZOS)
         name = os.path.splitext(os.path.basename(p))[0] + ".png"
-        im.save(os.path.join(OUT, "photos", "test" if i in held else "train", name))
-    print(f"photos: {len(paths)} images, held out: {[os.path.basename(paths[i]) for i in sorted(held)]}")
+        im.save(os.path.join(OUT, "photos", "test" if p in held else "train", name))
+    print(f"photos: {len(photos) + len(other)} images, held out: {sorted(os.path.basename(p) for p in held)}")
 
 
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     prepare_photos()
     prepare_emoji()
+    with open(os.path.join(OUT, "version"), "w") as f:  # read by models/eval: bump when the data changes
+        f.write("2\n")

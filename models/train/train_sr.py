@@ -2,7 +2,9 @@
 
 The skip is a depthwise 5x5 conv producing the 16 sub-pixel phases, initialised to exact bicubic
 (a=-0.5, as PIL), so training starts at bicubic quality and the body only learns the residual.
-Degradation: PIL bicubic 4x downscale of the photos. Loss: L1 on random 128px crops.
+Degradations: each training crop's low-resolution input is one of three 4x downscales of the photo
+(PIL bicubic, box = area, bilinear; all antialiased), so the network does not overfit one kernel:
+a user's small image comes from who knows which. Loss: L1 on random 128px crops.
 """
 import argparse
 import glob
@@ -68,21 +70,26 @@ class SRNet(nn.Module):
         return torch.clamp(self.shuffle(self.skip(x) + self.tail(feat)), 0, 1)
 
 
-def load_pairs(split):
-    """(hr, lr) float arrays in [0,1]; hr cropped to a multiple of 4, lr = PIL bicubic / 4."""
+DEGRADATIONS = {"bicubic": Image.BICUBIC, "area": Image.BOX, "bilinear": Image.BILINEAR}
+
+
+def load_pairs(split, degradations=tuple(DEGRADATIONS)):
+    """(hr, [lr per degradation], name) float arrays in [0,1]; hr cropped to a multiple of 4."""
     pairs = []
     for p in sorted(glob.glob(os.path.join(common.DATA, "photos", split, "*.png"))):
         im = Image.open(p).convert("RGB")
         im = im.crop((0, 0, im.width // SCALE * SCALE, im.height // SCALE * SCALE))
-        lr = im.resize((im.width // SCALE, im.height // SCALE), Image.BICUBIC)
-        pairs.append((np.asarray(im, np.float32) / 255, np.asarray(lr, np.float32) / 255, os.path.basename(p)))
+        lrs = [np.asarray(im.resize((im.width // SCALE, im.height // SCALE), DEGRADATIONS[d]), np.float32) / 255
+               for d in degradations]
+        pairs.append((np.asarray(im, np.float32) / 255, lrs, os.path.basename(p)))
     return pairs
 
 
 def batch(pairs, size, lr_patch):
     hr_b, lr_b = [], []
     for _ in range(size):
-        hr, lr, _ = pairs[np.random.randint(len(pairs))]
+        hr, lrs, _ = pairs[np.random.randint(len(pairs))]
+        lr = lrs[np.random.randint(len(lrs))]
         y, x = np.random.randint(lr.shape[0] - lr_patch), np.random.randint(lr.shape[1] - lr_patch)
         l = lr[y:y + lr_patch, x:x + lr_patch]
         h = hr[y * SCALE:(y + lr_patch) * SCALE, x * SCALE:(x + lr_patch) * SCALE]
@@ -100,11 +107,13 @@ def psnr(a, b, border=SCALE):
     return 10 * math.log10(1 / max(((a - b) ** 2).mean(), 1e-12))
 
 
-def evaluate(net, pairs):
+def evaluate(net, pairs, degradation="bicubic"):
+    """Mean and per-image PSNR/SSIM of the network and of bicubic upscaling, for one degradation."""
     from skimage.metrics import structural_similarity
     rows = []
     net.eval()
-    for hr, lr, name in pairs:
+    for hr, lrs, name in pairs:
+        lr = lrs[list(DEGRADATIONS).index(degradation)]
         with torch.no_grad():
             sr = net(torch.tensor(lr.transpose(2, 0, 1)[None].copy()))[0].numpy().transpose(1, 2, 0)
         lr_im = Image.fromarray((lr * 255).round().astype(np.uint8))
@@ -120,7 +129,7 @@ def evaluate(net, pairs):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=9000)
+    ap.add_argument("--steps", type=int, default=18000)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--patch", type=int, default=32, help="low-resolution patch size")
     args = ap.parse_args()
@@ -142,11 +151,14 @@ def main():
         if step % 100 == 0 or step == args.steps:
             print(f"step {step} loss {loss.item():.4f} {timer():.0f}s", flush=True)
             common.save_checkpoint("sr", {"net": net}, {"opt": opt}, step, timer())
-    mean, rows = evaluate(net, test)
-    print(mean)
-    for r in rows:
-        print(r)
-    common.record("sr", train_seconds=round(timer()), steps=args.steps, **mean)
+    figures = {}
+    for d in DEGRADATIONS:
+        mean, rows = evaluate(net, test, d)
+        print(d, mean)
+        for r in rows:
+            print(" ", r)
+        figures[d] = mean
+    common.record("sr", train_seconds=round(timer()), steps=args.steps, **figures)
 
 
 if __name__ == "__main__":
