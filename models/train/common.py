@@ -52,10 +52,10 @@ def load_weights(name):
 
 
 def record(name, **figures):
-    """Append measured figures (times, metrics) to models/.cache/results.json."""
+    """Store one script's measured figures (times, metrics) in models/.cache/results.json, replacing its last run's."""
     path = os.path.join(CACHE, "results.json")
     results = json.load(open(path)) if os.path.exists(path) else {}
-    results.setdefault(name, {}).update(figures)
+    results[name] = figures
     with open(path, "w") as f:
         json.dump(results, f, indent=2)
 
