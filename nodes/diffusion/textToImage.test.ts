@@ -166,6 +166,19 @@ describe('text to image', () => {
     expect((ex.outputs('scheduler')!.schedule as { schedule: { timesteps: number[] } }).schedule.timesteps).toEqual([751, 501, 251, 1]);
   });
 
+  it('runs an fp16 export (float16 weights, inputs and outputs) and matches the float32 set up to fp16 rounding', async () => {
+    const ex = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
+    expect((await ex.run(graph())).status).toBe('done');
+    const full = decoded(ex).data;
+    expect((await ex.run(graph({}, 'test-tiny-sd-fp16'))).status).toBe('done');
+    const half = decoded(ex).data;
+    let max = 0;
+    for (let i = 0; i < full.length; i++) max = Math.max(max, Math.abs(full[i] - half[i]));
+    // The images spread over about 0.17; fp16 rounding moves them by under 1e-4, a half decoder 2% off by 8e-4.
+    expect(max).toBeLessThan(4e-4);
+    expect(Math.max(...half) - Math.min(...half)).toBeGreaterThan(0.05);
+  });
+
   it('says what is wrong, naming the node', async () => {
     const ex = new Executor(new Registry(), createNodeRuntime({ threads: 1 }));
     const doc = graph();
