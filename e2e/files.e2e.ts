@@ -62,6 +62,22 @@ test('a reload finds the autosaved graph', async () => {
   expect(await node(page, 'n1').getByTestId('param-blue').inputValue()).toBe('0.7');
 });
 
+test('opening an example is one undo step: undo brings back the edited graph, redo opens the example again', async () => {
+  expect(await node(page, 'n1').getByTestId('param-blue').inputValue()).toBe('0.7');
+  await openExample(page, 'gradient');
+  expect(await nodeCount(page)).toBe(2);
+  await page.getByTestId('undo').click();
+  await nodesMeasured(page);
+  expect(await nodeCount(page)).toBe(4);
+  expect(await node(page, 'n1').getByTestId('param-blue').inputValue()).toBe('0.7');
+  await page.getByTestId('redo').click();
+  await nodesMeasured(page);
+  expect(await nodeCount(page)).toBe(2);
+  await page.getByTestId('undo').click();
+  await nodesMeasured(page);
+  expect(await nodeCount(page)).toBe(4);
+});
+
 test('export a PNG with the graph inside and drop it back to restore the graph', async () => {
   await runAll(page);
   const png = await downloadOf(() => page.getByTestId('gallery-export').first().click());

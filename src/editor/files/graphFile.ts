@@ -6,8 +6,7 @@ import { encodePng, GRAPH_CHUNK_KEYWORD, readPngText } from '../../image/png.ts'
 import { currentViewport } from '../canvas/viewport.ts';
 import { registry } from '../catalog.ts';
 import { checkMissingModels, withModelRefs } from '../models/modelsStore.ts';
-import { getDoc, replaceDoc } from '../store/graph.ts';
-import { resetRunState } from '../store/run.ts';
+import { getDoc, openDoc } from '../store/graph.ts';
 import { patchUi, select, toast } from '../store/ui.ts';
 
 export function serialize(doc: GraphDoc): string {
@@ -21,9 +20,8 @@ export function openGraph(input: string | unknown, source: string): boolean {
     patchUi({ problems: { title: `${source} could not be opened`, list: result.problems } });
     return false;
   }
-  resetRunState();
   select([]);
-  replaceDoc(result.doc);
+  openDoc(result.doc);
   toast(`opened ${source}`);
   void checkMissingModels(result.doc);
   return true;

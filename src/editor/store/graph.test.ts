@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { emptyGraph } from '../../graph/index.ts';
-import { edit, endGesture, getDoc, graphStore, redo, replaceDoc, undo } from './graph.ts';
+import { edit, endGesture, getDoc, graphStore, openDoc, redo, replaceDoc, undo } from './graph.ts';
 
 const add = (id: string) => edit((d) => { d.nodes.push({ id, type: 'image.gradient', version: 1, position: { x: 0, y: 0 }, params: { blue: 0 } }); });
 const setBlue = (v: number) => edit((d) => { d.nodes[0].params.blue = v; }, 'param:n1:blue');
@@ -44,6 +44,25 @@ describe('graph history', () => {
     expect(getDoc().nodes[0]).toBe(first);
     undo();
     add('n3');
+    expect(graphStore.get().canRedo).toBe(false);
+  });
+
+  it('opening another document is one undo step that brings back the edited one, and redo opens it again', () => {
+    add('n1');
+    setBlue(0.4);
+    const edited = getDoc();
+    const loadsBefore = graphStore.get().loads;
+    const other = { ...emptyGraph(), nodes: [{ id: 'x', type: 'image.gradient', version: 1, position: { x: 1, y: 2 }, params: {} }] };
+    openDoc(other);
+    expect(getDoc()).toEqual(other);
+    undo();
+    expect(getDoc()).toEqual(edited);
+    expect(graphStore.get().loads).toBe(loadsBefore + 2); // the canvas refits for the open and for its undo
+    undo();
+    expect(getDoc().nodes[0].params.blue).toBe(0); // older edits are still there
+    redo();
+    redo();
+    expect(getDoc()).toEqual(other);
     expect(graphStore.get().canRedo).toBe(false);
   });
 });

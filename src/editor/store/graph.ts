@@ -5,7 +5,8 @@ import { createStore, useStore } from './createStore.ts';
 
 enablePatches();
 
-interface Entry { patches: Patch[]; inverse: Patch[]; gesture?: string }
+/** `load`: the step swaps the whole document (an opened file or example), so the canvas fits the view again. */
+interface Entry { patches: Patch[]; inverse: Patch[]; gesture?: string; load?: boolean }
 
 /** `loads` counts whole-document replacements, so the canvas knows when to fit the view. */
 export interface GraphState { doc: GraphDoc; canUndo: boolean; canRedo: boolean; loads: number }
@@ -51,7 +52,7 @@ export function undo(): void {
   if (!entry) return;
   openGesture = null;
   redoStack.push(entry);
-  publish(applyPatches(getDoc(), entry.inverse));
+  publish(applyPatches(getDoc(), entry.inverse), entry.load);
 }
 
 export function redo(): void {
@@ -59,10 +60,19 @@ export function redo(): void {
   if (!entry) return;
   openGesture = null;
   undoStack.push(entry);
-  publish(applyPatches(getDoc(), entry.patches));
+  publish(applyPatches(getDoc(), entry.patches), entry.load);
 }
 
-/** A new document (opened, restored, an example): history starts over. */
+/** Another document (a file, an example, a PNG's graph) as one undo step: undo brings back the one it replaced. */
+export function openDoc(doc: GraphDoc): void {
+  // Root patches hold the two documents whole: a swap has no smaller difference worth computing.
+  undoStack.push({ patches: [{ op: 'replace', path: [], value: doc }], inverse: [{ op: 'replace', path: [], value: getDoc() }], load: true });
+  redoStack.length = 0;
+  openGesture = null;
+  publish(doc, true);
+}
+
+/** The document the editor starts with (restored or the first-start graph): history starts empty. */
 export function replaceDoc(doc: GraphDoc): void {
   undoStack.length = 0;
   redoStack.length = 0;

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../engine/events.ts';
 import { emptyGraph } from '../../graph/index.ts';
 import { image } from '../../../nodes/values.ts';
+import { edit, openDoc, undo } from './graph.ts';
 import { applyEvent, applyResult, engineRestarted, runStore } from './run.ts';
 
 const result = (r: Partial<RunResult> & { runId: number }): RunResult =>
@@ -36,5 +37,19 @@ describe('run state', () => {
     applyResult(result({ runId: 1, status: 'invalid', problems: [{ code: 'missing-input', node: 'x', message: 'input "image" is not connected' }] }), emptyGraph());
     expect(runStore.get().nodes.x).toMatchObject({ status: 'invalid', message: 'input "image" is not connected' });
     expect(runStore.get().summary).toContain('invalid');
+  });
+
+  it('keeps results through an undone edit, and clears them when the whole document is swapped or swapped back', () => {
+    const img = image(2, 2, 3);
+    applyResult(result({ runId: 3, nodes: { n1: { state: 'done', ms: 1, cached: false } }, results: { n1: { image: img } } }), emptyGraph());
+    edit((d) => { d.nodes.push({ id: 'n9', type: 'image.gradient', version: 1, position: { x: 0, y: 0 }, params: {} }); });
+    undo();
+    expect(runStore.get().images.n1).toBe(img);
+    openDoc(emptyGraph());
+    expect(runStore.get().images.n1).toBeUndefined();
+    applyResult(result({ runId: 4, nodes: { n1: { state: 'done', ms: 1, cached: false } }, results: { n1: { image: img } } }), emptyGraph());
+    undo();
+    expect(runStore.get().nodes.n1).toBeUndefined();
+    expect(runStore.get().gallery.length).toBeGreaterThan(0); // the gallery keeps every result
   });
 });

@@ -1,9 +1,11 @@
 // Run state, apart from the undoable graph: statuses, progress, previews and images by node id.
-// Undo never touches it, so an undo keeps every preview and result.
+// An undone edit keeps every preview and result; swapping the whole document (opening a file or an
+// example, or undoing that) clears them, since they belong to the other graph's node ids.
 import type { ImageValue } from '../../../nodes/values.ts';
 import type { NodeOutcome, RunEvent, RunResult } from '../../engine/events.ts';
 import type { GraphDoc } from '../../graph/index.ts';
 import { createStore, useStore } from './createStore.ts';
+import { graphStore } from './graph.ts';
 
 export type NodeStatus = 'queued' | 'running' | 'cached' | 'done' | 'failed' | 'skipped' | 'cancelled' | 'invalid';
 
@@ -127,9 +129,17 @@ export function engineRestarted(): void {
   runStore.set((s) => ({ ...s, nodes: {}, plan: [], running: false, summary: '' }));
 }
 
-export function resetRunState(): void {
+function resetRunState(): void {
   runStore.set((s) => ({ ...s, nodes: {}, images: {}, docs: {}, plan: [], summary: '' }));
 }
+
+let seenLoads = graphStore.get().loads;
+graphStore.subscribe(() => {
+  const { loads } = graphStore.get();
+  if (loads === seenLoads) return;
+  seenLoads = loads;
+  resetRunState();
+});
 
 export function isImage(v: unknown): v is ImageValue {
   return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'image';
