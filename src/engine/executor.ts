@@ -1,5 +1,5 @@
 // validate -> plan (only what the targets need) -> run kernels in topological order, with a content-addressed cache.
-import { ancestors, checkMeaning, loadGraph, STRUCTURAL_CODES, topoSort, withDefaults, type GraphDoc, type GraphEdge, type GraphNode } from '../graph/index.ts';
+import { ancestors, checkMeaning, loadGraph, STRUCTURAL_CODES, topoSort, withDefaults, withoutBypassed, type GraphDoc, type GraphEdge, type GraphNode } from '../graph/index.ts';
 import type { NodeContext, NodeDefinition } from '../../nodes/api.ts';
 import type { Registry } from '../../nodes/registry.ts';
 import type { Runtime } from '../runtime/runtime.ts';
@@ -54,12 +54,16 @@ export class Executor {
     if (unknown) {
       return finish({ status: 'invalid', problems: [{ code: 'unknown-target', node: unknown, message: `run target "${unknown}" is not a node of this graph` }], nodes: {}, results: {} });
     }
+    const off = targets.find((t) => doc.nodes.find((n) => n.id === t)!.bypass);
+    if (off) {
+      return finish({ status: 'invalid', problems: [{ code: 'bypassed-target', node: off, message: `run target "${off}" is bypassed: turn bypass off to run it` }], nodes: {}, results: {} });
+    }
 
-    // Only the part of the graph the targets need has to be valid.
-    const planned = ancestors(targets, doc.edges);
-    const sub: GraphDoc = { ...doc, nodes: doc.nodes.filter((n) => planned.has(n.id)), edges: doc.edges.filter((e) => planned.has(e.to.node)) };
-    const problems = loaded.ok ? [] : checkMeaning(sub, this.registry);
+    // Only the part of the graph the targets need has to be valid; bypassed nodes are then wired around.
+    const problems = loaded.ok ? [] : checkMeaning(within(doc, ancestors(targets, doc.edges)), this.registry);
     if (problems.length > 0) return finish({ status: 'invalid', problems, nodes: {}, results: {} });
+    const runnable = withoutBypassed(doc, this.registry);
+    const sub = within(runnable, ancestors(targets, runnable.edges));
     const sorted = topoSort(sub.nodes.map((n) => n.id), sub.edges);
     if (!sorted.ok) throw new Error('unreachable: cycles are refused by validation');
     emit({ type: 'run-started', runId, plan: sorted.order });
@@ -199,10 +203,14 @@ export class Executor {
   }
 }
 
+function within(doc: GraphDoc, nodes: Set<string>): GraphDoc {
+  return { ...doc, nodes: doc.nodes.filter((n) => nodes.has(n.id)), edges: doc.edges.filter((e) => nodes.has(e.to.node)) };
+}
+
 function defaultTargets(doc: GraphDoc, registry: Registry): string[] {
-  const outputs = doc.nodes.filter((n) => registry.get(n.type)?.output).map((n) => n.id);
+  const outputs = doc.nodes.filter((n) => !n.bypass && registry.get(n.type)?.output).map((n) => n.id);
   if (outputs.length > 0) return outputs;
-  return doc.nodes.filter((n) => !doc.edges.some((e) => e.from.node === n.id)).map((n) => n.id);
+  return doc.nodes.filter((n) => !n.bypass && !doc.edges.some((e) => e.from.node === n.id)).map((n) => n.id);
 }
 
 function describeError(node: GraphNode, def: NodeDefinition | undefined, e: unknown): string {

@@ -5,3 +5,4 @@ export * from './topo.ts';
 export * from './connect.ts';
 export * from './migrations.ts';
 export * from './validate.ts';
+export * from './bypass.ts';

@@ -15,6 +15,7 @@ export const graphSchemaV1 = z.object({
     position: z.object({ x: z.number(), y: z.number() }),
     params: z.record(z.string(), z.unknown()).default({}),
     title: z.string().max(200).optional(),
+    bypass: z.boolean().optional(),
   })),
   edges: z.array(z.object({ id, from: portRef, to: portRef })),
   models: z.record(z.string(), z.object({

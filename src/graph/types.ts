@@ -14,6 +14,8 @@ export interface GraphNode {
   /** Stored by name, never by position. */
   params: Record<string, unknown>;
   title?: string;
+  /** Does not run: its outputs pass on what feeds its first input of the same type. */
+  bypass?: boolean;
 }
 
 export interface GraphEdge { id: string; from: PortRef; to: PortRef }

@@ -1,5 +1,6 @@
 // Loading a document: parse, refuse dangerous keys, migrate, check shape, then check meaning.
 // Every problem is reported, each naming its node, port, edge or field.
+import { bypassProblems } from './bypass.ts';
 import type { Catalog } from './catalog.ts';
 import { findPort, inputTakenRule, selfRule, typeRule } from './connect.ts';
 import { migrate } from './migrations.ts';
@@ -116,11 +117,14 @@ export function checkMeaning(doc: GraphDoc, catalog: Catalog): Problem[] {
   for (const node of doc.nodes) {
     const schema = catalog.get(node.type);
     if (!schema) continue;
+    if (node.bypass) continue; // it does not run: only what it passes on must be connected (below)
     for (const [port, spec] of Object.entries(schema.inputs)) {
       if (spec.optional || doc.edges.some((e) => e.to.node === node.id && e.to.port === port)) continue;
       problems.push({ code: 'missing-input', node: node.id, port, message: `node "${node.id}" (${node.type}): required input "${port}" is not connected` });
     }
   }
+
+  problems.push(...bypassProblems(doc, catalog));
 
   const sorted = topoSort([...seenNodes], doc.edges);
   if (!sorted.ok) {

@@ -1,0 +1,61 @@
+// Bypassed nodes stay in the document but do not run: each of their outputs is fed, instead, by
+// whatever feeds their first input of the same type. The executor runs the graph with them wired
+// around, so downstream cache keys are those of the graph without them.
+import { typesCompatible, type Catalog } from './catalog.ts';
+import type { GraphDoc, GraphEdge, PortRef, Problem } from './types.ts';
+
+/** Where a bypassed node's output gets its value: the source of a connected input of its type. */
+function passThrough(doc: GraphDoc, catalog: Catalog, ref: PortRef): PortRef | { problem: Problem } {
+  const node = doc.nodes.find((n) => n.id === ref.node)!;
+  const schema = catalog.get(node.type)!;
+  const type = schema.outputs[ref.port].type;
+  for (const [port, spec] of Object.entries(schema.inputs)) {
+    if (!typesCompatible(spec.type, type)) continue;
+    const feed = doc.edges.find((e) => e.to.node === node.id && e.to.port === port);
+    if (feed) return feed.from;
+  }
+  return {
+    problem: {
+      code: 'bypass-no-input', node: node.id, port: ref.port,
+      message: `${schema.title} ("${node.id}") is bypassed, but its output "${ref.port}" (${type}) has no connected input of that type to pass on; connect one or turn bypass off`,
+    },
+  };
+}
+
+/** Problems of bypassed nodes whose used outputs cannot be passed through. */
+export function bypassProblems(doc: GraphDoc, catalog: Catalog): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const e of doc.edges) {
+    const from = doc.nodes.find((n) => n.id === e.from.node);
+    if (!from?.bypass || !catalog.get(from.type)?.outputs[e.from.port]) continue;
+    const key = `${e.from.node}\u0000${e.from.port}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const source = passThrough(doc, catalog, e.from);
+    if ('problem' in source) problems.push(source.problem);
+  }
+  return problems;
+}
+
+/** The document with bypassed nodes removed and wires rerouted around them (chains of them too). */
+export function withoutBypassed(doc: GraphDoc, catalog: Catalog): GraphDoc {
+  if (!doc.nodes.some((n) => n.bypass)) return doc;
+  const bypassed = new Set(doc.nodes.filter((n) => n.bypass).map((n) => n.id));
+  const resolve = (ref: PortRef): PortRef | undefined => {
+    for (let hops = 0; bypassed.has(ref.node); hops++) {
+      if (hops > doc.nodes.length) return undefined; // a cycle; validation reports it
+      const source = passThrough(doc, catalog, ref);
+      if ('problem' in source) return undefined;
+      ref = source;
+    }
+    return ref;
+  };
+  const edges: GraphEdge[] = [];
+  for (const e of doc.edges) {
+    if (bypassed.has(e.to.node)) continue;
+    const from = resolve(e.from);
+    if (from) edges.push(from === e.from ? e : { ...e, from });
+  }
+  return { ...doc, nodes: doc.nodes.filter((n) => !bypassed.has(n.id)), edges };
+}
