@@ -81,6 +81,26 @@ test('a graph that cannot run marks the nodes its problems name', async () => {
   expect(await status(page, 'n2')).toBe('done');
 });
 
+test('Ctrl+B bypasses a node: the graph runs around it, and turning bypass off finds its result cached', async () => {
+  await openExample(page, 'tiny-upscaler'); // 24x24 gradient -> 2x upscaler -> output
+  const size = () => node(page, 'n4').getByTestId('node-image').evaluate((c: HTMLCanvasElement) => [c.width, c.height]);
+  await runAll(page);
+  expect(await size()).toEqual([48, 48]);
+  await node(page, 'n3').getByTestId('node-title').click();
+  await page.keyboard.press('Control+b');
+  expect(await status(page, 'n3')).toBe('bypassed');
+  expect(await page.getByTestId('inspector').getByTestId('bypass').isChecked()).toBe(true);
+  await runAll(page);
+  expect(await size()).toEqual([24, 24]);
+  await shot(page, 'bypassed-upscaler');
+  await page.getByTestId('inspector').getByTestId('bypass').click();
+  await runAll(page);
+  expect(await status(page, 'n3')).toBe('cached');
+  expect(await size()).toEqual([48, 48]);
+  await page.keyboard.press('Control+z'); // bypass is an edit like any other
+  expect(await status(page, 'n3')).toBe('bypassed');
+});
+
 /** Runs an example (n1 -> n3 model -> n4 output) on the given backend and returns the output image's pixels. */
 async function modelPixels(backend: 'wasm' | 'webgpu', example = 'conv-net'): Promise<number[]> {
   await page.getByTestId('backend-select').selectOption(backend);

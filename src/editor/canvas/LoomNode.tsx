@@ -15,12 +15,14 @@ export const LoomNode = memo(function LoomNode({ id, selected }: NodeProps) {
   const image = useNodeImage(id);
   const def = node && registry.get(node.type);
   if (!node || !def) return <div className="loom-node unknown">unknown node {node?.type}</div>;
-  const shown = run?.status === 'running' && run.preview ? run.preview : image;
+  const shown = node.bypass ? undefined : run?.status === 'running' && run.preview ? run.preview : image;
   return (
-    <div className={`loom-node ${selected ? 'selected' : ''} status-${run?.status ?? 'idle'}`} data-testid="node" data-node-id={id} data-type={node.type}>
+    <div className={`loom-node ${selected ? 'selected' : ''} ${node.bypass ? 'bypassed' : `status-${run?.status ?? 'idle'}`}`} data-testid="node" data-node-id={id} data-type={node.type}>
       <header style={{ background: categoryColour(def.category) }}>
         <span className="title" data-testid="node-title">{node.title ?? def.title}</span>
-        <StatusBadge run={run} />
+        {node.bypass
+          ? <span className="status" data-testid="node-status" data-status="bypassed" title="Does not run: passes its input on (Ctrl+B)">bypassed</span>
+          : <StatusBadge run={run} />}
       </header>
       {run?.status === 'running' && run.total ? <progress className="node-progress" value={run.step} max={run.total} /> : null}
       <div className="ports">
@@ -42,7 +44,7 @@ export const LoomNode = memo(function LoomNode({ id, selected }: NodeProps) {
         </div>
       </div>
       <NodeParams node={node} def={def} />
-      {(run?.status === 'failed' || run?.status === 'skipped' || run?.status === 'invalid') && <div className="node-message" data-testid="node-message">{run.message}</div>}
+      {!node.bypass && (run?.status === 'failed' || run?.status === 'skipped' || run?.status === 'invalid') && <div className="node-message" data-testid="node-message">{run.message}</div>}
       {shown && <div className="node-image nodrag"><ImageBatch image={shown} testId="node-image" /></div>}
       {node.type === SAVE_IMAGE_TYPE && <SaveImageButton nodeId={id} />}
     </div>

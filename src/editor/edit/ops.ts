@@ -77,6 +77,18 @@ export function setParam(nodeId: string, name: string, value: unknown): void {
   }, `param:${nodeId}:${name}`);
 }
 
+/** Bypass on for all of them, or off for all when every one is already bypassed: one undo step. */
+export function toggleBypass(ids: string[]): void {
+  const on = getDoc().nodes.some((n) => ids.includes(n.id) && !n.bypass);
+  edit((d) => {
+    for (const n of d.nodes) {
+      if (!ids.includes(n.id)) continue;
+      if (on) n.bypass = true;
+      else delete n.bypass;
+    }
+  });
+}
+
 /** A node's own title; an empty one falls back to its type's title. */
 export function setTitle(nodeId: string, title: string): void {
   edit((d) => {

@@ -5,7 +5,7 @@ import { getDoc, redo, undo } from '../store/graph.ts';
 import { runStore } from '../store/run.ts';
 import { patchUi, select, uiStore } from '../store/ui.ts';
 import { copySelection, duplicateSelection, paste } from './clipboard.ts';
-import { deleteItems } from './ops.ts';
+import { deleteItems, toggleBypass } from './ops.ts';
 
 export interface Shortcut { keys: string; what: string; match(e: KeyboardEvent): boolean; run(): void; inFields?: boolean }
 
@@ -24,6 +24,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Ctrl+V', what: 'Paste nodes, or a whole graph copied as JSON', match: () => false, run: () => {} },
   { keys: 'Ctrl+D', what: 'Duplicate the selected nodes', match: (e) => mod(e) && key(e, 'd'), run: duplicateSelection },
   { keys: 'Ctrl+A', what: 'Select all nodes', match: (e) => mod(e) && key(e, 'a'), run: () => select(getDoc().nodes.map((n) => n.id)) },
+  { keys: 'Ctrl+B', what: 'Bypass the selected nodes, or turn bypass off (a bypassed node passes its input on)', match: (e) => mod(e) && key(e, 'b'), run: bypassSelection },
   { keys: 'Delete / Backspace', what: 'Delete the selection', match: (e) => e.key === 'Delete' || e.key === 'Backspace', run: deleteSelection },
   { keys: 'Ctrl+S', what: 'Save the graph as JSON', match: (e) => mod(e) && key(e, 's'), run: saveGraph, inFields: true },
   { keys: 'Shift+drag', what: 'Select with a box', match: () => false, run: () => {} },
@@ -52,6 +53,11 @@ function escape(): void {
   const ui = uiStore.get();
   if (ui.palette || ui.help || ui.problems) patchUi({ palette: null, help: false, problems: null });
   else if (runStore.get().running) void cancelRun();
+}
+
+function bypassSelection(): void {
+  const ids = uiStore.get().selectedNodes;
+  if (ids.length) toggleBypass(ids);
 }
 
 function deleteSelection(): void {

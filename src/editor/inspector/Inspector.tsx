@@ -5,7 +5,7 @@ import { nodeOutputs, runGraph } from '../engine/session.ts';
 import { exportPng } from '../files/graphFile.ts';
 import { ImageBatch } from '../images/ImageCanvas.tsx';
 import { StepScrubber, stepPreviews } from '../images/StepScrubber.tsx';
-import { setTitle } from '../edit/ops.ts';
+import { setTitle, toggleBypass } from '../edit/ops.ts';
 import { endGesture, getDoc, useGraphNode } from '../store/graph.ts';
 import { isImage, runStore, useNodeRun } from '../store/run.ts';
 import { useStore } from '../store/createStore.ts';
@@ -37,12 +37,17 @@ function NodeInspector({ id }: { id: string }) {
         <input type="text" data-testid="node-title-input" value={node.title ?? ''} placeholder={def.title}
           onChange={(e) => setTitle(id, e.target.value)} onBlur={endGesture} />
       </label>
+      <label className="param">
+        <span className="param-name">bypass</span>
+        <input type="checkbox" data-testid="bypass" checked={!!node.bypass} onChange={() => toggleBypass([id])}
+          title="A bypassed node does not run: each output passes on its first input of the same type (Ctrl+B)" />
+      </label>
       {run?.message && <p className="error" data-testid="inspector-message">{run.message}</p>}
       {Object.entries(def.params).map(([name, spec]) => (isImageFileParam(node.type, name)
         ? <ImageFileField key={name} nodeId={id} name={name} label={spec.label ?? name} value={node.params[name]} />
         : <ParamField key={name} nodeId={id} name={name} spec={spec} value={node.params[name]} />))}
       <button type="button" data-testid="inspector-run-to" onClick={() => void runGraph([id])}>Run to here</button>
-      <NodeOutputs id={id} />
+      {node.bypass ? <p className="muted">Bypassed: it does not run, so it has no outputs of its own.</p> : <NodeOutputs id={id} />}
     </div>
   );
 }
