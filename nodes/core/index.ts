@@ -1,3 +1,4 @@
+import note from './note.ts';
 import prompt from './prompt.ts';
 
-export default [prompt];
+export default [prompt, note];

@@ -10,7 +10,7 @@ const TYPE_COLOURS: Record<string, string> = {
 };
 
 const CATEGORY_COLOURS: Record<string, string> = {
-  Text: '#558b2f', Models: '#6a1b9a', Diffusion: '#ad1457', Image: '#1565c0', GAN: '#f9a825',
+  Text: '#558b2f', Notes: '#8d6e63', Models: '#6a1b9a', Diffusion: '#ad1457', Image: '#1565c0', GAN: '#f9a825',
 };
 
 export const typeColour = (type: string): string => TYPE_COLOURS[type] ?? '#90a4ae';

@@ -210,7 +210,9 @@ function within(doc: GraphDoc, nodes: Set<string>): GraphDoc {
 function defaultTargets(doc: GraphDoc, registry: Registry): string[] {
   const outputs = doc.nodes.filter((n) => !n.bypass && registry.get(n.type)?.output).map((n) => n.id);
   if (outputs.length > 0) return outputs;
-  return doc.nodes.filter((n) => !n.bypass && !doc.edges.some((e) => e.from.node === n.id)).map((n) => n.id);
+  // Sinks that can produce something: a node with no outputs at all (a Note) is never a target.
+  const produces = (n: GraphNode) => Object.keys(registry.get(n.type)?.outputs ?? {}).length > 0;
+  return doc.nodes.filter((n) => !n.bypass && produces(n) && !doc.edges.some((e) => e.from.node === n.id)).map((n) => n.id);
 }
 
 function describeError(node: GraphNode, def: NodeDefinition | undefined, e: unknown): string {
