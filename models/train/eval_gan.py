@@ -20,7 +20,7 @@ def nn_dist(a, b, exclude_self=False):
 def main():
     common.setup(0)
     g = Generator()
-    g.load_state_dict(common.load_weights("gan")["g"])
+    g.load_state_dict(common.load_weights("gan")["ema"])
     g.eval()
     data = (load_train() + 1) / 2
     with torch.no_grad():

@@ -80,7 +80,7 @@ def export_gan():
     out = os.path.join(BUNDLE, "loom-emoji-gan")
     os.makedirs(out, exist_ok=True)
     g = train_gan.Generator()
-    g.load_state_dict(common.load_weights("gan")["g"])
+    g.load_state_dict(common.load_weights("gan")["ema"])
     g.eval()
     path = os.path.join(out, "model.onnx")
     torch.onnx.export(g, torch.randn(1, train_gan.Z), path, input_names=["z"], output_names=["image"],

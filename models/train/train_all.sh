@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduce every bundled model: fetch data, prepare it, train (one job at a time, one CPU thread each
-# except SR on two, as the bundled models were trained; resumable: rerunning continues from
+# except SR and GAN on two, as the bundled models were trained; resumable: rerunning continues from
 # models/.cache/ckpt), evaluate, export to models/bundle/.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -15,7 +15,7 @@ run prepare_data.py
 TRAIN_THREADS=2 run train_sr.py
 run train_vae.py
 run train_diffusion.py
-run train_gan.py
+TRAIN_THREADS=2 run train_gan.py
 run eval_diffusion.py
 run eval_gan.py
 run export.py
