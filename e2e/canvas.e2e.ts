@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { drag, edgeCount, handle, launch, node, nodeCount, nodesMeasured, openApp, shot } from './support/app.ts';
+import { drag, edgeCount, handle, launch, node, nodeCount, nodesMeasured, openApp, runAll, shot } from './support/app.ts';
 
 let browser: Browser;
 let page: Page;
@@ -204,4 +204,19 @@ test('the help panel lists the shortcuts', async () => {
   expect(await page.getByTestId('help-panel').textContent()).toContain('Undo');
   await page.keyboard.press('Escape');
   expect(await page.getByTestId('help-panel').count()).toBe(0);
+});
+
+test('a note holds text on the canvas and never runs; the help lists bypass', async () => {
+  await page.mouse.click(900, 120);
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  const id = await addNode(400, 300, 'note', 'core.note');
+  await node(page, id).getByTestId('param-text').fill('guidance 4, 25 steps');
+  await runAll(page);
+  expect(await node(page, id).getByTestId('node-status').count()).toBe(0);
+  expect(await node(page, id).getByTestId('param-text').inputValue()).toBe('guidance 4, 25 steps');
+  await page.mouse.click(900, 120);
+  await page.keyboard.press('?');
+  expect(await page.getByTestId('help-panel').textContent()).toContain('Bypass the selected nodes');
+  await page.keyboard.press('Escape');
 });
