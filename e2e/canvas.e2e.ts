@@ -1,18 +1,15 @@
 // Building a graph by hand: search, wiring by dragging, refused wires, undo/redo, copy/paste.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { drag, edgeCount, handle, launch, node, nodeCount, nodesMeasured, openApp, runAll, shot } from './support/app.ts';
+import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import { appForFile, drag, edgeCount, handle, node, nodeCount, nodesMeasured, runAll, shot } from './support/app.ts';
 
-let browser: Browser;
 let page: Page;
-beforeAll(async () => {
-  browser = await launch();
-  ({ page } = await openApp(browser));
+appForFile(async (app) => {
+  page = app.page;
   await nodesMeasured(page);
 });
-afterAll(async () => { await browser?.close(); });
 
 /** Double-click on empty canvas, search, Enter: the new node is selected. */
 async function addNode(x: number, y: number, search: string, type: string): Promise<string> {

@@ -1,21 +1,18 @@
 // The default graph: opened on first start; pointed at the tiny test models it runs, and its Denoise steps scrub.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launch, node, nodesMeasured, openApp, runAll, shot, status } from './support/app.ts';
+import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import { appForFile, node, nodesMeasured, runAll, shot, status } from './support/app.ts';
 
 const DEFAULT = resolve(import.meta.dirname, '../graphs/default.json');
 
-let browser: Browser;
 let page: Page;
 let doc: { nodes: { id: string; type: string; params: Record<string, unknown> }[] };
-beforeAll(async () => {
-  browser = await launch();
-  ({ page } = await openApp(browser));
+appForFile(async (app) => {
+  page = app.page;
   doc = JSON.parse(await readFile(DEFAULT, 'utf8'));
 });
-afterAll(async () => { await browser?.close(); });
 
 test('a first start opens graphs/default.json', async () => {
   await nodesMeasured(page);

@@ -1,17 +1,12 @@
 // Files: save and reopen JSON, autosave across a reload, PNG export with the graph and PNG restore, bad files.
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
 import { GRAPH_CHUNK_KEYWORD, readPngText } from '../src/image/png.ts';
-import { edgeCount, launch, node, nodeCount, nodesMeasured, openApp, openExample, runAll, shot, waitForEngine } from './support/app.ts';
+import { appForFile, edgeCount, node, nodeCount, nodesMeasured, openExample, runAll, shot, waitForEngine } from './support/app.ts';
 
-let browser: Browser;
 let page: Page;
-beforeAll(async () => {
-  browser = await launch();
-  ({ page } = await openApp(browser));
-});
-afterAll(async () => { await browser?.close(); });
+appForFile((app) => { page = app.page; });
 
 async function downloadOf(click: () => Promise<void>): Promise<Buffer> {
   const [dl] = await Promise.all([page.waitForEvent('download'), click()]);

@@ -1,19 +1,14 @@
 // Images in and out of the app: Load Image through its file picker and by dropping an image on the canvas;
 // Save Image as a download named by its file name param, with the graph inside.
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { GRAPH_CHUNK_KEYWORD, readPngText } from '../src/image/png.ts';
-import { launch, node, nodeCount, nodesMeasured, openApp, pixels, runAll, runAndWait, shot, status } from './support/app.ts';
+import { appForFile, node, nodeCount, nodesMeasured, pixels, runAll, runAndWait, shot, status } from './support/app.ts';
 
-let browser: Browser;
 let page: Page;
-beforeAll(async () => {
-  browser = await launch();
-  ({ page } = await openApp(browser));
-});
-afterAll(async () => { await browser?.close(); });
+appForFile((app) => { page = app.page; });
 
 const solid = (format: 'png' | 'jpeg') =>
   sharp({ create: { width: 8, height: 6, channels: 3, background: { r: 255, g: 0, b: 0 } } })[format]().toBuffer();

@@ -3,15 +3,14 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { fakeOnnx } from '../src/models/testing/onnxBuilder.ts';
-import { launch, nodesMeasured, openApp, shot, waitForEngine } from './support/app.ts';
+import { appForFile, nodesMeasured, shot, waitForEngine } from './support/app.ts';
 import { serveModels, type ModelServer } from './support/modelServer.ts';
 
 const model = (path: string) => readFile(new URL(`../models/test/${path}`, import.meta.url));
 let upscaler: Buffer;
-let browser: Browser;
 let page: Page;
 let context: BrowserContext;
 let server: ModelServer;
@@ -19,13 +18,9 @@ let server: ModelServer;
 beforeAll(async () => {
   upscaler = await model('tiny-upscaler/model.onnx');
   server = await serveModels({ 'my-x2.onnx': upscaler, 'other-x2.onnx': upscaler });
-  browser = await launch();
-  ({ page, context } = await openApp(browser));
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(async () => { await server?.close(); });
+appForFile((app) => { ({ page, context } = app); });
 
 const panel = (p: Page = page) => p.getByTestId('models-panel');
 const row = (id: string, p: Page = page) => panel(p).locator(`[data-testid=model-row][data-model-id="${id}"]`);

@@ -1,15 +1,10 @@
 // Running graphs: images on output nodes, cached vs re-run after a param change, run to a node, backends.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launch, node, openApp, openExample, pixels, runAll, runAndWait, shot, status, waitForEngine } from './support/app.ts';
+import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import { appForFile, node, openExample, pixels, runAll, runAndWait, shot, status, waitForEngine } from './support/app.ts';
 
-let browser: Browser;
 let page: Page;
-beforeAll(async () => {
-  browser = await launch();
-  ({ page } = await openApp(browser));
-});
-afterAll(async () => { await browser?.close(); });
+appForFile((app) => { page = app.page; });
 
 test('run a graph and see its images on the output nodes and in the gallery', async () => {
   await openExample(page, 'two-outputs');

@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { expect, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 
 export const ARTIFACTS = resolve(import.meta.dirname, '../artifacts');
 
@@ -19,6 +19,16 @@ export async function launch(): Promise<Browser> {
 export interface App { page: Page; context: BrowserContext }
 
 /** A fresh profile (empty IndexedDB), the app loaded, isolated, with its engine ready. */
+/** One browser and one app page for a test file: opened before its first test, closed after its last. */
+export function appForFile(opened: (app: App) => void | Promise<void>): void {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+    await opened(await openApp(browser));
+  });
+  afterAll(async () => { await browser?.close(); });
+}
+
 export async function openApp(browser: Browser, query = '?backend=wasm'): Promise<App> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
