@@ -8,10 +8,10 @@ import { Executor } from '../src/engine/executor.ts';
 import type { GraphDoc } from '../src/graph/types.ts';
 import { FsModelStore } from '../src/runtime/fsStore.ts';
 import { createNodeRuntime, PROJECT_MODEL_ROOTS } from '../src/runtime/node.ts';
-import { OrtRuntime } from '../src/runtime/ort.ts';
+import { asOrtModule, OrtRuntime } from '../src/runtime/ort.ts';
 import type { Runtime } from '../src/runtime/runtime.ts';
 import type { Tensor } from '../src/runtime/tensor.ts';
-import { Registry } from '../nodes/registry.ts';
+import { builtinRegistry } from '../nodes/registry.ts';
 import { fmt, sideBySide } from './stats.ts';
 
 const STEPS = 12;
@@ -69,7 +69,7 @@ async function handLoop(runtime: Runtime, model: string, seed: number) {
 export async function benchDiffusion(): Promise<Record<string, number | string>> {
   const model = existsSync(new URL('../models/bundle/loom-emoji-sd/manifest.json', import.meta.url)) ? 'loom-emoji-sd' : 'test-tiny-sd';
   const runtime = createNodeRuntime({ threads: THREADS });
-  const executor = new Executor(new Registry(), runtime);
+  const executor = new Executor(builtinRegistry(), runtime);
   let seed = 1;
   // Only Denoise re-runs: a new seed each time, everything else cached, as when a user rerolls.
   const throughExecutor = async () => { await executor.run(graph(model, ++seed), { targets: ['denoise'] }); };
@@ -79,7 +79,7 @@ export async function benchDiffusion(): Promise<Record<string, number | string>>
 
   // The same UNet on onnxruntime-web's WASM backend, in this process.
   ortWeb.env.wasm.numThreads = THREADS;
-  const web = new OrtRuntime(ortWeb as never, 'wasm', new FsModelStore(PROJECT_MODEL_ROOTS), { executionProviders: ['wasm'] });
+  const web = new OrtRuntime(asOrtModule(ortWeb), 'wasm', new FsModelStore(PROJECT_MODEL_ROOTS), { executionProviders: ['wasm'] });
   const nodeFeeds = await unetFeeds(runtime, model);
   const webFeeds = await unetFeeds(web, model);
   const call = (rt: Runtime, f: typeof nodeFeeds) => async () => {

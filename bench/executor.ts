@@ -1,10 +1,10 @@
 // Executor overhead against calling the same ONNX sessions by hand, and the cost of a re-run after one param change.
 import { Executor } from '../src/engine/executor.ts';
 import type { GraphDoc } from '../src/graph/types.ts';
-import { Registry } from '../nodes/registry.ts';
+import { builtinRegistry } from '../nodes/registry.ts';
 import applyModel from '../nodes/image/applyModel.ts';
 import gradient from '../nodes/image/gradient.ts';
-import { fromNCHW, toNCHW } from '../nodes/image/convert.ts';
+import { fromNCHW, toNCHW } from '../src/image/convert.ts';
 import { createNodeRuntime } from '../src/runtime/node.ts';
 import { fmt, sideBySide } from './stats.ts';
 
@@ -32,9 +32,9 @@ function graph(blue2: number): GraphDoc {
 
 export async function benchExecutor(): Promise<Record<string, number>> {
   const runtime = createNodeRuntime({ threads: 2 });
-  const executor = new Executor(new Registry(), runtime);
+  const executor = new Executor(builtinRegistry(), runtime);
   // The same executor keeping nothing: its machinery alone, without the GC cost of holding every output.
-  const keepNothing = new Executor(new Registry(), runtime, 0);
+  const keepNothing = new Executor(builtinRegistry(), runtime, 0);
   const doc = graph(0.25);
   await executor.run(doc); // warm-up: sessions created, first-run costs paid
 

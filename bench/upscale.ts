@@ -1,9 +1,9 @@
 // Tiled upscaling through the executor against one untiled session call on the same image.
 import { Executor } from '../src/engine/executor.ts';
 import type { GraphDoc } from '../src/graph/types.ts';
-import { Registry } from '../nodes/registry.ts';
-import type { ImageValue } from '../nodes/values.ts';
-import { fromNCHW, toNCHW } from '../nodes/image/convert.ts';
+import { builtinRegistry } from '../nodes/registry.ts';
+import type { ImageValue } from '../src/image/value.ts';
+import { fromNCHW, toNCHW } from '../src/image/convert.ts';
 import gradient from '../nodes/image/gradient.ts';
 import { encodePng } from '../src/image/png.ts';
 import { createNodeRuntime } from '../src/runtime/node.ts';
@@ -28,7 +28,7 @@ export async function benchUpscale(): Promise<Record<string, number>> {
   const bundled = (await runtime.store.list()).some((m) => m.id === 'loom-sr-x4');
   const id = bundled ? 'loom-sr-x4' : 'test-tiny-upscaler';
   console.log(`upscale bench: ${id}, ${SIZE}x${SIZE} input, backend ${runtime.backend}`);
-  const executor = new Executor(new Registry(), runtime);
+  const executor = new Executor(builtinRegistry(), runtime);
   const doc = graph(id);
   let tiles = 0;
   let tiled: ImageValue | undefined;

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { fakeOnnx } from '../src/models/testing/onnxBuilder.ts';
+import { fakeOnnx } from '../test/onnxBuilder.ts';
 import { appForFile, nodesMeasured, shot, waitForEngine } from './support/app.ts';
 import { serveModels, type ModelServer } from './support/modelServer.ts';
 

@@ -3,11 +3,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadGraph } from '../src/graph/validate.ts';
 import { createNodeRuntime } from '../src/runtime/node.ts';
-import { Registry } from './registry.ts';
+import { builtinRegistry } from './registry.ts';
 
 const dir = new URL('../graphs/', import.meta.url);
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-const registry = new Registry();
+const registry = builtinRegistry();
 const store = createNodeRuntime({ threads: 1 }).store;
 
 describe('example graphs', () => {

@@ -7,14 +7,14 @@ import type { GraphDoc } from '../../src/graph/types.ts';
 import { decodeImage } from '../../src/image/decode.ts';
 import { encodePng } from '../../src/image/png.ts';
 import { createNodeRuntime } from '../../src/runtime/node.ts';
-import { Registry } from '../../nodes/registry.ts';
-import { image, type ImageValue } from '../../nodes/values.ts';
+import { builtinRegistry } from '../../nodes/registry.ts';
+import { image, type ImageValue } from '../../src/image/value.ts';
 import { psnr, rms, ssim } from './metrics.ts';
 import { readNpz } from './npz.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const data = `${root}models/.cache/data`;
-const executor = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
+const executor = new Executor(builtinRegistry(), createNodeRuntime({ threads: 2 }));
 const at = { x: 0, y: 0 };
 const node = (id: string, type: string, params: Record<string, unknown> = {}) => ({ id, type, version: 1, position: at, params });
 const edge = (from: string, fp: string, to: string, tp: string) => ({ id: `${from}.${fp}-${to}.${tp}`, from: { node: from, port: fp }, to: { node: to, port: tp } });

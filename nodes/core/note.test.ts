@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Executor } from '../../src/engine/executor.ts';
 import { loadGraph, type GraphDoc } from '../../src/graph/index.ts';
 import { createNodeRuntime } from '../../src/runtime/node.ts';
-import { Registry } from '../registry.ts';
+import { builtinRegistry } from '../registry.ts';
 
 const at = { x: 0, y: 0 };
 const graph = (nodes: GraphDoc['nodes']): GraphDoc => ({ format: 'latent-loom/graph', version: 1, nodes, edges: [] });
@@ -11,7 +11,7 @@ const note = { id: 'note', type: 'core.note', version: 1, position: at, params: 
 
 describe('note', () => {
   it('loads with its text and is not a run target, beside other sinks or alone', async () => {
-    const registry = new Registry();
+    const registry = builtinRegistry();
     const loaded = loadGraph(graph([note]), registry);
     expect(loaded.ok && loaded.doc.nodes[0].params.text).toBe('guidance 4 works best');
     const ex = new Executor(registry, createNodeRuntime({ threads: 1 }));

@@ -1,4 +1,4 @@
-import { defineNode, text } from '../api.ts';
+import { defineNode, text } from '../../src/kernel/define.ts';
 
 /** A comment on the canvas: no ports, never a run target, saved with the graph. */
 export default defineNode({

@@ -1,4 +1,4 @@
-import { defineNode, text } from '../api.ts';
+import { defineNode, text } from '../../src/kernel/define.ts';
 
 export default defineNode({
   type: 'core.prompt', version: 1, title: 'Prompt', category: 'Text',

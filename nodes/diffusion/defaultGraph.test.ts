@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { Executor } from '../../src/engine/executor.ts';
 import type { GraphDoc } from '../../src/graph/types.ts';
 import { createNodeRuntime } from '../../src/runtime/node.ts';
-import { Registry } from '../registry.ts';
-import type { ImageValue } from '../values.ts';
+import { builtinRegistry } from '../registry.ts';
+import type { ImageValue } from '../../src/image/value.ts';
 
 const DEFAULT = JSON.parse(readFileSync(new URL('../../graphs/default.json', import.meta.url), 'utf8')) as GraphDoc;
-const executor = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
+const executor = new Executor(builtinRegistry(), createNodeRuntime({ threads: 2 }));
 
 /** Mean colour of the pixels that are not near-white (the emoji sit on white), and their share of the image. */
 function foreground(img: ImageValue) {

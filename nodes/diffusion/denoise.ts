@@ -2,7 +2,7 @@ import type { TorchGeneratorState } from '../../src/diffusion/torchRandom.ts';
 import { TorchGenerator } from '../../src/diffusion/torchRandom.ts';
 import type { SchedulerState } from '../../src/diffusion/schedulers/index.ts';
 import type { Tensor } from '../../src/runtime/tensor.ts';
-import { defineNode, float, int, type ImageValue } from '../api.ts';
+import { defineNode, float, int, type ImageValue } from '../../src/kernel/define.ts';
 import { latentPreview } from './preview.ts';
 import { latentAt, samplerStep, startFrom, type Cursor } from './sampling.ts';
 import { openUnet } from './unet.ts';

@@ -1,5 +1,5 @@
 import { TorchGenerator } from '../../src/diffusion/torchRandom.ts';
-import { defineNode, int, seed } from '../api.ts';
+import { defineNode, int, seed } from '../../src/kernel/define.ts';
 
 export default defineNode({
   type: 'diffusion.noise', version: 1, title: 'Noise', category: 'Diffusion',

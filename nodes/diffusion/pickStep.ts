@@ -1,4 +1,4 @@
-import { choice, defineNode, int } from '../api.ts';
+import { choice, defineNode, int } from '../../src/kernel/define.ts';
 
 export default defineNode({
   type: 'diffusion.pick_step', version: 1, title: 'Pick Step', category: 'Diffusion',

@@ -1,7 +1,7 @@
 // Cheap previews: a linear latent-to-RGB map from the model manifest (to RGB in [-1, 1]), at latent resolution.
 import type { ModelManifest } from '../../src/runtime/manifest.ts';
 import type { Tensor } from '../../src/runtime/tensor.ts';
-import { image, type ImageValue } from '../values.ts';
+import { image, type ImageValue } from '../../src/image/value.ts';
 
 /** The first batch item of latents [B, C, h, w] as an RGB image. */
 export function latentPreview(latent: Tensor, manifest: ModelManifest): ImageValue {

@@ -2,7 +2,7 @@
 import { initialState, scaleModelInput, step, type Schedule, type SchedulerState } from '../../src/diffusion/schedulers/index.ts';
 import { TorchGenerator } from '../../src/diffusion/torchRandom.ts';
 import type { Runtime } from '../../src/runtime/runtime.ts';
-import type { LatentValue } from '../values.ts';
+import type { LatentValue } from '../../src/kernel/values.ts';
 import { predict, type Guidance, type Unet } from './unet.ts';
 
 /** A short identity of a schedule, to tell whether a latent is part-way through this one. */

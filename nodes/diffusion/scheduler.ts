@@ -1,6 +1,6 @@
 import { configFromDiffusers, makeSchedule, SCHEDULERS, SD15_CONFIG, type SchedulerConfig, type SchedulerKind } from '../../src/diffusion/schedulers/index.ts';
 import type { Runtime } from '../../src/runtime/runtime.ts';
-import { bool, choice, defineNode, float, int, type ModelHandle } from '../api.ts';
+import { bool, choice, defineNode, float, int, type ModelHandle } from '../../src/kernel/define.ts';
 
 const KINDS = SCHEDULERS.map((s) => s.kind) as [SchedulerKind, ...SchedulerKind[]];
 

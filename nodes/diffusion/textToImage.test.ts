@@ -6,8 +6,9 @@ import type { GraphDoc } from '../../src/graph/types.ts';
 import { encodePng } from '../../src/image/png.ts';
 import { createNodeRuntime } from '../../src/runtime/node.ts';
 import type { Tensor } from '../../src/runtime/tensor.ts';
-import { Registry } from '../registry.ts';
-import type { ImageValue, LatentValue, StepsValue } from '../values.ts';
+import { builtinRegistry } from '../registry.ts';
+import type { ImageValue } from '../../src/image/value.ts';
+import type { LatentValue, StepsValue } from '../../src/kernel/values.ts';
 import { withStepDecodes } from './stepGraph.ts';
 
 const DEFAULT = JSON.parse(readFileSync(new URL('../../graphs/default.json', import.meta.url), 'utf8')) as GraphDoc;
@@ -39,7 +40,7 @@ const decoded = (ex: Executor) => ex.outputs('decode')!.image as ImageValue;
 
 describe('text to image', () => {
   it('runs the default graph end to end: a 64x64 image that depends on the prompt, then upscaled', async () => {
-    const ex = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
+    const ex = new Executor(builtinRegistry(), createNodeRuntime({ threads: 2 }));
     const apple = await ex.run(graph());
     expect(apple.status).toBe('done');
     expect([imageOf(apple).width, imageOf(apple).height]).toEqual([128, 128]); // the test upscaler is 2x
@@ -53,7 +54,7 @@ describe('text to image', () => {
 
   it('gives identical PNG bytes for the same graph and seed, twice, and other bytes for another seed', async () => {
     const once = async (seed: number) => {
-      const ex = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
+      const ex = new Executor(builtinRegistry(), createNodeRuntime({ threads: 2 }));
       return Buffer.from(await encodePng(imageOf(await ex.run(graph({ noise: { seed } }))))).toString('hex');
     };
     const [a, b, c] = [await once(7), await once(7), await once(8)];
@@ -64,7 +65,7 @@ describe('text to image', () => {
   it('starts from exactly torch.randn for the seed', async () => {
     const fixture = JSON.parse(readFileSync(new URL('../../src/diffusion/fixtures/torch_randn.json', import.meta.url), 'utf8'));
     const expected = fixture.cases.find((c: { seed: string; calls: { shape: number[] }[] }) => c.seed === '42' && c.calls[0].shape.join() === '1,4,8,8').calls[0].values;
-    const ex = new Executor(new Registry(), createNodeRuntime({ threads: 1 }));
+    const ex = new Executor(builtinRegistry(), createNodeRuntime({ threads: 1 }));
     await ex.run(graph(), { targets: ['noise'] });
     const latent = ex.outputs('noise')!.latent as LatentValue;
     expect(latent.tensor.dims).toEqual([1, 4, 8, 8]);
@@ -73,21 +74,21 @@ describe('text to image', () => {
 
   it('batches cond and uncond in one UNet run, and skips uncond at cfg 1', async () => {
     const guided = countingRuntime();
-    await new Executor(new Registry(), guided.runtime).run(graph({ denoise: { cfg: 4 } }));
+    await new Executor(builtinRegistry(), guided.runtime).run(graph({ denoise: { cfg: 4 } }));
     expect(guided.unetBatches).toEqual([2, 2, 2, 2]);
     const plain = countingRuntime();
-    await new Executor(new Registry(), plain.runtime).run(graph({ denoise: { cfg: 1 } }));
+    await new Executor(builtinRegistry(), plain.runtime).run(graph({ denoise: { cfg: 1 } }));
     expect(plain.unetBatches).toEqual([1, 1, 1, 1]);
   });
 
   it('a run to a later end carries on from the steps already done', async () => {
     const { runtime, unetBatches } = countingRuntime();
-    const ex = new Executor(new Registry(), runtime);
+    const ex = new Executor(builtinRegistry(), runtime);
     await ex.run(graph({ denoise: { end: 2 } }));
     expect(unetBatches).toHaveLength(2);
     const resumed = await ex.run(graph({ denoise: { end: 4 } }));
     expect(unetBatches).toHaveLength(4); // only steps 2 and 3 ran
-    const fresh = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
+    const fresh = new Executor(builtinRegistry(), createNodeRuntime({ threads: 2 }));
     const straight = await fresh.run(graph());
     expect(imageOf(resumed).data).toEqual(imageOf(straight).data);
     expect(decoded(ex).data).toEqual(decoded(fresh).data);
@@ -97,7 +98,7 @@ describe('text to image', () => {
 
   it('a cancelled Denoise keeps its finished steps for the next run', async () => {
     const { runtime, unetBatches } = countingRuntime();
-    const ex = new Executor(new Registry(), runtime);
+    const ex = new Executor(builtinRegistry(), runtime);
     const controller = new AbortController();
     const first = await ex.run(graph({ scheduler: { steps: 6 } }), {
       signal: controller.signal,
@@ -111,7 +112,7 @@ describe('text to image', () => {
   });
 
   it('keeps every step: previews are sent as progress, and the last step decodes to the final image', async () => {
-    const ex = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
+    const ex = new Executor(builtinRegistry(), createNodeRuntime({ threads: 2 }));
     const previews: ImageValue[] = [];
     const doc = graph();
     const result = await ex.run(doc, { onEvent: (e) => { if (e.type === 'node-progress' && e.preview) previews.push(e.preview); } });
@@ -131,7 +132,7 @@ describe('text to image', () => {
   });
 
   it('two UNet Step nodes give the same latent as a two-step Denoise', async () => {
-    const ex = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
+    const ex = new Executor(builtinRegistry(), createNodeRuntime({ threads: 2 }));
     const doc = graph({ denoise: { end: 2 } });
     const at = { x: 0, y: 0 };
     const wire = (from: string, fp: string, to: string, tp: string) => ({ id: `${from}-${to}-${tp}`, from: { node: from, port: fp }, to: { node: to, port: tp } });
@@ -147,14 +148,14 @@ describe('text to image', () => {
   });
 
   it('runs a UNet whose timestep is a float32 scalar, read from the model', async () => {
-    const ex = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
+    const ex = new Executor(builtinRegistry(), createNodeRuntime({ threads: 2 }));
     const result = await ex.run(graph({}, 'test-tiny-sd-float-timestep'));
     expect(result.status).toBe('done');
     expect(decoded(ex).width).toBe(64);
   });
 
   it('every sampler runs the graph, and SD-Turbo style 1-step trailing starts at timestep 999', async () => {
-    const ex = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
+    const ex = new Executor(builtinRegistry(), createNodeRuntime({ threads: 2 }));
     for (const sampler of ['ddim', 'euler', 'euler_ancestral', 'dpmpp_2m', 'lcm']) {
       const result = await ex.run(graph({ scheduler: { sampler } }));
       expect(result.status, sampler).toBe('done');
@@ -167,7 +168,7 @@ describe('text to image', () => {
   });
 
   it('runs an fp16 export (float16 weights, inputs and outputs) and matches the float32 set up to fp16 rounding', async () => {
-    const ex = new Executor(new Registry(), createNodeRuntime({ threads: 2 }));
+    const ex = new Executor(builtinRegistry(), createNodeRuntime({ threads: 2 }));
     expect((await ex.run(graph())).status).toBe('done');
     const full = decoded(ex).data;
     expect((await ex.run(graph({}, 'test-tiny-sd-fp16'))).status).toBe('done');
@@ -180,7 +181,7 @@ describe('text to image', () => {
   });
 
   it('says what is wrong, naming the node', async () => {
-    const ex = new Executor(new Registry(), createNodeRuntime({ threads: 1 }));
+    const ex = new Executor(builtinRegistry(), createNodeRuntime({ threads: 1 }));
     const doc = graph();
     doc.edges = doc.edges.filter((e) => e.to.port !== 'negative');
     const result = await ex.run(doc);

@@ -1,9 +1,10 @@
 // Running the UNet of an SD export: inputs read from the model (timestep dtype and rank, fp16 or fp32),
 // classifier-free guidance with cond and uncond batched in one run.
 import { asFloat } from '../../src/runtime/half.ts';
+import { openFor } from '../../src/models/contracts/contract.ts';
+import { UNET } from '../../src/models/contracts/unet.ts';
 import type { ModelManifest } from '../../src/runtime/manifest.ts';
 import type { ModelInfo, Runtime } from '../../src/runtime/runtime.ts';
-import { checkSignature } from '../../src/runtime/signature.ts';
 import type { Tensor } from '../../src/runtime/tensor.ts';
 
 export interface Unet {
@@ -13,17 +14,8 @@ export interface Unet {
 }
 
 export async function openUnet(runtime: Runtime, manifest: ModelManifest): Promise<Unet> {
-  const info = await runtime.open(manifest, 'unet');
-  checkSignature(info, {
-    inputs: {
-      sample: { dtypes: ['float32', 'float16'], ranks: [4] },
-      timestep: { dtypes: ['int64', 'int32', 'float32', 'float16'], ranks: [0, 1] },
-      encoder_hidden_states: { dtypes: ['float32', 'float16'], ranks: [3] },
-    },
-    outputs: { out_sample: { dtypes: ['float32', 'float16'], ranks: [4] } },
-  });
-  const input = (name: string) => info.inputs.find((i) => i.name === name)!;
-  return { info, sampleDtype: input('sample').dtype, timestep: { dtype: input('timestep').dtype, rank: input('timestep').shape?.length ?? 1 } };
+  const { info, facts } = await openFor(runtime, manifest, UNET);
+  return { info, sampleDtype: facts.sampleDtype, timestep: facts.timestep };
 }
 
 function timestepTensor(unet: Unet, t: number): Tensor {

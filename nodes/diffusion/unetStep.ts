@@ -1,4 +1,4 @@
-import { defineNode, float, int } from '../api.ts';
+import { defineNode, float, int } from '../../src/kernel/define.ts';
 import { latentAt, samplerStep, startFrom } from './sampling.ts';
 import { openUnet } from './unet.ts';
 

@@ -1,7 +1,8 @@
 import { asFloat } from '../../src/runtime/half.ts';
-import { checkSignature } from '../../src/runtime/signature.ts';
-import { defineNode, stack } from '../api.ts';
-import { fromNCHW } from '../image/convert.ts';
+import { openFor } from '../../src/models/contracts/contract.ts';
+import { VAE_DECODER } from '../../src/models/contracts/vaeDecoder.ts';
+import { defineNode, stack } from '../../src/kernel/define.ts';
+import { fromNCHW } from '../../src/image/convert.ts';
 
 export default defineNode({
   type: 'diffusion.vae_decode', version: 1, title: 'VAE Decode', category: 'Diffusion',
@@ -11,12 +12,7 @@ export default defineNode({
   outputs: { image: 'IMAGE' },
   async run({ inputs, ctx }) {
     const { manifest } = inputs.vae;
-    const info = await ctx.runtime.open(manifest, 'vae_decoder');
-    checkSignature(info, {
-      inputs: { latent_sample: { dtypes: ['float32', 'float16'], ranks: [4] } },
-      outputs: { sample: { dtypes: ['float32', 'float16'], ranks: [4] } },
-    });
-    const dtype = info.inputs.find((i) => i.name === 'latent_sample')!.dtype;
+    const { info, facts: { dtype } } = await openFor(ctx.runtime, manifest, VAE_DECODER);
     const scale = manifest.latent?.scalingFactor ?? 0.18215;
     const [b, c, h, w] = inputs.latent.tensor.dims;
     const src = inputs.latent.tensor.data as Float32Array;

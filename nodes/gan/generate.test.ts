@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TorchGenerator } from '../../src/diffusion/torchRandom.ts';
-import { fromNCHW } from '../image/convert.ts';
-import { executor, failure, graph, maxDiff, outputImage, run, runtime } from '../image/testing.ts';
-import type { ImageValue } from '../values.ts';
+import { fromNCHW } from '../../src/image/convert.ts';
+import { executor, failure, graph, maxDiff, outputImage, run, runtime } from '../../test/runGraph.ts';
+import type { ImageValue } from '../../src/image/value.ts';
 import { slerp } from './latent.ts';
 
 const GAN = 'test-tiny-gan';
@@ -76,7 +76,7 @@ describe('gan.generate', () => {
 
   it('refuses a model that does not take a latent', async () => {
     const doc = graph([{ id: 'gan', type: 'model.load_gan', params: { model: 'test-tiny-upscaler' } }]);
-    expect(failure(await run(executor(), doc), 'gan')).toMatch(/input "input" has rank 4 \[1, 3, height, width\], expected rank 2/);
+    expect(failure(await run(executor(), doc), 'gan')).toMatch(/input "input" has rank 4 \[1, 3, height, width\]; expected rank 2/);
   });
 
   it('lays a batch out as a grid', async () => {

@@ -1,6 +1,6 @@
-import { bool, defineNode, float, image, int, seed } from '../api.ts';
-import { fromNCHW } from '../image/convert.ts';
-import { openGenerator } from './ganModel.ts';
+import { bool, defineNode, float, image, int, seed } from '../../src/kernel/define.ts';
+import { fromNCHW } from '../../src/image/convert.ts';
+import { openGenerator } from '../../src/models/contracts/gan.ts';
 import { latentOf, slerp, truncate } from './latent.ts';
 
 export default defineNode({

@@ -1,5 +1,5 @@
-import { defineNode, model } from '../api.ts';
-import { openGenerator } from './ganModel.ts';
+import { defineNode, model } from '../../src/kernel/define.ts';
+import { openGenerator } from '../../src/models/contracts/gan.ts';
 import { modelIdentity } from '../model/identity.ts';
 
 export default defineNode({

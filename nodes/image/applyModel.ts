@@ -1,6 +1,7 @@
-import { checkSignature } from '../../src/runtime/signature.ts';
-import { defineNode, stack } from '../api.ts';
-import { fromNCHW, toNCHW } from './convert.ts';
+import { openFor } from '../../src/models/contracts/contract.ts';
+import { IMAGE_MODEL } from '../../src/models/contracts/imageModel.ts';
+import { defineNode, stack } from '../../src/kernel/define.ts';
+import { fromNCHW, toNCHW } from '../../src/image/convert.ts';
 
 export default defineNode({
   type: 'image.apply_model', version: 1, title: 'Apply Image Model', category: 'Image',
@@ -10,9 +11,7 @@ export default defineNode({
   outputs: { image: 'IMAGE' },
   async run({ inputs, ctx }) {
     const { manifest } = inputs.model;
-    const info = await ctx.runtime.open(manifest, 'model');
-    const [input, output] = [info.inputs[0]?.name, info.outputs[0]?.name];
-    checkSignature(info, { inputs: { [input]: { dtypes: ['float32'], ranks: [4] } }, outputs: { [output]: { dtypes: ['float32'], ranks: [4] } } });
+    const { info, facts: { input, output } } = await openFor(ctx.runtime, manifest, IMAGE_MODEL);
     const range = manifest.upscaler?.range ?? [0, 1];
     const items = [];
     for (let i = 0; i < inputs.image.batch; i++) {

@@ -1,4 +1,4 @@
-import { defineNode, image, int } from '../api.ts';
+import { defineNode, image, int } from '../../src/kernel/define.ts';
 
 export default defineNode({
   type: 'image.gradient', version: 1, title: 'Gradient', category: 'Image',

@@ -1,5 +1,5 @@
 import { checkImageSize } from '../../src/image/limits.ts';
-import { defineNode, float, image, int } from '../api.ts';
+import { defineNode, float, image, int } from '../../src/kernel/define.ts';
 
 export default defineNode({
   type: 'image.grid', version: 1, title: 'Image Grid', category: 'Image',

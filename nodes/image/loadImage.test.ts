@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { toImage } from '../../src/image/pixels.ts';
 import { putUpload } from '../../src/image/source.ts';
-import { executor, failure, graph, outputImage, run } from './testing.ts';
+import { executor, failure, graph, outputImage, run } from '../../test/runGraph.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'loom-load-'));
 const rgba = Buffer.from(Array.from({ length: 4 * 3 * 4 }, (_, i) => (i * 29) & 255));

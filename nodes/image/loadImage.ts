@@ -1,7 +1,7 @@
 import { decodeImage } from '../../src/image/decode.ts';
 import { parseImageRef, readImageRef, refLabel, type ImageRef } from '../../src/image/source.ts';
-import { sha256Hex } from '../../src/runtime/runtime.ts';
-import { defineNode, text } from '../api.ts';
+import { sha256Hex } from '../../src/runtime/sha256.ts';
+import { defineNode, text } from '../../src/kernel/define.ts';
 
 export default defineNode({
   type: 'image.load', version: 1, title: 'Load Image', category: 'Image',

@@ -1,5 +1,5 @@
-import { defineNode, model } from '../api.ts';
-import { openUpscaler } from './upscaleModel.ts';
+import { defineNode, model } from '../../src/kernel/define.ts';
+import { openUpscaler } from '../../src/models/contracts/imageModel.ts';
 import { modelIdentity } from '../model/identity.ts';
 
 export default defineNode({

@@ -1,4 +1,4 @@
-import { defineNode } from '../api.ts';
+import { defineNode } from '../../src/kernel/define.ts';
 
 export default defineNode({
   type: 'image.output', version: 1, title: 'Image Output', category: 'Image', output: true,

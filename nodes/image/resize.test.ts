@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resizeImage } from '../../src/image/resize.ts';
-import { executor, failure, graph, maxDiff, noiseImage, outputImage, run, testImages } from './testing.ts';
+import { executor, failure, graph, maxDiff, noiseImage, outputImage, run, testImages } from '../../test/runGraph.ts';
 
 async function resize(name: string, params: Record<string, unknown>) {
   const doc = graph([{ id: 'src', type: 'test.image', params: { name } }, { id: 'rs', type: 'image.resize', params }, { id: 'out', type: 'image.output' }],

@@ -1,6 +1,6 @@
 import { checkImageSize } from '../../src/image/limits.ts';
 import { RESIZE_FILTERS, resizeImage } from '../../src/image/resize.ts';
-import { choice, defineNode, float, int } from '../api.ts';
+import { choice, defineNode, float, int } from '../../src/kernel/define.ts';
 
 export default defineNode({
   type: 'image.resize', version: 1, title: 'Resize', category: 'Image',

@@ -1,5 +1,5 @@
 import { SAVE_IMAGE_TYPE } from '../../src/image/save.ts';
-import { defineNode, text } from '../api.ts';
+import { defineNode, text } from '../../src/kernel/define.ts';
 
 export default defineNode({
   type: SAVE_IMAGE_TYPE, version: 1, title: 'Save Image', category: 'Image', output: true,

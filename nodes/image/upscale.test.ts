@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { createNodeRuntime, PROJECT_MODEL_ROOTS } from '../../src/runtime/node.ts';
 import { resizeImage } from '../../src/image/resize.ts';
 import type { Runtime } from '../../src/runtime/runtime.ts';
-import type { ImageValue } from '../values.ts';
+import type { ImageValue } from '../../src/image/value.ts';
 import upscaleNode from './upscale.ts';
-import { executor, failure, graph, maxDiff, noiseImage, outputImage, run, runtime, testImages } from './testing.ts';
+import { executor, failure, graph, maxDiff, noiseImage, outputImage, run, runtime, testImages } from '../../test/runGraph.ts';
 
 const UPSCALER = 'test-tiny-upscaler';
 
@@ -192,7 +192,7 @@ describe('image.upscale with a fixed-size model', () => {
 describe('model.load_upscaler', () => {
   it('refuses a model that is not image-to-image, naming the input', async () => {
     const doc = graph([{ id: 'model', type: 'model.load_upscaler', params: { model: 'test-tiny-gan' } }]);
-    expect(failure(await run(executor(), doc), 'model')).toMatch(/^Load Upscaler \("model"\): model "test-tiny-gan" model: input "z" has rank 2 \[batch, 16\], expected rank 4$/);
+    expect(failure(await run(executor(), doc), 'model')).toMatch(/^Load Upscaler \("model"\): model "test-tiny-gan" model: input "z" has rank 2 \[batch, 16\]; expected rank 4$/);
   });
 
   it('measures the scale of a user model whose manifest does not give it', async () => {

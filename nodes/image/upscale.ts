@@ -1,9 +1,9 @@
 import { checkImageSize } from '../../src/image/limits.ts';
 import { resizeImage } from '../../src/image/resize.ts';
-import { choice, defineNode, image, int, type ImageValue } from '../api.ts';
-import { planGrid } from './tiles.ts';
-import { openUpscaler } from './upscaleModel.ts';
-import { MIN_TILE, upscaleItem, type TileRun } from './upscaleTiles.ts';
+import { choice, defineNode, image, int, type ImageValue } from '../../src/kernel/define.ts';
+import { planGrid } from '../../src/image/tiles.ts';
+import { openUpscaler } from '../../src/models/contracts/imageModel.ts';
+import { MIN_TILE, upscaleItem, type TileRun } from '../../src/image/upscaleTiles.ts';
 
 /**
  * Starting tile size per backend: big tiles waste less on overlaps (on the CPU a 1024 image is 2x2

@@ -1,4 +1,4 @@
-import { defineNode, model } from '../api.ts';
+import { defineNode, model } from '../../src/kernel/define.ts';
 import { modelIdentity } from './identity.ts';
 
 export default defineNode({

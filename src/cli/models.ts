@@ -2,7 +2,8 @@
 import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { PROJECT_MODEL_ROOTS } from '../runtime/node.ts';
-import { diskFile, scanRoots, userModelRoots, userModelsDir } from '../models/disk.ts';
+import { diskFile, userModelRoots, userModelsDir } from '../models/disk.ts';
+import { scanModelFolders } from '../runtime/modelFolders.ts';
 import { download } from '../models/download.ts';
 import { idFromName, importModel } from '../models/importModel.ts';
 import { fileTarget } from '../models/nodeDownload.ts';
@@ -32,7 +33,7 @@ function roots(args: Args): string[] {
 }
 
 async function list(args: Args, log: (line: string) => void): Promise<number> {
-  const models = await scanRoots(roots(args));
+  const models = await scanModelFolders(roots(args));
   const rows = models.map(({ manifest: m }) => [m.id, m.kind, formatBytes(modelBytes(m)), m.source ?? 'local']);
   const header = ['id', 'kind', 'size', 'source'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -47,7 +48,7 @@ async function add(path: string | undefined, args: Args, log: (line: string) => 
   const local = url === path ? await fetchFile(url, dest, log) : resolve(path);
   const src = await diskSource(local);
   const { manifest, known } = await importModel(src, { id: flag(args, 'id'), source: url });
-  const taken = (await scanRoots(roots(args))).find((m) => m.manifest.id === manifest.id);
+  const taken = (await scanModelFolders(roots(args))).find((m) => m.manifest.id === manifest.id);
   if (taken && !taken.dir.startsWith(dest)) log(`note: "${manifest.id}" also names the model in ${taken.dir}; the one in --models or your folder wins`);
   const dir = await copyModel(src, manifest, dest);
   log(`added ${manifest.id} (${manifest.kind}, ${files(manifest.files.length)}, ${formatBytes(modelBytes(manifest))}) to ${dir}`);
@@ -75,7 +76,7 @@ async function fetchFile(url: string, dest: string, log: (line: string) => void)
 }
 
 async function verify(id: string | undefined, args: Args, log: (line: string) => void): Promise<number> {
-  const models = await scanRoots(roots(args));
+  const models = await scanModelFolders(roots(args));
   const chosen = id ? models.filter((m) => m.manifest.id === id) : models;
   if (id && chosen.length === 0) throw new Error(`unknown model "${id}" (known: ${models.map((m) => m.manifest.id).join(', ') || 'none'})`);
   let failed = 0;

@@ -2,9 +2,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadGraph } from '../graph/validate.ts';
-import { Registry } from '../../nodes/registry.ts';
+import { builtinRegistry } from '../../nodes/registry.ts';
 import { vaeFor, withStepDecodes } from '../../nodes/diffusion/stepGraph.ts';
-import type { ImageValue, StepsValue } from '../../nodes/values.ts';
+import { isImage, type ImageValue } from '../image/value.ts';
+import type { StepsValue } from '../kernel/values.ts';
 import type { GraphDoc } from '../graph/types.ts';
 import { startNodeEngine, type NodeEngine } from '../engine/client.node.ts';
 import type { RunEvent } from '../engine/events.ts';
@@ -18,7 +19,7 @@ export async function runCommand(args: Args, log: (line: string) => void): Promi
   if (!file) throw new Error('usage: latent-loom run graph.json --out dir/ [--target NODE]... [--threads N] [--models DIR] [--steps false]');
   const out = resolve(flag(args, 'out') ?? 'out');
   const text = await readFile(file, 'utf8');
-  const registry = new Registry();
+  const registry = builtinRegistry();
   const loaded = loadGraph(text, registry);
   if (!loaded.ok) {
     for (const p of loaded.problems) log(`error: ${p.message}`);
@@ -87,8 +88,4 @@ async function writeSteps(engine: NodeEngine, doc: GraphDoc, denoiseId: string, 
     await writeFile(file, await encodePng(image, { [GRAPH_CHUNK_KEYWORD]: graphText }));
   }
   log(`wrote ${steps.indices.length} steps of ${denoiseId} to ${out}`);
-}
-
-function isImage(v: unknown): v is ImageValue {
-  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'image';
 }

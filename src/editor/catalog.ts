@@ -1,7 +1,10 @@
 // The node definitions the palette shows and the colours the canvas paints them with.
-import { BUILTIN_NODES, Registry } from '../../nodes/registry.ts';
+// The editor's one door to nodes/: everything else in the editor reads node types through here.
+import { builtinRegistry } from '../../nodes/registry.ts';
 
-export const registry = new Registry(BUILTIN_NODES);
+export { vaeFor, withStepDecodes } from '../../nodes/diffusion/stepGraph.ts';
+
+export const registry = builtinRegistry();
 
 const TYPE_COLOURS: Record<string, string> = {
   TEXT: '#9ccc65', CONDITIONING: '#ffb74d', LATENT: '#f06292', SCHEDULE: '#4dd0e1', IMAGE: '#64b5f6',

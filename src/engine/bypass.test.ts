@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { loadGraph } from '../graph/index.ts';
 import { createNodeRuntime } from '../runtime/node.ts';
 import { Executor } from './executor.ts';
-import { calls, doc, testRegistry } from './testing/nodes.ts';
+import { calls, doc, testRegistry } from '../../test/nodes.ts';
 
 const executor = () => new Executor(testRegistry(), createNodeRuntime({ threads: 1 }));
 const counted = () => Object.fromEntries(calls);

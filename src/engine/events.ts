@@ -1,5 +1,5 @@
 import type { Problem } from '../graph/types.ts';
-import type { ImageValue } from '../../nodes/values.ts';
+import type { ImageValue } from '../image/value.ts';
 
 export type RunStatus = 'done' | 'failed' | 'cancelled' | 'invalid';
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createNodeRuntime } from '../runtime/node.ts';
 import type { RunEvent } from './events.ts';
 import { Executor } from './executor.ts';
-import { calls, doc, testRegistry } from './testing/nodes.ts';
+import { calls, doc, testRegistry } from '../../test/nodes.ts';
 
 const runtime = createNodeRuntime({ threads: 1 });
 const executor = (budget?: number) => new Executor(testRegistry(), runtime, budget);

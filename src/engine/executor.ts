@@ -1,7 +1,7 @@
 // validate -> plan (only what the targets need) -> run kernels in topological order, with a content-addressed cache.
 import { ancestors, checkMeaning, loadGraph, STRUCTURAL_CODES, topoSort, withDefaults, withoutBypassed, type GraphDoc, type GraphEdge, type GraphNode } from '../graph/index.ts';
-import type { NodeContext, NodeDefinition } from '../../nodes/api.ts';
-import type { Registry } from '../../nodes/registry.ts';
+import type { NodeContext, NodeDefinition } from '../kernel/define.ts';
+import type { NodeCatalog } from '../kernel/registry.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { yieldToEvents } from '../runtime/yieldToEvents.ts';
 import { OutputCache, type Outputs } from './cache.ts';
@@ -23,7 +23,7 @@ export class Executor {
   private readonly lastKeys = new Map<string, string>();
   private runs = 0;
 
-  constructor(readonly registry: Registry, readonly runtime: Runtime, cacheBytes = DEFAULT_CACHE_BYTES) {
+  constructor(readonly registry: NodeCatalog, readonly runtime: Runtime, cacheBytes = DEFAULT_CACHE_BYTES) {
     this.cache = new OutputCache(cacheBytes);
   }
 
@@ -207,7 +207,7 @@ function within(doc: GraphDoc, nodes: Set<string>): GraphDoc {
   return { ...doc, nodes: doc.nodes.filter((n) => nodes.has(n.id)), edges: doc.edges.filter((e) => nodes.has(e.to.node)) };
 }
 
-function defaultTargets(doc: GraphDoc, registry: Registry): string[] {
+function defaultTargets(doc: GraphDoc, registry: NodeCatalog): string[] {
   const outputs = doc.nodes.filter((n) => !n.bypass && registry.get(n.type)?.output).map((n) => n.id);
   if (outputs.length > 0) return outputs;
   // Sinks that can produce something: a node with no outputs at all (a Note) is never a target.

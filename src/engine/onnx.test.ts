@@ -1,9 +1,9 @@
 // A real ONNX model (models/test/conv-net, written by models/tools/make_test_models.py) through the real executor.
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineNode } from '../../nodes/api.ts';
+import { defineNode } from '../kernel/define.ts';
 import loadModel from '../../nodes/model/loadModel.ts';
-import { Registry } from '../../nodes/registry.ts';
+import { Registry } from '../kernel/registry.ts';
 import { createNodeRuntime } from '../runtime/node.ts';
 import type { Tensor } from '../runtime/tensor.ts';
 import { startNodeEngine } from './client.node.ts';
@@ -62,14 +62,20 @@ describe('a real ONNX model through the executor', () => {
   it('names the model input that differs from what the node feeds', async () => {
     const runtime = createNodeRuntime({ threads: 1 });
     const info = await runtime.open(await runtime.store.get('test-conv-net'), 'model');
-    const { signatureProblem } = await import('../runtime/signature.ts');
-    expect(signatureProblem(info, { inputs: { sample: { ranks: [4] } }, outputs: {} }))
+    const { namedFit, mustFit } = await import('../models/contracts/contract.ts');
+    const float = ['float32', 'float16'];
+    const contract = (inputs: Record<string, { dtypes: string[]; ranks: number[] }>, outputs: typeof inputs) => ({
+      role: 'image' as const, title: 'test', a: 'a test model', file: 'model', named: { inputs, outputs },
+      fit: (io: Parameters<typeof namedFit>[1]) => namedFit({ inputs, outputs }, io, () => ({ precision: 'fp32' as const, input: 'input', output: 'output' })),
+    });
+    const problem = (c: ReturnType<typeof contract>) => { try { mustFit(info, c); return null; } catch (e) { return (e as Error).message; } };
+    expect(problem(contract({ sample: { dtypes: float, ranks: [4] } }, {})))
       .toBe('model "test-conv-net" model: has no input "sample" (its inputs: input float32[1,3,height,width])');
-    expect(signatureProblem(info, { inputs: { input: { dtypes: ['float16'] } }, outputs: {} }))
-      .toBe('model "test-conv-net" model: input "input" is float32, expected float16');
-    expect(signatureProblem(info, { inputs: {}, outputs: { output: { ranks: [3] } } }))
-      .toBe('model "test-conv-net" model: output "output" has rank 4 [1, 3, height, width], expected rank 3');
-    expect(signatureProblem(info, { inputs: { input: { dtypes: ['float32'], ranks: [4] } }, outputs: { output: { ranks: [4] } } })).toBeNull();
+    expect(problem(contract({ input: { dtypes: ['float16'], ranks: [4] } }, {})))
+      .toBe('model "test-conv-net" model: input "input" is float32; expected float16');
+    expect(problem(contract({ input: { dtypes: float, ranks: [4] } }, { output: { dtypes: float, ranks: [3] } })))
+      .toBe('model "test-conv-net" model: output "output" has rank 4 [1, 3, height, width]; expected rank 3');
+    expect(problem(contract({ input: { dtypes: ['float32'], ranks: [4] } }, { output: { dtypes: float, ranks: [4] } }))).toBeNull();
   });
 
   it('refuses a model file whose bytes do not match its manifest', async () => {

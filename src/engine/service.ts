@@ -1,6 +1,6 @@
 // The engine's API, the same on both sides of the worker boundary (Comlink in the browser, worker_threads in Node).
 import type { GraphDoc } from '../graph/types.ts';
-import type { Registry } from '../../nodes/registry.ts';
+import type { NodeCatalog } from '../kernel/registry.ts';
 import type { ModelManifest } from '../runtime/manifest.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { detachedCopy } from '../runtime/tensor.ts';
@@ -27,7 +27,7 @@ export class EngineService implements EngineApi {
   readonly executor: Executor;
   private controller: AbortController | null = null;
 
-  constructor(registry: Registry, readonly runtime: Runtime, cacheBytes?: number, private readonly transfer: Transfer = (v) => v) {
+  constructor(registry: NodeCatalog, readonly runtime: Runtime, cacheBytes?: number, private readonly transfer: Transfer = (v) => v) {
     this.executor = new Executor(registry, runtime, cacheBytes);
   }
 

@@ -2,11 +2,11 @@
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { Registry } from '../../nodes/registry.ts';
+import { builtinRegistry } from '../../nodes/registry.ts';
 import { createNodeRuntime } from '../runtime/node.ts';
 import { EngineService } from './service.ts';
 import { comlinkTransfer } from './transfer.ts';
 
 const { modelRoots, threads, cacheBytes } = (workerData ?? {}) as { modelRoots?: string[]; threads?: number; cacheBytes?: number };
-const service = new EngineService(new Registry(), createNodeRuntime({ modelRoots, threads }), cacheBytes, comlinkTransfer);
+const service = new EngineService(builtinRegistry(), createNodeRuntime({ modelRoots, threads }), cacheBytes, comlinkTransfer);
 Comlink.expose(service, nodeEndpoint(parentPort!));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doc, testRegistry } from '../engine/testing/nodes.ts';
+import { doc, testRegistry } from '../../test/nodes.ts';
 import { checkConnection } from './connect.ts';
 
 const catalog = testRegistry();

@@ -1,6 +1,6 @@
 // The bad-document corpus: each document with the exact problems it must produce.
 import { describe, expect, it } from 'vitest';
-import { doc, testRegistry } from '../engine/testing/nodes.ts';
+import { doc, testRegistry } from '../../test/nodes.ts';
 import { loadGraph } from './validate.ts';
 
 const catalog = testRegistry();

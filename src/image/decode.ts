@@ -1,7 +1,7 @@
 // Image files (PNG, JPEG, WebP) to IMAGE values. The header is read and checked against the size limits
 // first; then the environment's decoder runs: sharp in Node; in the browser our own PNG decoder (exact,
 // 16-bit, unpremultiplied) and the browser's for the rest.
-import type { ImageValue } from '../../nodes/values.ts';
+import type { ImageValue } from './value.ts';
 import { canDecodeInBrowser, decodeInBrowser } from './decodeBrowser.ts';
 import { imageSizeProblem } from './limits.ts';
 import { decodePng } from './pngDecode.ts';

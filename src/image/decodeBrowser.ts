@@ -1,5 +1,5 @@
 // Decoding in the browser worker: the browser's own decoders through createImageBitmap and an OffscreenCanvas.
-import type { ImageValue } from '../../nodes/values.ts';
+import type { ImageValue } from './value.ts';
 import { toImage } from './pixels.ts';
 import type { ImageHeader } from './probe.ts';
 

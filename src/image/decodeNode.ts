@@ -1,5 +1,5 @@
 // Decoding in Node (CLI, tests) with sharp. Loaded only outside the browser, by decode.ts.
-import type { ImageValue } from '../../nodes/values.ts';
+import type { ImageValue } from './value.ts';
 import { MAX_IMAGE_PIXELS } from './limits.ts';
 import { toImage } from './pixels.ts';
 import type { ImageHeader } from './probe.ts';

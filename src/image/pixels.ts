@@ -1,5 +1,5 @@
 // Interleaved integer pixels from decoders to IMAGE floats in [0, 1], whatever channel layout each side has.
-import { image, type ImageValue } from '../../nodes/values.ts';
+import { image, type ImageValue } from './value.ts';
 
 /**
  * `src` holds `srcChannels` samples per pixel (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA) up to `max`.

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { image } from '../../nodes/values.ts';
+import { image } from './value.ts';
 import type { GraphDoc } from '../graph/types.ts';
 import { encodePng, GRAPH_CHUNK_KEYWORD, readPngText } from './png.ts';
 import { savedImages } from './save.ts';

@@ -1,6 +1,6 @@
 // PNG writing with text chunks (the graph rides along in an iTXt chunk), and reading those chunks back.
 // Works in browsers and Node: deflate comes from CompressionStream.
-import type { ImageValue } from '../../nodes/values.ts';
+import type { ImageValue } from './value.ts';
 
 export const GRAPH_CHUNK_KEYWORD = 'latent-loom-graph';
 

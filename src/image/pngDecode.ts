@@ -1,6 +1,6 @@
 // A plain PNG decoder (non-interlaced, every colour type and bit depth), exact where a canvas is not:
 // canvases premultiply alpha and hold 8 bits. Used in the browser; inflate comes from DecompressionStream.
-import { image, type ImageValue } from '../../nodes/values.ts';
+import { image, type ImageValue } from './value.ts';
 import type { ImageHeader } from './probe.ts';
 
 const SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { image } from '../../nodes/values.ts';
+import { image } from './value.ts';
 import { resizeImage } from './resize.ts';
 
 const row = (values: number[]) => image(values.length, 1, 1, Float32Array.from(values));

@@ -2,7 +2,7 @@
 // Bilinear and bicubic follow Pillow: when shrinking, the filter widens by the factor (antialiasing),
 // and taps that fall outside the image are dropped with the remaining weights renormalised.
 // Area averages the exact source interval each output pixel covers.
-import { image, type ImageValue } from '../../nodes/values.ts';
+import { image, type ImageValue } from './value.ts';
 
 export const RESIZE_FILTERS = ['nearest', 'bilinear', 'bicubic', 'area'] as const;
 export type ResizeFilter = (typeof RESIZE_FILTERS)[number];

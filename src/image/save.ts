@@ -2,7 +2,7 @@
 // The executor hands kernels no graph, so the bytes are made here, by whoever holds the document
 // and the result (the CLI writes them to disk, the app offers them as downloads).
 import type { GraphDoc } from '../graph/types.ts';
-import type { ImageValue } from '../../nodes/values.ts';
+import type { ImageValue } from './value.ts';
 import { encodePng, GRAPH_CHUNK_KEYWORD } from './png.ts';
 
 export const SAVE_IMAGE_TYPE = 'image.save';

@@ -1,6 +1,6 @@
 // Where a Load Image param points: a file path (CLI), an uploaded file (`upload:<sha256>`, browser), or a
 // `data:` URL (anywhere). One string param covers all three, so graphs stay plain JSON.
-import { sha256Hex } from '../runtime/runtime.ts';
+import { sha256Hex } from '../runtime/sha256.ts';
 
 export type ImageRef =
   | { kind: 'path'; path: string }

@@ -1,11 +1,10 @@
-// Model folders on disk for the CLI: the user's folder, and scanning roots the way FsModelStore does.
+// Model folders on disk for the CLI: where the user's models live, and file checks for verify.
 // No onnxruntime here, so `run` can import it cheaply.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseManifest, type ModelManifest } from '../runtime/manifest.ts';
 import type { FileState } from './verify.ts';
 
 /** sha256 of a file without holding it in memory (UNet weights are gigabytes). */
@@ -25,24 +24,6 @@ export function userModelsDir(): string {
 export function userModelRoots(): string[] {
   const dir = userModelsDir();
   return existsSync(dir) ? [dir] : [];
-}
-
-export interface StoredModel { dir: string; manifest: ModelManifest }
-
-/** Every folder with a manifest.json under the roots; the first root wins for a repeated id. */
-export async function scanRoots(roots: string[]): Promise<StoredModel[]> {
-  const out = new Map<string, StoredModel>();
-  for (const root of roots) {
-    const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
-    for (const e of entries.filter((d) => d.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
-      const dir = join(root, e.name);
-      const text = await readFile(join(dir, 'manifest.json'), 'utf8').catch(() => null);
-      if (text === null) continue;
-      const manifest = parseManifest(JSON.parse(text), join(dir, 'manifest.json'));
-      if (!out.has(manifest.id)) out.set(manifest.id, { dir, manifest });
-    }
-  }
-  return [...out.values()];
 }
 
 export function diskFile(dir: string) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentRange, download, type DownloadProgress } from './download.ts';
 import { opfsTarget } from './opfsDownload.ts';
-import { fsDirectoryHandle } from './testing/fsHandles.ts';
+import { fsDirectoryHandle } from '../../test/fsHandles.ts';
 
 const body = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 31 + 7) & 255);
 const ranges: (string | undefined)[] = [];

@@ -8,7 +8,7 @@ import { FsModelStore } from '../runtime/fsStore.ts';
 import { externalDataFor } from '../runtime/externalData.ts';
 import { importModel } from './importModel.ts';
 import { copyModel, diskSource } from './nodeSource.ts';
-import { fakeOnnx, fakeWeights } from './testing/onnxBuilder.ts';
+import { fakeOnnx, fakeWeights } from '../../test/onnxBuilder.ts';
 
 const unetIo = {
   inputs: [

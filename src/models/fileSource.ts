@@ -1,8 +1,8 @@
 // Files the user picked or dropped (a folder or single .onnx files) as an ImportSource, and a session
 // opener over any onnxruntime module (onnxruntime-web in the browser, onnxruntime-node in tests).
 import type * as Ort from 'onnxruntime-common';
-import { sha256Hex, type IoSpec } from '../runtime/runtime.ts';
-import type { DType, Tensor } from '../runtime/tensor.ts';
+import { openSession, type OrtModule } from '../runtime/ort.ts';
+import { sha256Hex } from '../runtime/sha256.ts';
 import { isExternalData, type ImportSource, type OpenedModel } from './importModel.ts';
 
 /** A picked file with its path inside the picked folder (webkitRelativePath, or built while walking a drop). */
@@ -49,32 +49,7 @@ export function readerSource(name: string, all: { path: string; bytes: number }[
   };
 }
 
-interface OrtLike { InferenceSession: typeof Ort.InferenceSession; Tensor: typeof Ort.Tensor }
-
 /** Opens models for inspection with `ort` (CPU/WASM: only metadata and a tiny probe run are needed). */
-export function sessionOpener(ort: OrtLike, options: Ort.InferenceSession.SessionOptions = {}): Opener {
-  return async (model, label, externalData) => {
-    let session: Ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(model, externalData.length ? { ...options, externalData } : options);
-    } catch (e) {
-      throw new Error(`${label}: not a loadable ONNX model (truncated, corrupt or missing its external data): ${(e as Error).message.split('\n')[0]}`);
-    }
-    const io = (m: Ort.InferenceSession.ValueMetadata): IoSpec =>
-      m.isTensor ? { name: m.name, dtype: m.type, shape: [...m.shape] } : { name: m.name, dtype: 'non-tensor', shape: null };
-    return {
-      inputs: session.inputMetadata.map(io),
-      outputs: session.outputMetadata.map(io),
-      async run(feeds) {
-        const ortFeeds: Record<string, Ort.Tensor> = {};
-        for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(t.dtype, t.data, t.dims);
-        const out: Record<string, Tensor> = {};
-        for (const [name, t] of Object.entries(await session.run(ortFeeds))) {
-          out[name] = { dtype: t.type as DType, dims: [...t.dims], data: (await t.getData()) as Tensor['data'] };
-        }
-        return out;
-      },
-      close: () => session.release(),
-    };
-  };
+export function sessionOpener(ort: OrtModule, options: Ort.InferenceSession.SessionOptions = {}): Opener {
+  return (model, label, externalData) => openSession(ort, model, label, externalData.length ? { ...options, externalData } : options);
 }

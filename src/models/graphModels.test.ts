@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Registry } from '../../nodes/registry.ts';
+import { builtinRegistry } from '../../nodes/registry.ts';
 import type { GraphDoc } from '../graph/types.ts';
 import { FsModelStore } from '../runtime/fsStore.ts';
 import { PROJECT_MODEL_ROOTS } from '../runtime/node.ts';
 import { modelHash } from '../runtime/manifest.ts';
 import { graphModelRefs, missingModels, modelIdsInGraph } from './graphModels.ts';
 
-const registry = new Registry();
+const registry = builtinRegistry();
 const store = new FsModelStore(PROJECT_MODEL_ROOTS);
 
 async function defaultGraph(): Promise<GraphDoc> {

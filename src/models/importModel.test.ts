@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../runtime/manifest.ts';
 import { importModel } from './importModel.ts';
 import { diskSource } from './nodeSource.ts';
-import { fakeOnnx } from './testing/onnxBuilder.ts';
+import { fakeOnnx } from '../../test/onnxBuilder.ts';
 
 const testModels = fileURLToPath(new URL('../../models/test/', import.meta.url));
 

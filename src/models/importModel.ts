@@ -1,17 +1,15 @@
 // Turns a folder (an SD export) or one ONNX file into a manifest: every file recognised, hashed and given
 // its role. File access goes through ImportSource, so the same code serves the CLI (disk) and the browser.
 import { MODEL_FORMAT, type ModelFile, type ModelManifest } from '../runtime/manifest.ts';
+import type { OpenedSession } from '../runtime/ort.ts';
 import type { IoSpec } from '../runtime/runtime.ts';
 import type { Tensor } from '../runtime/tensor.ts';
 import { matchKnown, type KnownMatch } from './known.ts';
+import { measureScale } from './contracts/imageModel.ts';
 import { recognize, type Recognized } from './recognize.ts';
 
-export interface OpenedModel {
-  inputs: IoSpec[];
-  outputs: IoSpec[];
-  run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>>;
-  close(): Promise<void>;
-}
+/** A model file opened for recognition. */
+export type OpenedModel = OpenedSession;
 
 export interface ImportSource {
   /** The folder's or file's name: the id and title come from it. */
@@ -158,22 +156,13 @@ async function inspect(src: ImportSource, path: string, probe = false): Promise<
     const rec = recognize(model.inputs, model.outputs);
     if (!rec.ok) throw new Error(`${path}: ${rec.reason}`);
     let scale = rec.scale ?? undefined;
-    if (probe && rec.role === 'image' && scale === undefined) scale = await measureScale(model, rec, path);
+    if (probe && rec.role === 'image' && scale === undefined) {
+      scale = await measureScale((feeds) => model.run(feeds), { precision: 'fp32', input: rec.input, output: rec.output, scale: null, tile: rec.tile }, path, PROBE);
+    }
     return { rec, io: { inputs: model.inputs, outputs: model.outputs }, scale };
   } finally {
     await model.close();
   }
-}
-
-async function measureScale(model: OpenedModel, rec: Recognized, path: string): Promise<number> {
-  const [h, w] = rec.tile ?? [PROBE, PROBE];
-  const out = await model.run({ [rec.input]: { dtype: 'float32', dims: [1, 3, h, w], data: new Float32Array(3 * h * w) } });
-  const dims = out[rec.output].dims;
-  const scale = dims[2] / h;
-  if (dims.length !== 4 || dims[1] !== 3 || !Number.isInteger(scale) || scale < 1 || dims[3] !== w * scale) {
-    throw new Error(`${path}: a [1, 3, ${h}, ${w}] input gave [${dims.join(', ')}], not a whole-number upscale of it`);
-  }
-  return scale;
 }
 
 async function json(src: ImportSource, path: string): Promise<Record<string, unknown>> {

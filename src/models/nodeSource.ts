@@ -4,8 +4,7 @@ import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/pro
 import { basename, dirname, join, relative, sep } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ModelManifest } from '../runtime/manifest.ts';
-import type { IoSpec } from '../runtime/runtime.ts';
-import type { DType, Tensor } from '../runtime/tensor.ts';
+import { asOrtModule, openSession } from '../runtime/ort.ts';
 import { sha256File } from './disk.ts';
 import type { ImportSource, OpenedModel } from './importModel.ts';
 
@@ -39,29 +38,8 @@ export async function diskSource(path: string): Promise<ImportSource & { root: s
 }
 
 /** An onnxruntime-node session from the file's path, so external data beside it loads too. */
-export async function openOnnx(path: string, label: string): Promise<OpenedModel> {
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(path, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-  } catch (e) {
-    throw new Error(`${label}: not a loadable ONNX model (truncated, corrupt or missing its external data): ${(e as Error).message.split('\n')[0]}`);
-  }
-  const io = (m: ort.InferenceSession.ValueMetadata): IoSpec =>
-    m.isTensor ? { name: m.name, dtype: m.type, shape: [...m.shape] } : { name: m.name, dtype: 'non-tensor', shape: null };
-  return {
-    inputs: session.inputMetadata.map(io),
-    outputs: session.outputMetadata.map(io),
-    async run(feeds) {
-      const ortFeeds: Record<string, ort.Tensor> = {};
-      for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(t.dtype, t.data, t.dims);
-      const out: Record<string, Tensor> = {};
-      for (const [name, t] of Object.entries(await session.run(ortFeeds))) {
-        out[name] = { dtype: t.type as DType, dims: [...t.dims], data: t.data as Tensor['data'] };
-      }
-      return out;
-    },
-    close: () => session.release(),
-  };
+export function openOnnx(path: string, label: string): Promise<OpenedModel> {
+  return openSession(asOrtModule(ort), path, label, { intraOpNumThreads: 1, interOpNumThreads: 1 });
 }
 
 /** Copies the manifest's files into `<dest>/<id>/` and writes its manifest.json there. */

@@ -9,14 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseManifest } from '../runtime/manifest.ts';
 import { OpfsModelStore } from '../runtime/opfsStore.ts';
 import { sessionOpener } from './fileSource.ts';
-import { fsDirectoryHandle } from './testing/fsHandles.ts';
+import { asOrtModule } from '../runtime/ort.ts';
+import { fsDirectoryHandle } from '../../test/fsHandles.ts';
 import { UserModels } from './userModels.ts';
 
 // The test upscaler's size, read from the file so the expectations follow the shipped model.
 const TINY_UPSCALER_BYTES = statSync(new URL('../../models/test/tiny-upscaler/model.onnx', import.meta.url)).size;
 
 const testModels = fileURLToPath(new URL('../../models/test/', import.meta.url));
-const opener = sessionOpener(ort as never, { intraOpNumThreads: 1 });
+const opener = sessionOpener(asOrtModule(ort), { intraOpNumThreads: 1 });
 let server: Server;
 let base: string;
 

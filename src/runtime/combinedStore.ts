@@ -1,6 +1,6 @@
 // Several stores as one: the models bundled with the app (fetch) and the user's own (OPFS). The first
 // store that has an id serves it, so list order is also precedence.
-import type { ModelManifest } from './manifest.ts';
+import { unknownModel, type ModelManifest } from './manifest.ts';
 import type { ModelStore } from './runtime.ts';
 
 export class CombinedModelStore implements ModelStore {
@@ -33,7 +33,6 @@ export class CombinedModelStore implements ModelStore {
       const ids: string[] = await store.list().then((ms) => ms.map((m) => m.id), () => []);
       if (ids.includes(id)) return store;
     }
-    const known = (await this.list()).map((m) => m.id);
-    throw new Error(`unknown model "${id}" (known: ${known.join(', ') || 'none'})`);
+    throw unknownModel(id, (await this.list()).map((m) => m.id));
   }
 }

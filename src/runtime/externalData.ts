@@ -2,7 +2,8 @@
 // external data files (role "<role>_data", e.g. unet/weights.pb beside unet/model.onnx) in the form
 // onnxruntime's `externalData` session option takes.
 import { fileByRole, type ModelFile, type ModelManifest } from './manifest.ts';
-import { sha256Hex, type ModelStore } from './runtime.ts';
+import type { ModelStore } from './runtime.ts';
+import { sha256Hex } from './sha256.ts';
 
 export interface ExternalDataFile { path: string; data: Uint8Array }
 

@@ -1,5 +1,5 @@
 // Models served over HTTP next to the app: /models/index.json lists the folders and their manifests.
-import { parseManifest, type ModelManifest } from './manifest.ts';
+import { parseManifest, unknownModel, type ModelManifest } from './manifest.ts';
 import type { ModelStore } from './runtime.ts';
 
 export interface ModelIndexEntry { dir: string; manifest: unknown }
@@ -27,7 +27,7 @@ export class FetchModelStore implements ModelStore {
 
   private async entry(id: string) {
     const found = (await this.load()).get(id);
-    if (!found) throw new Error(`unknown model "${id}" (known: ${[...(await this.load()).keys()].join(', ') || 'none'})`);
+    if (!found) throw unknownModel(id, (await this.load()).keys());
     return found;
   }
 

@@ -1,11 +1,12 @@
-// Models on disk (Node): every folder with a manifest.json under the given roots.
-import { readdir, readFile } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
-import { parseManifest, type ModelManifest } from './manifest.ts';
+// Models on disk (Node): every folder with a manifest.json under the given roots, the first root first.
+import { readFile } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
+import { unknownModel, type ModelManifest } from './manifest.ts';
+import { scanModelFolders, type ModelFolder } from './modelFolders.ts';
 import type { ModelStore } from './runtime.ts';
 
 export class FsModelStore implements ModelStore {
-  private folders: Promise<Map<string, { dir: string; manifest: ModelManifest }>> | null = null;
+  private folders: Promise<Map<string, ModelFolder>> | null = null;
 
   constructor(private readonly roots: string[]) {}
 
@@ -26,29 +27,12 @@ export class FsModelStore implements ModelStore {
 
   private async folder(id: string) {
     const found = (await this.scan()).get(id);
-    if (!found) {
-      const known = [...(await this.scan()).keys()];
-      throw new Error(`unknown model "${id}" (known: ${known.join(', ') || 'none'})`);
-    }
+    if (!found) throw unknownModel(id, (await this.scan()).keys());
     return found;
   }
 
   private scan() {
-    this.folders ??= (async () => {
-      const out = new Map<string, { dir: string; manifest: ModelManifest }>();
-      for (const root of this.roots) {
-        const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
-        for (const e of entries) {
-          if (!e.isDirectory()) continue;
-          const dir = join(root, e.name);
-          const text = await readFile(join(dir, 'manifest.json'), 'utf8').catch(() => null);
-          if (text === null) continue;
-          const manifest = parseManifest(JSON.parse(text), join(dir, 'manifest.json'));
-          out.set(manifest.id, { dir, manifest });
-        }
-      }
-      return out;
-    })();
+    this.folders ??= scanModelFolders(this.roots).then((found) => new Map(found.map((f) => [f.manifest.id, f])));
     return this.folders;
   }
 }

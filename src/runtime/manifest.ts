@@ -1,6 +1,6 @@
 // The manifest every model folder carries: what it is, its files by role, and the numbers nodes need.
 import { z } from 'zod';
-import { sha256Hex } from './runtime.ts';
+import { sha256Hex } from './sha256.ts';
 
 export const MODEL_FORMAT = 'latent-loom/model';
 
@@ -62,4 +62,9 @@ export async function modelHash(manifest: ModelManifest): Promise<string> {
   if (manifest.files.length === 1) return manifest.files[0].sha256;
   const lines = [...manifest.files].sort((a, b) => a.path.localeCompare(b.path)).map((f) => `${f.path} ${f.sha256}\n`);
   return sha256Hex(new TextEncoder().encode(lines.join('')));
+}
+
+/** The error every model store gives for an id it does not hold. */
+export function unknownModel(id: string, known: Iterable<string>): Error {
+  return new Error(`unknown model "${id}" (known: ${[...known].join(', ') || 'none'})`);
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fsDirectoryHandle } from '../models/testing/fsHandles.ts';
+import { fsDirectoryHandle } from '../../test/fsHandles.ts';
 import { CombinedModelStore } from './combinedStore.ts';
 import { FsModelStore } from './fsStore.ts';
 import { parseManifest } from './manifest.ts';

@@ -1,6 +1,6 @@
 // The user's models in the browser: the Origin Private File System, one folder per model with its
 // manifest.json (written last, so a half-copied model is never listed).
-import { parseManifest, type ModelManifest } from './manifest.ts';
+import { parseManifest, unknownModel, type ModelManifest } from './manifest.ts';
 import type { ModelStore } from './runtime.ts';
 
 export interface StorageUsage { usage: number; quota: number }
@@ -97,7 +97,7 @@ export class OpfsModelStore implements ModelStore {
 
   private async entry(id: string) {
     const found = (await this.scan()).get(id);
-    if (!found) throw new Error(`unknown model "${id}" (stored: ${[...(await this.scan()).keys()].join(', ') || 'none'})`);
+    if (!found) throw unknownModel(id, (await this.scan()).keys());
     return found;
   }
 

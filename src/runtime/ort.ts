@@ -3,7 +3,8 @@ import type * as Ort from 'onnxruntime-common';
 import { fileByRole, type ModelManifest } from './manifest.ts';
 import { yieldToEvents } from './yieldToEvents.ts';
 import { externalDataFor, readVerified, type ExternalDataFile } from './externalData.ts';
-import { sha256Hex, type IoSpec, type ModelInfo, type ModelStore, type Runtime } from './runtime.ts';
+import type { IoSpec, ModelInfo, ModelStore, Runtime } from './runtime.ts';
+import { sha256Hex } from './sha256.ts';
 import type { DType, Tensor } from './tensor.ts';
 
 export interface OrtModule {
@@ -47,14 +48,7 @@ export class OrtRuntime implements Runtime {
       signal?.throwIfAborted();
       const entry = await this.sessions.get(model.key);
       if (!entry) throw new Error(`${model.label} is not loaded`);
-      const ortFeeds: Record<string, Ort.Tensor> = {};
-      for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new this.ort.Tensor(t.dtype, t.data, t.dims);
-      const results = await entry.session.run(ortFeeds);
-      const out: Record<string, Tensor> = {};
-      for (const [name, t] of Object.entries(results)) {
-        out[name] = { dtype: t.type as DType, dims: [...t.dims], data: (await t.getData(true)) as Tensor['data'] };
-      }
-      return out;
+      return fromOrtResults(await entry.session.run(toOrtFeeds(this.ort, feeds)));
     });
     this.queue = job.catch(() => undefined);
     return job;
@@ -68,7 +62,7 @@ export class OrtRuntime implements Runtime {
         const session = await this.createSession(data, await externalData()).catch((e: Error) => {
           throw new Error(`${label} could not be loaded: ${e.message}`);
         });
-        const info: ModelInfo = { key, label, inputs: session.inputMetadata.map(io), outputs: session.outputMetadata.map(io) };
+        const info: ModelInfo = { key, label, inputs: session.inputMetadata.map(ioSpec), outputs: session.outputMetadata.map(ioSpec) };
         return { info, session };
       })();
       entry.catch(() => this.sessions.delete(key));
@@ -92,8 +86,52 @@ export class OrtRuntime implements Runtime {
   }
 }
 
-function io(meta: Ort.InferenceSession.ValueMetadata): IoSpec {
+export function ioSpec(meta: Ort.InferenceSession.ValueMetadata): IoSpec {
   return meta.isTensor
     ? { name: meta.name, dtype: meta.type, shape: [...meta.shape] }
     : { name: meta.name, dtype: 'non-tensor', shape: null };
 }
+
+export function toOrtFeeds(ort: OrtModule, feeds: Record<string, Tensor>): Record<string, Ort.Tensor> {
+  const out: Record<string, Ort.Tensor> = {};
+  for (const [name, t] of Object.entries(feeds)) out[name] = new ort.Tensor(t.dtype, t.data, t.dims);
+  return out;
+}
+
+/** Results as plain tensors; `getData(true)` also frees what a result held on the GPU. */
+export async function fromOrtResults(results: Ort.InferenceSession.ReturnType): Promise<Record<string, Tensor>> {
+  const out: Record<string, Tensor> = {};
+  for (const [name, t] of Object.entries(results)) {
+    out[name] = { dtype: t.type as DType, dims: [...t.dims], data: (await t.getData(true)) as Tensor['data'] };
+  }
+  return out;
+}
+
+/** A session seen from outside: its inputs and outputs, one run, and release. */
+export interface OpenedSession {
+  inputs: IoSpec[];
+  outputs: IoSpec[];
+  run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>>;
+  close(): Promise<void>;
+}
+
+/** Creates a session for inspection (import); the message names `label` when the file is not a model. */
+export async function openSession(
+  ort: OrtModule, model: Uint8Array | string, label: string, options: Ort.InferenceSession.SessionOptions = {},
+): Promise<OpenedSession> {
+  let session: Ort.InferenceSession;
+  try {
+    session = await (typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options));
+  } catch (e) {
+    throw new Error(`${label}: not a loadable ONNX model (truncated, corrupt or missing its external data): ${(e as Error).message.split('\n')[0]}`);
+  }
+  return {
+    inputs: session.inputMetadata.map(ioSpec),
+    outputs: session.outputMetadata.map(ioSpec),
+    run: async (feeds) => fromOrtResults(await session.run(toOrtFeeds(ort, feeds))),
+    close: () => session.release(),
+  };
+}
+
+/** onnxruntime-node and onnxruntime-web, each typed as the module both satisfy. */
+export const asOrtModule = (module: unknown): OrtModule => module as OrtModule;

@@ -33,8 +33,3 @@ export interface Runtime {
   open(manifest: ModelManifest, role: string): Promise<ModelInfo>;
   run(model: ModelInfo, feeds: Record<string, Tensor>, signal?: AbortSignal): Promise<Record<string, Tensor>>;
 }
-
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}

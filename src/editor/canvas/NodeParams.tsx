@@ -1,5 +1,5 @@
 // Params drawn inside the node, compact; the inspector shows the same fields with more room.
-import type { NodeDefinition } from '../../../nodes/api.ts';
+import type { NodeDefinition } from '../../kernel/define.ts';
 import type { GraphNode } from '../../graph/index.ts';
 import { ImageFileField, isImageFileParam } from '../inspector/ImageFileField.tsx';
 import { ParamField } from '../inspector/ParamField.tsx';

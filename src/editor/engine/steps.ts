@@ -1,7 +1,7 @@
 // A Denoise step's predicted clean image, decoded on demand through the graph's own VAE. It is a graph
 // run like any other (Pick Step -> VAE Decode), so the engine caches it and everything upstream is a hit.
-import { withStepDecodes, vaeFor } from '../../../nodes/diffusion/stepGraph.ts';
-import type { ImageValue } from '../../../nodes/values.ts';
+import { withStepDecodes, vaeFor } from '../catalog.ts';
+import type { ImageValue } from '../../image/value.ts';
 import type { GraphDoc } from '../../graph/types.ts';
 import { runStore } from '../store/run.ts';
 import { ready } from './session.ts';

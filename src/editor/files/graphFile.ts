@@ -1,6 +1,6 @@
 // Graph files: JSON save and open, PNG export with the graph in a text chunk, and PNG restore.
 // Saved graphs name their models (id, sha256, size, source); opened ones are checked for missing models.
-import type { ImageValue } from '../../../nodes/values.ts';
+import type { ImageValue } from '../../image/value.ts';
 import { loadGraph, type GraphDoc } from '../../graph/index.ts';
 import { encodePng, GRAPH_CHUNK_KEYWORD, readPngText } from '../../image/png.ts';
 import { currentViewport } from '../canvas/viewport.ts';

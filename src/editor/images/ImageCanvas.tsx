@@ -1,6 +1,6 @@
 // Draws one batch item of an IMAGE value (NHWC floats in [0, 1]) onto a canvas.
 import { memo, useEffect, useRef } from 'react';
-import type { ImageValue } from '../../../nodes/values.ts';
+import type { ImageValue } from '../../image/value.ts';
 
 export function toImageData(img: ImageValue, item = 0): ImageData {
   const { width, height, channels } = img;

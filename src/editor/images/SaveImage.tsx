@@ -1,5 +1,5 @@
 // Save Image's PNGs as downloads: named by the node's file name param, the graph (with its models) inside.
-import type { ImageValue } from '../../../nodes/values.ts';
+import type { ImageValue } from '../../image/value.ts';
 import type { GraphDoc } from '../../graph/index.ts';
 import { SAVE_IMAGE_TYPE, savedImages } from '../../image/save.ts';
 import { download } from '../files/graphFile.ts';

@@ -1,11 +1,10 @@
 // Scrub the steps a Denoise node recorded (outputs.steps = { previews: IMAGE[] }): a filmstrip and a slider
 // over the cheap previews, and the chosen step's predicted clean image decoded through the graph's VAE.
 import { useEffect, useState } from 'react';
-import type { ImageValue } from '../../../nodes/values.ts';
+import { isImage, type ImageValue } from '../../image/value.ts';
 import { canDecodeSteps, decodeStep } from '../engine/steps.ts';
 import { exportPng } from '../files/graphFile.ts';
 import { getDoc } from '../store/graph.ts';
-import { isImage } from '../store/run.ts';
 import { ImageCanvas } from './ImageCanvas.tsx';
 
 /** The step previews inside a node's outputs, when it has any. */

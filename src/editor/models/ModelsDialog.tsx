@@ -1,7 +1,7 @@
 // The Models panel: the model manager over the engine's stores (bundled models and the user's own in OPFS).
 import { useMemo } from 'react';
 import { KNOWN_MODELS } from '../../models/known.ts';
-import { ModelManager, modelRows } from '../../models/ModelManager.tsx';
+import { ModelManager, modelRows } from './ModelManager.tsx';
 import { droppedFiles } from './droppedFiles.ts';
 import { addModelFiles, deleteModel, downloadKnownModel, downloadModel, showModels, useModels } from './modelsStore.ts';
 

@@ -1,5 +1,5 @@
 // Node search: by name, category and port type; with a dropped wire, only nodes that can take it.
-import type { NodeDefinition } from '../../../nodes/api.ts';
+import type { NodeDefinition } from '../../kernel/define.ts';
 import { typesCompatible } from '../../graph/index.ts';
 import type { PendingWire } from '../store/ui.ts';
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../engine/events.ts';
 import { emptyGraph } from '../../graph/index.ts';
-import { image } from '../../../nodes/values.ts';
+import { image } from '../../image/value.ts';
 import { edit, openDoc, undo } from './graph.ts';
 import { applyEvent, applyResult, engineRestarted, runStore } from './run.ts';
 

@@ -1,7 +1,7 @@
 // Run state, apart from the undoable graph: statuses, progress, previews and images by node id.
 // An undone edit keeps every preview and result; swapping the whole document (opening a file or an
 // example, or undoing that) clears them, since they belong to the other graph's node ids.
-import type { ImageValue } from '../../../nodes/values.ts';
+import { isImage, type ImageValue } from '../../image/value.ts';
 import type { NodeOutcome, RunEvent, RunResult } from '../../engine/events.ts';
 import type { GraphDoc } from '../../graph/index.ts';
 import { createStore, useStore } from './createStore.ts';
@@ -140,10 +140,6 @@ graphStore.subscribe(() => {
   seenLoads = loads;
   resetRunState();
 });
-
-export function isImage(v: unknown): v is ImageValue {
-  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'image';
-}
 
 export const useNodeRun = (id: string): NodeRun | undefined => useStore(runStore, (s) => s.nodes[id]);
 export const useNodeImage = (id: string): ImageValue | undefined => useStore(runStore, (s) => s.images[id]);

@@ -1,18 +1,9 @@
 // What travels on each kind of wire. Plain data with typed arrays, so it crosses workers by transfer.
-import type { ModelManifest } from '../src/runtime/manifest.ts';
-import type { Schedule, SchedulerState } from '../src/diffusion/schedulers/common.ts';
-import type { TorchGeneratorState } from '../src/diffusion/torchRandom.ts';
-import type { Tensor } from '../src/runtime/tensor.ts';
-
-/** Images are batches of float pixels in [0, 1], channels last (NHWC). */
-export interface ImageValue {
-  kind: 'image';
-  batch: number;
-  width: number;
-  height: number;
-  channels: 1 | 3 | 4;
-  data: Float32Array;
-}
+import type { ModelManifest } from '../runtime/manifest.ts';
+import type { Schedule, SchedulerState } from '../diffusion/schedulers/common.ts';
+import type { TorchGeneratorState } from '../diffusion/torchRandom.ts';
+import type { Tensor } from '../runtime/tensor.ts';
+import type { ImageValue } from '../image/value.ts';
 
 /** A model on a wire: which stored model, and its manifest. Sessions stay in the runtime. */
 export interface ModelHandle {
@@ -71,19 +62,4 @@ export interface WireTypes {
   VAE: ModelHandle;
   UPSCALER: ModelHandle;
   GAN: ModelHandle;
-}
-
-export function image(width: number, height: number, channels: 1 | 3 | 4, data?: Float32Array, batch = 1): ImageValue {
-  const n = batch * width * height * channels;
-  if (data && data.length !== n) throw new Error(`image ${width}x${height}x${channels} (batch ${batch}) needs ${n} values, got ${data.length}`);
-  return { kind: 'image', batch, width, height, channels, data: data ?? new Float32Array(n) };
-}
-
-/** Single images of one size as one batch (a lone image is returned as it is). */
-export function stack(items: ImageValue[]): ImageValue {
-  if (items.length === 1) return items[0];
-  const { width, height, channels } = items[0];
-  const data = new Float32Array(items.length * width * height * channels);
-  items.forEach((img, i) => data.set(img.data, i * img.data.length));
-  return image(width, height, channels, data, items.length);
 }

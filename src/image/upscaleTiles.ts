@@ -1,16 +1,27 @@
 // Runs an upscaler over one image by tiles. Each tile's output is added, weighted, straight into the
 // output image, so memory beyond the output is one tile. When a run fails (out of memory, a buffer
 // limit) the tile size halves and the failed tile is redone as smaller tiles, like chaiNNer's auto_split.
-import type { Runtime } from '../../src/runtime/runtime.ts';
-import type { ImageValue } from '../values.ts';
+import type { ModelInfo, Runtime } from '../runtime/runtime.ts';
+import type { Range } from './convert.ts';
+import type { ImageValue } from './value.ts';
 import { planGrid, type Rect } from './tiles.ts';
-import type { Upscaler } from './upscaleModel.ts';
 
 export const MIN_TILE = 32;
 
+/** What tiling needs of an opened image model ([1, 3, H, W] -> [1, 3, sH, sW]). */
+export interface TileModel {
+  info: ModelInfo;
+  input: string;
+  output: string;
+  scale: number;
+  range: Range;
+  /** [height, width] when the model only takes tiles of one size. */
+  fixed: [number, number] | null;
+}
+
 export interface TileRun {
   runtime: Runtime;
-  model: Upscaler;
+  model: TileModel;
   /** Current tile size; shrinks on failure and stays shrunk for the rest of the run. */
   tile: number;
   overlap: number;

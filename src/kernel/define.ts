@@ -1,10 +1,12 @@
 // The one declaration of a node type: ports, params and kernel. The editor and the executor both read it.
-import type { NodeSchema, ParamSpec, PortSpec } from '../src/graph/catalog.ts';
-import type { Runtime } from '../src/runtime/runtime.ts';
-import type { ImageValue, WireTypes } from './values.ts';
+import type { NodeSchema, ParamSpec, PortSpec } from '../graph/catalog.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import type { ImageValue } from '../image/value.ts';
+import type { WireTypes } from './values.ts';
 
-export type { ImageValue, ModelHandle, WireTypes } from './values.ts';
-export { image, stack } from './values.ts';
+export type { ImageValue } from '../image/value.ts';
+export type { ModelHandle, WireTypes } from './values.ts';
+export { image, stack } from '../image/value.ts';
 
 export interface NodeContext {
   nodeId: string;

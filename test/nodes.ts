@@ -1,6 +1,6 @@
 // Small real node types for executor and graph tests; every kernel call is counted.
-import { choice, defineNode, float, int, bool, type NodeDefinition } from '../../../nodes/api.ts';
-import { Registry } from '../../../nodes/registry.ts';
+import { choice, defineNode, float, int, bool, type NodeDefinition } from '../src/kernel/define.ts';
+import { Registry } from '../src/kernel/registry.ts';
 
 export const calls = new Map<string, number>();
 const count = (nodeId: string) => calls.set(nodeId, (calls.get(nodeId) ?? 0) + 1);

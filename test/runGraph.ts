@@ -1,12 +1,12 @@
 // Helpers for tests that run real graphs through the executor.
-import { Executor } from '../../src/engine/executor.ts';
-import type { RunEvent, RunResult } from '../../src/engine/events.ts';
-import type { GraphDoc } from '../../src/graph/types.ts';
-import { createNodeRuntime } from '../../src/runtime/node.ts';
-import type { Runtime } from '../../src/runtime/runtime.ts';
-import { defineNode, text } from '../api.ts';
-import { BUILTIN_NODES, Registry } from '../registry.ts';
-import { image, type ImageValue } from '../values.ts';
+import { Executor } from '../src/engine/executor.ts';
+import type { RunEvent, RunResult } from '../src/engine/events.ts';
+import type { GraphDoc } from '../src/graph/types.ts';
+import { createNodeRuntime } from '../src/runtime/node.ts';
+import type { Runtime } from '../src/runtime/runtime.ts';
+import { defineNode, text } from '../src/kernel/define.ts';
+import { builtinRegistry } from '../nodes/registry.ts';
+import { image, type ImageValue } from '../src/image/value.ts';
 
 export const runtime = createNodeRuntime({ threads: 2 });
 
@@ -23,7 +23,7 @@ const testImage = defineNode({
 });
 
 export function executor(rt: Runtime = runtime): Executor {
-  return new Executor(new Registry([...BUILTIN_NODES, testImage]), rt);
+  return new Executor(builtinRegistry([testImage]), rt);
 }
 
 type NodeSpec = { id: string; type: string; params?: Record<string, unknown> };

@@ -2,13 +2,13 @@ import { statSync } from 'node:fs';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { FsModelStore } from '../runtime/fsStore.ts';
-import { PROJECT_MODEL_ROOTS } from '../runtime/node.ts';
-import { KNOWN_MODELS } from './known.ts';
+import { FsModelStore } from '../../runtime/fsStore.ts';
+import { PROJECT_MODEL_ROOTS } from '../../runtime/node.ts';
+import { KNOWN_MODELS } from '../../models/known.ts';
 import { ModelManager, modelRows } from './ModelManager.tsx';
 
 // The test upscaler's size, read from the file so the expectations follow the shipped model.
-const TINY_UPSCALER_BYTES = statSync(new URL('../../models/test/tiny-upscaler/model.onnx', import.meta.url)).size;
+const TINY_UPSCALER_BYTES = statSync(new URL('../../../models/test/tiny-upscaler/model.onnx', import.meta.url)).size;
 
 describe('ModelManager', () => {
   it('lists user models (removable) before bundled ones, with storage use and the known models to download', async () => {

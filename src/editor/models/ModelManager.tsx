@@ -1,11 +1,11 @@
 // The model manager panel: what is installed, storage in use, and ways to add models (files, a folder,
 // a URL, the known list, files dropped on it). Props in, callbacks out; the host owns the stores and the worker.
 import { useState, type DragEvent, type FormEvent } from 'react';
-import type { ModelManifest } from '../runtime/manifest.ts';
-import type { StorageUsage } from '../runtime/opfsStore.ts';
-import type { PickedFile } from './fileSource.ts';
-import type { KnownModel } from './known.ts';
-import { formatBytes, modelBytes } from './verify.ts';
+import type { ModelManifest } from '../../runtime/manifest.ts';
+import type { StorageUsage } from '../../runtime/opfsStore.ts';
+import type { PickedFile } from '../../models/fileSource.ts';
+import type { KnownModel } from '../../models/known.ts';
+import { formatBytes, modelBytes } from '../../models/verify.ts';
 
 export interface ModelRow { id: string; title: string; kind: string; bytes: number; source: string; removable: boolean }
 

@@ -1,6 +1,6 @@
 // Between IMAGE (NHWC in [0, 1]) and model tensors (NCHW in the model's range).
-import type { Tensor } from '../../src/runtime/tensor.ts';
-import { image, type ImageValue } from '../values.ts';
+import type { Tensor } from '../runtime/tensor.ts';
+import { image, type ImageValue } from './value.ts';
 
 export type Range = readonly [number, number];
 

@@ -1,7 +1,7 @@
 // IMAGE (NHWC, [0, 1]) to and from model tensors (NCHW, the model's range), on hand-worked 2x1 images.
 import { describe, expect, it } from 'vitest';
-import type { Tensor } from '../../src/runtime/tensor.ts';
-import { image } from '../values.ts';
+import type { Tensor } from '../runtime/tensor.ts';
+import { image } from './value.ts';
 import { fromNCHW, toNCHW } from './convert.ts';
 
 const values = (t: Tensor) => Array.from(t.data as Float32Array);
