@@ -40,8 +40,8 @@ export async function benchExecutor(): Promise<Record<string, number>> {
 
   const manifest = await runtime.store.get('test-conv-net');
   const model = { kind: 'model' as const, id: manifest.id, manifest };
-  const memo = new Map<string, unknown>();
-  const ctx = { nodeId: 'bench', runtime, signal: new AbortController().signal, progress: () => {}, inputKeys: {}, memo: { get: (k: string) => memo.get(k), set: (k: string, v: unknown) => { memo.set(k, v); } } };
+  let memo: unknown;
+  const ctx = { nodeId: 'bench', runtime, signal: new AbortController().signal, progress: () => {}, memo: { get: () => memo, set: (v: unknown) => { memo = v; } } };
   // The same kernels, called in a plain loop: what the executor adds is validation, planning, keys, cache and events.
   const kernelsByHand = async () => {
     for (const blue of [0.5, 0.25]) {

@@ -25,3 +25,12 @@ describe('example graphs', () => {
     }
   });
 });
+
+describe('saved files of earlier versions', () => {
+  const old = new URL('../src/graph/fixtures/', import.meta.url);
+  it.each(readdirSync(old).filter((f) => f.endsWith('.json')))('%s still loads, every node at its current version', (file) => {
+    const result = loadGraph(readFileSync(new URL(file, old), 'utf8'), registry);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+    if (result.ok) for (const node of result.doc.nodes) expect(node.version).toBe(registry.get(node.type)!.version);
+  });
+});

@@ -8,7 +8,7 @@ import { latentAt, samplerStep, startFrom, type Cursor } from './sampling.ts';
 import { openUnet } from './unet.ts';
 
 /** What is kept of every step, so any step can be inspected, and a longer run can resume from a shorter one. */
-interface Record {
+interface StepRecord {
   latents: Tensor[];
   denoised: Tensor[];
   previews: ImageValue[];
@@ -25,6 +25,8 @@ export default defineNode({
     end: int({ default: 1000, min: 1, max: 1000, label: 'end (clamped to the steps)' }),
   },
   outputs: { latent: 'LATENT', denoised: 'LATENT', steps: 'STEPS' },
+  // Everything but `end` decides the steps: a run to a later end carries on from an earlier one.
+  resume: { ignoreParams: ['end'] },
   async run({ inputs, params, ctx }) {
     const { schedule } = inputs.schedule;
     const { manifest } = inputs.unet;
@@ -34,10 +36,8 @@ export default defineNode({
     const unet = await openUnet(ctx.runtime, manifest);
     const guidance = { positive: inputs.positive.tensor, negative: inputs.negative?.tensor, cfg: params.cfg };
 
-    // Everything but `end` decides the steps: a run to a later end carries on from an earlier one.
-    const memoKey = JSON.stringify([ctx.inputKeys, params.cfg, start]);
-    const saved = ctx.memo.get(memoKey) as { record: Record } | undefined;
-    const record: Record = saved
+    const saved = ctx.memo.get() as { record: StepRecord } | undefined;
+    const record: StepRecord = saved
       ? { latents: [...saved.record.latents], denoised: [...saved.record.denoised], previews: [...saved.record.previews], states: [...saved.record.states] }
       : { latents: [], denoised: [], previews: [], states: [] };
     let cursor = startFrom(inputs.latent, schedule, start);
@@ -57,7 +57,7 @@ export default defineNode({
       record.denoised.push(denoised);
       record.previews.push(preview);
       record.states.push({ scheduler: out.state, generator: cursor.generator?.getState() });
-      ctx.memo.set(memoKey, { record });
+      ctx.memo.set({ record });
       ctx.progress(i - start + 1, end - start, preview);
     }
     const n = end - start;

@@ -9,7 +9,7 @@ export default defineNode({
   inputs: {},
   params: {
     // A path in the CLI; in the app the picked file as "upload:<sha256>/<name>"; or a data: URL.
-    image: text({ default: '', label: 'file' }),
+    image: text({ default: '', label: 'file', widget: 'image-file' }),
   },
   outputs: { image: 'IMAGE' },
   async identity({ image }) {

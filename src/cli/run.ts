@@ -47,7 +47,7 @@ export async function runCommand(args: Args, log: (line: string) => void): Promi
     await mkdir(out, { recursive: true });
     const graphText = JSON.stringify(doc);
     // Save Image nodes name their files; every other output node's images are written by node id.
-    const saved = await savedImages(doc, result.results);
+    const saved = await savedImages(doc, result.results, registry);
     for (const { filename, bytes } of saved) {
       await writeFile(resolve(out, filename), bytes);
       log(`wrote ${resolve(out, filename)}`);

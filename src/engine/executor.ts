@@ -1,5 +1,6 @@
-// validate -> plan (only what the targets need) -> run kernels in topological order, with a content-addressed cache.
-import { ancestors, checkMeaning, loadGraph, STRUCTURAL_CODES, topoSort, withDefaults, withoutBypassed, type GraphDoc, type GraphEdge, type GraphNode } from '../graph/index.ts';
+// Runs a graph in phases: plan (validate, targets, bypass, order) -> keys (no kernel runs) -> needed
+// (what a cached result does not spare) -> execute (kernels in topological order) -> summarise.
+import { ancestors, checkMeaning, loadGraph, STRUCTURAL_CODES, topoSort, withDefaults, withoutBypassed, type GraphDoc, type GraphEdge, type GraphNode, type Problem } from '../graph/index.ts';
 import type { NodeContext, NodeDefinition } from '../kernel/define.ts';
 import type { NodeCatalog } from '../kernel/registry.ts';
 import type { Runtime } from '../runtime/runtime.ts';
@@ -16,6 +17,30 @@ export interface RunOptions {
 }
 
 export const DEFAULT_CACHE_BYTES = 1024 ** 3;
+
+/** The part of the graph a run executes, bypassed nodes wired around, in topological order. */
+interface Plan {
+  targets: string[];
+  order: string[];
+  nodes: Map<string, GraphNode>;
+  /** Each node's incoming wires. */
+  sources: (id: string) => GraphEdge[];
+  edges: readonly GraphEdge[];
+}
+
+/** A node's cache key, and the key its partial work is kept under (the cache key minus `resume.ignoreParams`). */
+interface NodeKeys { key: string; resume: string }
+
+/** What one run shares between its phases. */
+interface RunState {
+  runId: number;
+  signal: AbortSignal;
+  emit: (event: RunEvent) => void;
+  outcomes: Record<string, NodeOutcome>;
+  /** Outputs of the nodes run or found cached, let go once every reader has run. */
+  values: Map<string, Outputs>;
+  cancelled: boolean;
+}
 
 export class Executor {
   readonly cache: OutputCache;
@@ -34,173 +59,192 @@ export class Executor {
   }
 
   async run(input: GraphDoc, options: RunOptions = {}): Promise<RunResult> {
-    const runId = ++this.runs;
     const started = performance.now();
-    const emit = options.onEvent ?? (() => {});
-    const signal = options.signal ?? new AbortController().signal;
+    const state: RunState = {
+      runId: ++this.runs, signal: options.signal ?? new AbortController().signal, emit: options.onEvent ?? (() => {}),
+      outcomes: {}, values: new Map(), cancelled: false,
+    };
     const finish = (result: Omit<RunResult, 'runId' | 'ms'>): RunResult => {
       const ms = performance.now() - started;
-      emit({ type: 'run-finished', runId, status: result.status, ms });
-      return { runId, ms, ...result };
+      state.emit({ type: 'run-finished', runId: state.runId, status: result.status, ms });
+      return { runId: state.runId, ms, ...result };
     };
 
-    const loaded = loadGraph(input, this.registry);
-    if (!loaded.ok && loaded.problems.some((p) => STRUCTURAL_CODES.has(p.code))) {
-      return finish({ status: 'invalid', problems: loaded.problems, nodes: {}, results: {} });
-    }
-    const doc = loaded.ok ? loaded.doc : withDefaults(input, this.registry);
-    const targets = options.targets ?? defaultTargets(doc, this.registry);
-    const unknown = targets.find((t) => !doc.nodes.some((n) => n.id === t));
-    if (unknown) {
-      return finish({ status: 'invalid', problems: [{ code: 'unknown-target', node: unknown, message: `run target "${unknown}" is not a node of this graph` }], nodes: {}, results: {} });
-    }
-    const off = targets.find((t) => doc.nodes.find((n) => n.id === t)!.bypass);
-    if (off) {
-      return finish({ status: 'invalid', problems: [{ code: 'bypassed-target', node: off, message: `run target "${off}" is bypassed: turn bypass off to run it` }], nodes: {}, results: {} });
-    }
+    const planned = this.plan(input, options.targets);
+    if ('problems' in planned) return finish({ status: 'invalid', problems: planned.problems, nodes: {}, results: {} });
+    state.emit({ type: 'run-started', runId: state.runId, plan: planned.order });
+    const keys = await this.keys(planned, state);
+    const needed = neededNodes(planned, keys, this.cache);
+    await this.execute(planned, keys, needed, state);
+    return finish(this.summarise(planned, keys, needed, state));
+  }
 
-    // Only the part of the graph the targets need has to be valid; bypassed nodes are then wired around.
+  /** Loads the document and plans the run; only the part the targets need has to be valid. */
+  private plan(input: GraphDoc, requested?: string[]): Plan | { problems: Problem[] } {
+    const loaded = loadGraph(input, this.registry);
+    if (!loaded.ok && loaded.problems.some((p) => STRUCTURAL_CODES.has(p.code))) return { problems: loaded.problems };
+    const doc = loaded.ok ? loaded.doc : withDefaults(input, this.registry);
+    const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+    const targets = requested ?? defaultTargets(doc, this.registry);
+    const unknown = targets.find((t) => !byId.has(t));
+    if (unknown !== undefined) return { problems: [{ code: 'unknown-target', node: unknown, message: `run target "${unknown}" is not a node of this graph` }] };
+    const off = targets.find((t) => byId.get(t)!.bypass);
+    if (off !== undefined) return { problems: [{ code: 'bypassed-target', node: off, message: `run target "${off}" is bypassed: turn bypass off to run it` }] };
+
     const problems = loaded.ok ? [] : checkMeaning(within(doc, ancestors(targets, doc.edges)), this.registry);
-    if (problems.length > 0) return finish({ status: 'invalid', problems, nodes: {}, results: {} });
+    if (problems.length > 0) return { problems };
+    // Bypassed nodes are wired around, so the rest of the graph gets the keys it would have without them.
     const runnable = withoutBypassed(doc, this.registry);
     const sub = within(runnable, ancestors(targets, runnable.edges));
     const sorted = topoSort(sub.nodes.map((n) => n.id), sub.edges);
     if (!sorted.ok) throw new Error('unreachable: cycles are refused by validation');
-    emit({ type: 'run-started', runId, plan: sorted.order });
-
-    const byId = new Map(sub.nodes.map((n) => [n.id, n]));
     const into = new Map<string, GraphEdge[]>();
-    for (const e of sub.edges) into.set(e.to.node, [...(into.get(e.to.node) ?? []), e]);
-    const sources = (id: string) => into.get(id) ?? [];
-    const outcomes: Record<string, NodeOutcome> = {};
-    const keys = new Map<string, string>();
-    const inputKeys = new Map<string, Record<string, string>>();
-    const fail = (id: string, message: string) => {
-      outcomes[id] = { state: 'failed', message };
-      emit({ type: 'node-failed', runId, nodeId: id, message });
-    };
+    for (const e of sub.edges) {
+      const list = into.get(e.to.node);
+      if (list) list.push(e);
+      else into.set(e.to.node, [e]);
+    }
+    return { targets, order: sorted.order, nodes: new Map(sub.nodes.map((n) => [n.id, n])), sources: (id) => into.get(id) ?? [], edges: sub.edges };
+  }
 
-    // Keys first: they need no kernel, so a cached target spares its whole upstream.
-    for (const id of sorted.order) {
-      const node = byId.get(id)!;
-      const blocked = sources(id).find((e) => !keys.has(e.from.node));
-      if (blocked) continue;
-      const ofInputs = Object.fromEntries(sources(id).map((e) => [e.to.port, `${keys.get(e.from.node)}:${e.from.port}`]));
-      inputKeys.set(id, ofInputs);
+  /** Every planned node's keys, without running a kernel, so a cached target spares its whole upstream. */
+  private async keys(plan: Plan, state: RunState): Promise<Map<string, NodeKeys>> {
+    const keys = new Map<string, NodeKeys>();
+    for (const id of plan.order) {
+      const sources = plan.sources(id);
+      if (sources.some((e) => !keys.has(e.from.node))) continue; // an upstream key failed
+      const node = plan.nodes.get(id)!;
+      const def = this.def(node);
+      const inputs = Object.fromEntries(sources.map((e) => [e.to.port, `${keys.get(e.from.node)!.key}:${e.from.port}`]));
       try {
-        keys.set(id, await this.keyOf(node, ofInputs));
+        const identity = def.identity ? await def.identity(node.params, { runtime: this.runtime }) : undefined;
+        const parts = { type: def.type, version: def.version, params: node.params, inputs, identity };
+        const ignored = def.resume?.ignoreParams ?? [];
+        const resumeParams = Object.fromEntries(Object.entries(node.params).filter(([name]) => !ignored.includes(name)));
+        keys.set(id, { key: cacheKey(parts), resume: cacheKey({ ...parts, params: resumeParams }) });
       } catch (e) {
-        fail(id, describeError(node, this.def(node), e));
+        this.fail(state, node, e);
       }
     }
-    const needed = new Set<string>();
-    const need = (id: string): void => {
-      if (needed.has(id)) return;
-      needed.add(id);
-      const key = keys.get(id);
-      if (key === undefined || !this.cache.has(key)) sources(id).forEach((e) => need(e.from.node));
-    };
-    targets.forEach(need);
+    return keys;
+  }
 
-    const values = new Map<string, Outputs>();
+  /** Runs the needed nodes in order; a failed or cancelled node leaves its descendants skipped. */
+  private async execute(plan: Plan, keys: Map<string, NodeKeys>, needed: Set<string>, state: RunState): Promise<void> {
+    const { runId, emit, outcomes, values, signal } = state;
     // A value is let go once every node that reads it has run (the cache may still keep it): big graphs
     // then hold only what is still to be read, as a hand-written loop would.
     const readers = new Map<string, number>();
-    for (const e of sub.edges) if (needed.has(e.to.node)) readers.set(e.from.node, (readers.get(e.from.node) ?? 0) + 1);
+    for (const e of plan.edges) if (needed.has(e.to.node)) readers.set(e.from.node, (readers.get(e.from.node) ?? 0) + 1);
     const release = (id: string) => {
-      for (const e of sources(id)) {
+      for (const e of plan.sources(id)) {
         const left = readers.get(e.from.node)! - 1;
         readers.set(e.from.node, left);
-        if (left === 0 && !targets.includes(e.from.node)) values.delete(e.from.node);
+        if (left === 0 && !plan.targets.includes(e.from.node)) values.delete(e.from.node);
       }
     };
-    let cancelled = false;
-    for (const id of sorted.order) {
+    const settle = (id: string, key: string, outputs: Outputs, ms: number, cached: boolean) => {
+      values.set(id, outputs);
+      release(id);
+      this.lastKeys.set(id, key);
+      outcomes[id] = { state: 'done', ms, cached };
+      emit({ type: 'node-finished', runId, nodeId: id, ms, cached });
+    };
+    const cancel = (id: string) => {
+      state.cancelled = true;
+      outcomes[id] = { state: 'cancelled' };
+      emit({ type: 'node-cancelled', runId, nodeId: id });
+    };
+
+    for (const id of plan.order) {
       if (!needed.has(id) || outcomes[id]) continue;
-      const node = byId.get(id)!;
-      const def = this.def(node);
-      const upstreamBad = sources(id).find((e) => outcomes[e.from.node] && outcomes[e.from.node].state !== 'done');
+      const node = plan.nodes.get(id)!;
+      const upstreamBad = plan.sources(id).find((e) => outcomes[e.from.node] && outcomes[e.from.node].state !== 'done');
       if (upstreamBad) {
         const because = `input "${upstreamBad.to.port}" comes from "${upstreamBad.from.node}", which ${outcomes[upstreamBad.from.node].state === 'cancelled' ? 'was cancelled' : 'did not run'}`;
         outcomes[id] = { state: 'skipped', because };
         emit({ type: 'node-skipped', runId, nodeId: id, because });
         continue;
       }
-      const key = keys.get(id)!;
+      const { key, resume } = keys.get(id)!;
       const hit = this.cache.get(key);
       if (hit) {
-        values.set(id, hit);
-        release(id);
-        this.lastKeys.set(id, key);
-        outcomes[id] = { state: 'done', ms: 0, cached: true };
-        emit({ type: 'node-finished', runId, nodeId: id, ms: 0, cached: true });
+        settle(id, key, hit, 0, true);
         continue;
       }
       await yieldToEvents(); // a cancel sent while the previous node ran is read here
-      if (cancelled || signal.aborted) {
-        cancelled = true;
-        outcomes[id] = { state: 'cancelled' };
-        emit({ type: 'node-cancelled', runId, nodeId: id });
+      if (state.cancelled || signal.aborted) {
+        cancel(id);
         continue;
       }
       emit({ type: 'node-started', runId, nodeId: id });
       const t0 = performance.now();
       try {
-        const inputs = Object.fromEntries(sources(id).map((e) => [e.to.port, values.get(e.from.node)![e.from.port]]));
-        const memoKey = (k: string) => `memo:${def.type}:${k}`;
+        const def = this.def(node);
+        const inputs = Object.fromEntries(plan.sources(id).map((e) => [e.to.port, values.get(e.from.node)![e.from.port]]));
+        const memoKey = `memo:${resume}`;
         const ctx: NodeContext = {
           nodeId: id, runtime: this.runtime, signal,
           progress: (step, total, preview) => emit({ type: 'node-progress', runId, nodeId: id, step, total, preview }),
-          inputKeys: inputKeys.get(id)!,
-          memo: { get: (k) => this.cache.get(memoKey(k))?.value, set: (k, value) => { this.cache.set(memoKey(k), { value }); } },
+          memo: { get: () => this.cache.get(memoKey)?.value, set: (value) => { this.cache.set(memoKey, { value }); } },
         };
         const outputs = await def.run({ inputs, params: node.params, ctx });
         const missing = Object.keys(def.outputs).find((port) => outputs[port] === undefined);
         if (missing) throw new Error(`kernel returned no value for output "${missing}"`);
-        values.set(id, outputs);
-        release(id);
         this.cache.set(key, outputs);
-        this.lastKeys.set(id, key);
-        const ms = performance.now() - t0;
-        outcomes[id] = { state: 'done', ms, cached: false };
-        emit({ type: 'node-finished', runId, nodeId: id, ms, cached: false });
+        settle(id, key, outputs, performance.now() - t0, false);
       } catch (e) {
-        if (signal.aborted) {
-          cancelled = true;
-          outcomes[id] = { state: 'cancelled' };
-          emit({ type: 'node-cancelled', runId, nodeId: id });
-        } else {
-          fail(id, describeError(node, def, e));
-        }
+        if (signal.aborted) cancel(id);
+        else this.fail(state, node, e);
       }
     }
+  }
 
-    // Planned nodes a cached result downstream made unnecessary are as good as cached.
-    for (const id of sorted.order) {
+  /** Outcomes for the planned nodes a cached result spared, the results of the targets, and the status. */
+  private summarise(plan: Plan, keys: Map<string, NodeKeys>, needed: Set<string>, state: RunState): Omit<RunResult, 'runId' | 'ms'> {
+    const { outcomes, values } = state;
+    for (const id of plan.order) {
       if (outcomes[id] || needed.has(id)) continue;
       outcomes[id] = { state: 'done', ms: 0, cached: true };
-      emit({ type: 'node-finished', runId, nodeId: id, ms: 0, cached: true });
+      state.emit({ type: 'node-finished', runId: state.runId, nodeId: id, ms: 0, cached: true });
     }
-
     const results: RunResult['results'] = {};
-    for (const id of targets) {
-      const value = values.get(id) ?? (keys.has(id) ? this.cache.get(keys.get(id)!) : undefined);
-      if (this.def(byId.get(id)!).output && value) results[id] = value;
+    for (const id of plan.targets) {
+      const key = keys.get(id)?.key;
+      const value = values.get(id) ?? (key === undefined ? undefined : this.cache.get(key));
+      if (this.def(plan.nodes.get(id)!).output && value) results[id] = value;
     }
     const states = Object.values(outcomes).map((o) => o.state);
-    const status = cancelled ? 'cancelled' : states.some((s) => s === 'failed' || s === 'skipped') ? 'failed' : 'done';
-    return finish({ status, problems: [], nodes: outcomes, results });
+    const status = state.cancelled ? 'cancelled' : states.some((s) => s === 'failed' || s === 'skipped') ? 'failed' : 'done';
+    return { status, problems: [], nodes: outcomes, results };
+  }
+
+  private fail(state: RunState, node: GraphNode, e: unknown): void {
+    const message = describeError(node, this.def(node), e);
+    state.outcomes[node.id] = { state: 'failed', message };
+    state.emit({ type: 'node-failed', runId: state.runId, nodeId: node.id, message });
   }
 
   private def(node: GraphNode): NodeDefinition {
     return this.registry.get(node.type)!;
   }
+}
 
-  private async keyOf(node: GraphNode, inputs: Record<string, string>): Promise<string> {
-    const def = this.def(node);
-    const identity = def.identity ? await def.identity(node.params, { runtime: this.runtime }) : undefined;
-    return cacheKey({ type: def.type, version: def.version, params: node.params, inputs, identity });
+/**
+ * The nodes that must run or be read for the targets: a node whose key is cached spares its upstream.
+ * Walked with a stack, so a chain of any length fits.
+ */
+function neededNodes(plan: Plan, keys: Map<string, NodeKeys>, cache: OutputCache): Set<string> {
+  const needed = new Set<string>();
+  const stack = [...plan.targets];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (needed.has(id)) continue;
+    needed.add(id);
+    const key = keys.get(id)?.key;
+    if (key === undefined || !cache.has(key)) for (const e of plan.sources(id)) stack.push(e.from.node);
   }
+  return needed;
 }
 
 function within(doc: GraphDoc, nodes: Set<string>): GraphDoc {
@@ -212,7 +256,8 @@ function defaultTargets(doc: GraphDoc, registry: NodeCatalog): string[] {
   if (outputs.length > 0) return outputs;
   // Sinks that can produce something: a node with no outputs at all (a Note) is never a target.
   const produces = (n: GraphNode) => Object.keys(registry.get(n.type)?.outputs ?? {}).length > 0;
-  return doc.nodes.filter((n) => !n.bypass && produces(n) && !doc.edges.some((e) => e.from.node === n.id)).map((n) => n.id);
+  const feeding = new Set(doc.edges.map((e) => e.from.node));
+  return doc.nodes.filter((n) => !n.bypass && produces(n) && !feeding.has(n.id)).map((n) => n.id);
 }
 
 function describeError(node: GraphNode, def: NodeDefinition | undefined, e: unknown): string {

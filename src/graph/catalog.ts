@@ -8,7 +8,7 @@ export type ParamSpec =
   | { kind: 'int'; default: number; min?: number; max?: number; step?: number; label?: string }
   | { kind: 'float'; default: number; min?: number; max?: number; step?: number; label?: string }
   | { kind: 'seed'; default: number; label?: string }
-  | { kind: 'string'; default: string; multiline?: boolean; maxLength?: number; label?: string }
+  | { kind: 'string'; default: string; multiline?: boolean; maxLength?: number; label?: string; widget?: 'image-file' }
   | { kind: 'choice'; default: string; choices: readonly string[]; label?: string }
   | { kind: 'bool'; default: boolean; label?: string }
   | { kind: 'model'; default: string; modelKind: string; label?: string };
@@ -24,7 +24,13 @@ export interface NodeSchema {
   params: Record<string, ParamSpec>;
   /** Output nodes are run targets by default and their images are kept as results. */
   output?: boolean;
+  /** Steps that bring a stored node's params up to this version: migrate[v] turns version v into v + 1. */
+  migrate?: Readonly<Record<number, ParamMigration>>;
+  /** Its image is kept as a PNG file named by this param (with the graph inside). */
+  saves?: { filenameParam: string };
 }
+
+export type ParamMigration = (params: Record<string, unknown>) => Record<string, unknown>;
 
 export interface Catalog { get(type: string): NodeSchema | undefined }
 

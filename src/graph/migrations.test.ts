@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { migrate, MIGRATIONS, type Migration } from './migrations.ts';
+import type { Catalog, NodeSchema } from './catalog.ts';
+import { migrate, type Migration } from './migrations.ts';
+import type { GraphNode } from './types.ts';
+import { loadGraph } from './validate.ts';
 
 describe('migrations', () => {
   it('walks the chain one version at a time', () => {
@@ -19,7 +22,36 @@ describe('migrations', () => {
     expect(migrate({ version: 1, a: 1 })).toEqual({ ok: true, from: 1, doc: { version: 1, a: 1 } });
     expect(migrate({ version: 2 }).ok).toBe(false);
   });
-  it('has no step yet: version 1 is the first format', () => {
-    expect(Object.keys(MIGRATIONS)).toEqual([]);
+});
+
+describe('node migrations', () => {
+  // Version 1 had "scale" as a fraction; version 2 renamed it "factor"; version 3 made it a percentage.
+  const schema: NodeSchema = {
+    type: 'test.scale', version: 3, title: 'Scale', category: 'Test', inputs: {}, outputs: { value: { type: 'FLOAT' } },
+    params: { factor: { kind: 'float', default: 100, min: 0, max: 1000 }, label: { kind: 'string', default: '' } },
+    migrate: {
+      1: ({ scale, ...rest }) => ({ ...rest, factor: scale }),
+      2: (p) => ({ ...p, factor: (p.factor as number) * 100 }),
+    },
+  };
+  const catalog: Catalog = { get: (type) => (type === schema.type ? schema : undefined) };
+  const docWith = (node: Partial<GraphNode>) => ({
+    format: 'latent-loom/graph', version: 1, edges: [],
+    nodes: [{ id: 'n1', type: 'test.scale', version: 1, position: { x: 0, y: 0 }, params: {}, ...node }],
+  });
+
+  it('brings an old node up to its type version, step by step', () => {
+    const result = loadGraph(docWith({ params: { scale: 0.5, label: 'half' } }), catalog);
+    expect(result.ok && result.doc.nodes[0]).toMatchObject({ version: 3, params: { factor: 50, label: 'half' } });
+    const v2 = loadGraph(docWith({ version: 2, params: { factor: 0.25 } }), catalog);
+    expect(v2.ok && v2.doc.nodes[0].params.factor).toBe(25);
+  });
+
+  it('says when a node cannot be brought up to date, naming it', () => {
+    const result = loadGraph(docWith({}), { get: (type) => (type === schema.type ? { ...schema, migrate: { 2: schema.migrate![2] } } : undefined) });
+    expect(result.ok ? [] : result.problems).toEqual([{
+      code: 'node-version-old', node: 'n1', field: 'version',
+      message: 'node "n1" (test.scale) is version 1, and this app has no way to bring it up to version 3',
+    }]);
   });
 });

@@ -1,5 +1,6 @@
 // Older documents load through explicit steps, one per version: migration[v] turns version v into v + 1.
-import { GRAPH_VERSION } from './types.ts';
+import type { NodeSchema } from './catalog.ts';
+import { GRAPH_VERSION, type GraphNode } from './types.ts';
 
 export type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
 
@@ -27,4 +28,18 @@ export function migrate(
     current = { ...step(current), version: v + 1 };
   }
   return { ok: true, doc: current, from };
+}
+
+/**
+ * A stored node brought up to its type's version through the type's own steps (`migrate[v]` turns
+ * version v into v + 1); null when a step is missing. Nodes change more often than the file format.
+ */
+export function migrateNode(node: GraphNode, schema: NodeSchema): GraphNode | null {
+  let params = node.params;
+  for (let v = node.version; v < schema.version; v++) {
+    const step = schema.migrate && Object.hasOwn(schema.migrate, v) ? schema.migrate[v] : undefined;
+    if (!step) return null;
+    params = step(params);
+  }
+  return { ...node, version: schema.version, params };
 }

@@ -3,7 +3,7 @@
 import { bypassProblems } from './bypass.ts';
 import type { Catalog } from './catalog.ts';
 import { findPort, inputTakenRule, selfRule, typeRule } from './connect.ts';
-import { migrate } from './migrations.ts';
+import { migrate, migrateNode } from './migrations.ts';
 import { defaultParams, paramProblem } from './params.ts';
 import { graphSchemaV1 } from './schema.ts';
 import { topoSort } from './topo.ts';
@@ -46,14 +46,17 @@ export function loadGraph(input: string | unknown, catalog: Catalog): LoadResult
 /** Problems that leave no usable document; the others are about single nodes or edges. */
 export const STRUCTURAL_CODES = new Set(['malformed-json', 'forbidden-key', 'not-an-object', 'wrong-format', 'bad-version', 'bad-shape']);
 
-/** Every node with every param its type declares: missing ones take their defaults. */
+/** Every node at its type's version, with every param its type declares: missing ones take their defaults. */
 export function withDefaults(doc: GraphDoc, catalog: Catalog): GraphDoc {
   return { ...doc, nodes: doc.nodes.map((n) => nodeWithDefaults(n, catalog)) };
 }
 
 function nodeWithDefaults(node: GraphNode, catalog: Catalog): GraphNode {
   const schema = catalog.get(node.type);
-  return schema ? { ...node, params: { ...defaultParams(schema), ...node.params } } : node;
+  if (!schema) return node;
+  // A node that cannot be brought up to date keeps its version; checkMeaning says so.
+  const current = node.version < schema.version ? (migrateNode(node, schema) ?? node) : node;
+  return { ...current, params: { ...defaultParams(schema), ...current.params } };
 }
 
 /** Checks a structurally valid document against the node catalog. */
@@ -71,6 +74,9 @@ export function checkMeaning(doc: GraphDoc, catalog: Catalog): Problem[] {
     }
     if (node.version > schema.version) {
       problems.push({ code: 'node-version-too-new', node: node.id, field: 'version', message: `${where} (${node.type}) is version ${node.version}, newer than this app knows (${schema.version})` });
+    } else if (node.version < schema.version) {
+      problems.push({ code: 'node-version-old', node: node.id, field: 'version', message: `${where} (${node.type}) is version ${node.version}, and this app has no way to bring it up to version ${schema.version}` });
+      continue;
     }
     for (const [name, value] of Object.entries(node.params)) {
       const spec = schema.params[name];

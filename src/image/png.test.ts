@@ -1,3 +1,4 @@
+import type { Catalog, NodeSchema } from '../graph/catalog.ts';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { image } from './value.ts';
@@ -49,7 +50,12 @@ describe('savedImages', () => {
         { id: 'p', type: 'image.output', version: 1, position: { x: 0, y: 0 }, params: {} },
       ],
     };
-    const files = await savedImages(doc, { s1: { image: ramp(3) }, s2: { image: ramp(4, 2) }, p: { image: ramp(3) } });
+    const saving: NodeSchema = {
+      type: 'image.save', version: 1, title: 'Save Image', category: 'Image', inputs: {}, outputs: {},
+      params: { filename: { kind: 'string', default: 'loom' } }, saves: { filenameParam: 'filename' },
+    };
+    const catalog: Catalog = { get: (type) => (type === 'image.save' ? saving : { ...saving, type, saves: undefined }) };
+    const files = await savedImages(doc, { s1: { image: ramp(3) }, s2: { image: ramp(4, 2) }, p: { image: ramp(3) } }, catalog);
     expect(files.map((f) => [f.nodeId, f.filename])).toEqual([['s1', 'cats_.._x.png'], ['s2', 'pair-1.png'], ['s2', 'pair-2.png']]);
     for (const f of files) expect(JSON.parse(readPngText(f.bytes)[GRAPH_CHUNK_KEYWORD])).toEqual(doc);
   });

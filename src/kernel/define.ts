@@ -14,10 +14,11 @@ export interface NodeContext {
   signal: AbortSignal;
   /** Step i of n inside a long kernel, with an optional preview image. */
   progress(step: number, total: number, preview?: ImageValue): void;
-  /** Content keys of the values on each connected input: equal keys, equal values. */
-  inputKeys: Record<string, string>;
-  /** Partial work a kernel can resume from later (e.g. denoising steps done), kept in the budgeted cache. */
-  memo: { get(key: string): unknown; set(key: string, value: unknown): void };
+  /**
+   * Partial work this node can carry on from in a later run (e.g. the denoising steps done), kept in the
+   * budgeted cache under the node's resume key: its cache key, less the params `resume.ignoreParams` names.
+   */
+  memo: { get(): unknown; set(value: unknown): void };
 }
 
 type WireName = keyof WireTypes & string;
@@ -43,6 +44,8 @@ export interface NodeDefinition extends NodeSchema {
   run(args: RunArgs<Record<string, unknown>, Record<string, unknown>>): Promise<Record<string, unknown>>;
   /** Extra identity for the cache key, e.g. the content hash of the model a param names. */
   identity?(params: Record<string, unknown>, ctx: Pick<NodeContext, 'runtime'>): Promise<string>;
+  /** Params that do not change the work already done: a run that differs only in them resumes from `ctx.memo`. */
+  resume?: { ignoreParams: readonly string[] };
 }
 
 export function defineNode<
@@ -52,6 +55,9 @@ export function defineNode<
   inputs: I; outputs: O; params: P;
   run(args: RunArgs<InputValues<I>, ParamValues<P>>): Promise<OutputValues<O>>;
   identity?(params: ParamValues<P>, ctx: Pick<NodeContext, 'runtime'>): Promise<string>;
+  resume?: { ignoreParams: readonly (keyof P & string)[] };
+  migrate?: NodeSchema['migrate'];
+  saves?: { filenameParam: keyof P & string };
 }): NodeDefinition {
   const ports = (decls: Record<string, PortDecl>): Record<string, PortSpec> =>
     Object.fromEntries(Object.entries(decls).map(([k, d]) => [k, typeof d === 'string' ? { type: d } : d]));

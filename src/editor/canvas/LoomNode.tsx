@@ -4,7 +4,6 @@ import { memo } from 'react';
 import { categoryColour, registry, typeColour } from '../catalog.ts';
 import { ImageBatch } from '../images/ImageCanvas.tsx';
 import { SaveImageButton } from '../images/SaveImage.tsx';
-import { SAVE_IMAGE_TYPE } from '../../image/save.ts';
 import { useGraphNode } from '../store/graph.ts';
 import { useNodeImage, useNodeRun, type NodeRun } from '../store/run.ts';
 import { NodeParams } from './NodeParams.tsx';
@@ -46,7 +45,7 @@ export const LoomNode = memo(function LoomNode({ id, selected }: NodeProps) {
       <NodeParams node={node} def={def} />
       {!node.bypass && (run?.status === 'failed' || run?.status === 'skipped' || run?.status === 'invalid') && <div className="node-message" data-testid="node-message">{run.message}</div>}
       {shown && <div className="node-image nodrag"><ImageBatch image={shown} testId="node-image" /></div>}
-      {node.type === SAVE_IMAGE_TYPE && <SaveImageButton nodeId={id} />}
+      {def.saves && <SaveImageButton nodeId={id} />}
     </div>
   );
 });

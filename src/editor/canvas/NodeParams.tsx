@@ -9,7 +9,7 @@ export function NodeParams({ node, def }: { node: GraphNode; def: NodeDefinition
   if (entries.length === 0) return null;
   return (
     <div className="node-params">
-      {entries.map(([name, spec]) => (isImageFileParam(node.type, name)
+      {entries.map(([name, spec]) => (isImageFileParam(spec)
         ? <ImageFileField key={name} nodeId={node.id} name={name} label={spec.label ?? name} value={node.params[name]} compact />
         : <ParamField key={name} nodeId={node.id} name={name} spec={spec} value={node.params[name]} compact />))}
     </div>

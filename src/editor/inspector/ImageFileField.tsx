@@ -1,11 +1,12 @@
 // Load Image's file param: pick an image, stored as an upload (Cache Storage, shared with the worker);
 // the param holds its reference, so the graph stays plain JSON.
 import { useRef, useState } from 'react';
+import type { ParamSpec } from '../../graph/catalog.ts';
 import { parseImageRef, putUpload } from '../../image/source.ts';
 import { setParam } from '../edit/ops.ts';
 import { endGesture } from '../store/graph.ts';
 
-export const isImageFileParam = (nodeType: string, name: string): boolean => nodeType === 'image.load' && name === 'image';
+export const isImageFileParam = (spec: ParamSpec): boolean => spec.kind === 'string' && spec.widget === 'image-file';
 
 interface Props { nodeId: string; name: string; label: string; value: unknown; compact?: boolean }
 

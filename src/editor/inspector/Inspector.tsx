@@ -44,7 +44,7 @@ function NodeInspector({ id }: { id: string }) {
           title="A bypassed node does not run: each output passes on its first input of the same type (Ctrl+B)" />
       </label>
       {run?.message && <p className="error" data-testid="inspector-message">{run.message}</p>}
-      {Object.entries(def.params).map(([name, spec]) => (isImageFileParam(node.type, name)
+      {Object.entries(def.params).map(([name, spec]) => (isImageFileParam(spec)
         ? <ImageFileField key={name} nodeId={id} name={name} label={spec.label ?? name} value={node.params[name]} />
         : <ParamField key={name} nodeId={id} name={name} spec={spec} value={node.params[name]} />))}
       <button type="button" data-testid="inspector-run-to" onClick={() => void runGraph([id])}>Run to here</button>
