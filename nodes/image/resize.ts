@@ -17,7 +17,7 @@ export default defineNode({
   async run({ inputs: { image }, params }) {
     const [w, h] = targetSize(image.width, image.height, params);
     checkImageSize(w, h, 'resized image', image.batch);
-    return { image: resizeImage(image, w, h, params.filter as (typeof RESIZE_FILTERS)[number]) };
+    return { image: resizeImage(image, w, h, params.filter) };
   },
 });
 

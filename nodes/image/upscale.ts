@@ -41,7 +41,7 @@ export default defineNode({
     const out = image(w, h, src.channels, undefined, src.batch);
     for (let b = 0; b < src.batch; b++) await upscaleItem(run, src, b, out);
     if (params.tile === 0 && run.tile < tile) learned.set(memo, run.tile);
-    if (src.channels === 4) copyAlpha(resizeImage(alphaOf(src), w, h, params.alpha as 'bicubic' | 'bilinear'), out);
+    if (src.channels === 4) copyAlpha(resizeImage(alphaOf(src), w, h, params.alpha), out);
     return { image: out };
   },
 });

@@ -10,7 +10,7 @@ function passThrough(doc: GraphDoc, catalog: Catalog, ref: PortRef): PortRef | {
   const schema = catalog.get(node.type)!;
   const type = schema.outputs[ref.port].type;
   for (const [port, spec] of Object.entries(schema.inputs)) {
-    if (!typesCompatible(spec.type, type)) continue;
+    if (!typesCompatible(spec.type, type, catalog)) continue;
     const feed = doc.edges.find((e) => e.to.node === node.id && e.to.port === port);
     if (feed) return feed.from;
   }

@@ -32,13 +32,15 @@ export interface NodeSchema {
 
 export type ParamMigration = (params: Record<string, unknown>) => Record<string, unknown>;
 
-export interface Catalog { get(type: string): NodeSchema | undefined }
+export interface Catalog {
+  get(type: string): NodeSchema | undefined;
+  /** Pairs of distinct value types where the first may feed the second (e.g. INT into SEED). */
+  readonly coercions?: readonly (readonly [ValueType, ValueType])[];
+}
 
 export const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
-/** SEED and INT are the same number on a wire. */
-export function typesCompatible(from: ValueType, to: ValueType): boolean {
-  if (from === to) return true;
-  const ints = new Set(['INT', 'SEED']);
-  return ints.has(from) && ints.has(to);
+/** Equal types connect; so do the pairs the catalog lists as coercions. */
+export function typesCompatible(from: ValueType, to: ValueType, catalog: Pick<Catalog, 'coercions'>): boolean {
+  return from === to || (catalog.coercions ?? []).some(([a, b]) => a === from && b === to);
 }

@@ -23,6 +23,13 @@ describe('connection rules', () => {
     const g2 = doc([{ id: 'a', type: 'test.add' }, { id: 'b', type: 'test.add' }], [['a', 'sum', 'b', 'a']]);
     expect(checkConnection(g2, catalog, at('b', 'sum'), at('a', 'a'))).toEqual({ ok: false, reason: 'the wire would make a cycle ("b" already depends on "a")' });
   });
+  it('a wire being moved neither takes its own input nor closes a cycle through itself', () => {
+    const g2 = doc([{ id: 'a', type: 'test.add' }, { id: 'b', type: 'test.add' }], [['a', 'sum', 'b', 'a']]);
+    const [moved] = g2.edges;
+    // Turning a -> b around into b -> a: a cycle only with the old wire still counted.
+    expect(checkConnection(g2, catalog, at('b', 'sum'), at('a', 'a'), moved.id)).toEqual({ ok: true });
+    expect(checkConnection(g, catalog, at('n1', 'value'), at('n2', 'a'), g.edges[0].id)).toEqual({ ok: true });
+  });
   it('refuses a node feeding itself', () => {
     expect(checkConnection(g, catalog, at('n2', 'sum'), at('n2', 'b'))).toEqual({ ok: false, reason: 'a node cannot feed itself' });
   });

@@ -25,16 +25,16 @@ export function findPort(
   return { spec };
 }
 
-export function typeRule(from: PortSpec, to: PortSpec): Validity {
-  return typesCompatible(from.type, to.type) ? OK : refuse(`${from.type} cannot feed ${to.type}`);
+export function typeRule(from: PortSpec, to: PortSpec, catalog: Pick<Catalog, 'coercions'>): Validity {
+  return typesCompatible(from.type, to.type, catalog) ? OK : refuse(`${from.type} cannot feed ${to.type}`);
 }
 
 export function selfRule(from: PortRef, to: PortRef): Validity {
   return from.node === to.node ? refuse('a node cannot feed itself') : OK;
 }
 
-export function inputTakenRule(edges: readonly GraphEdge[], to: PortRef, ignoreEdge?: string): Validity {
-  const taken = edges.find((e) => e.id !== ignoreEdge && e.to.node === to.node && e.to.port === to.port);
+export function inputTakenRule(edges: readonly GraphEdge[], to: PortRef): Validity {
+  const taken = edges.find((e) => e.to.node === to.node && e.to.port === to.port);
   return taken ? refuse(`input "${to.port}" of "${to.node}" already has a wire (from "${taken.from.node}")`) : OK;
 }
 
@@ -44,15 +44,19 @@ export function cycleRule(edges: readonly GraphEdge[], from: PortRef, to: PortRe
     : OK;
 }
 
-/** Every rule a new wire must pass, in the order a person would want to hear about them. */
-export function checkConnection(doc: GraphDoc, catalog: Catalog, from: PortRef, to: PortRef): Validity {
+/**
+ * Every rule a new wire must pass, in the order a person would want to hear about them. `ignoreEdge` is a
+ * wire being moved: it neither takes the input nor closes a cycle.
+ */
+export function checkConnection(doc: GraphDoc, catalog: Catalog, from: PortRef, to: PortRef, ignoreEdge?: string): Validity {
   const self = selfRule(from, to);
   if (!self.ok) return self;
   const source = findPort(doc, catalog, from, 'outputs');
   if ('reason' in source) return refuse(source.reason);
   const target = findPort(doc, catalog, to, 'inputs');
   if ('reason' in target) return refuse(target.reason);
-  for (const v of [typeRule(source.spec, target.spec), inputTakenRule(doc.edges, to), cycleRule(doc.edges, from, to)]) {
+  const edges = ignoreEdge === undefined ? doc.edges : doc.edges.filter((e) => e.id !== ignoreEdge);
+  for (const v of [typeRule(source.spec, target.spec, catalog), inputTakenRule(edges, to), cycleRule(edges, from, to)]) {
     if (!v.ok) return v;
   }
   return OK;

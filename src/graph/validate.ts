@@ -112,7 +112,7 @@ export function checkMeaning(doc: GraphDoc, catalog: Catalog): Problem[] {
     if ('reason' in to) { problem('unknown-port', to.reason, edge.to.port); continue; }
     for (const [code, v] of [
       ['self-edge', selfRule(edge.from, edge.to)],
-      ['type-mismatch', typeRule(from.spec, to.spec)],
+      ['type-mismatch', typeRule(from.spec, to.spec, catalog)],
       ['input-taken', inputTakenRule(accepted, edge.to)],
     ] as const) {
       if (!v.ok) problem(code, v.reason, edge.to.port);

@@ -34,7 +34,8 @@ export type InputValues<I extends Record<string, PortDecl>> =
 export type OutputValues<O extends Record<string, PortDecl>> = { [K in keyof O]: WireTypes[PortType<O[K]>] };
 
 type ParamValue<S extends ParamSpec> =
-  S extends { kind: 'int' | 'float' | 'seed' } ? number : S extends { kind: 'bool' } ? boolean : string;
+  S extends { kind: 'int' | 'float' | 'seed' } ? number : S extends { kind: 'bool' } ? boolean
+    : S extends { kind: 'choice'; choices: readonly (infer C extends string)[] } ? C : string;
 export type ParamValues<P extends Record<string, ParamSpec>> = { [K in keyof P]: ParamValue<P[K]> };
 
 export interface RunArgs<I, P> { inputs: I; params: P; ctx: NodeContext }
@@ -73,6 +74,7 @@ export const seed = (o: Partial<Opt<Spec<'seed'>>> = {}): Spec<'seed'> => ({ kin
 export const text = (o: Opt<Spec<'string'>>): Spec<'string'> => ({ kind: 'string', ...o });
 export const bool = (o: Opt<Spec<'bool'>>): Spec<'bool'> => ({ kind: 'bool', ...o });
 export const model = (o: Opt<Spec<'model'>>): Spec<'model'> => ({ kind: 'model', ...o });
-export function choice<const C extends readonly string[]>(o: { choices: C; default: C[number]; label?: string }): Spec<'choice'> {
+/** A choice keeps its literal choices, so the kernel reads its value as one of them. */
+export function choice<const C extends readonly string[]>(o: { choices: C; default: C[number]; label?: string }): Spec<'choice'> & { choices: C; default: C[number] } {
   return { kind: 'choice', ...o };
 }

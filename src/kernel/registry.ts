@@ -2,6 +2,7 @@
 // NodeCatalog; which definitions fill it is chosen by the composition roots (nodes/registry.ts).
 import type { Catalog } from '../graph/catalog.ts';
 import type { NodeDefinition } from './define.ts';
+import { WIRE_COERCIONS } from './values.ts';
 
 export interface NodeCatalog extends Catalog {
   get(type: string): NodeDefinition | undefined;
@@ -9,6 +10,7 @@ export interface NodeCatalog extends Catalog {
 
 export class Registry implements NodeCatalog {
   private readonly byType = new Map<string, NodeDefinition>();
+  readonly coercions = WIRE_COERCIONS;
 
   constructor(defs: readonly NodeDefinition[]) {
     for (const d of defs) {

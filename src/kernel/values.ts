@@ -63,3 +63,6 @@ export interface WireTypes {
   UPSCALER: ModelHandle;
   GAN: ModelHandle;
 }
+
+/** SEED and INT are the same number on a wire: each may feed the other. */
+export const WIRE_COERCIONS = [['INT', 'SEED'], ['SEED', 'INT']] as const satisfies readonly (readonly [keyof WireTypes, keyof WireTypes])[];

@@ -24,7 +24,7 @@ export function addNode(type: string, at: { x: number; y: number }, pending?: Pe
 function wireFor(p: PendingWire, newId: string, type: string): Pick<GraphEdge, 'from' | 'to'> | undefined {
   const def = registry.get(type)!;
   const ports = p.side === 'source' ? def.inputs : def.outputs;
-  const port = Object.keys(ports).find((k) => typesCompatible(p.side === 'source' ? p.type : ports[k].type, p.side === 'source' ? ports[k].type : p.type));
+  const port = Object.keys(ports).find((k) => typesCompatible(p.side === 'source' ? p.type : ports[k].type, p.side === 'source' ? ports[k].type : p.type, registry));
   if (!port) return undefined;
   return p.side === 'source' ? { from: { node: p.node, port: p.port }, to: { node: newId, port } } : { from: { node: newId, port }, to: { node: p.node, port: p.port } };
 }
@@ -40,7 +40,7 @@ export function connect(from: PortRef, to: PortRef): Validity {
 /** Replaces one wire by another in one step; the old wire does not count as taking the input. */
 export function rewire(edgeId: string, from: PortRef, to: PortRef): Validity {
   const doc = getDoc();
-  const v = checkConnection({ ...doc, edges: doc.edges.filter((e) => e.id !== edgeId) }, registry, from, to);
+  const v = checkConnection(doc, registry, from, to, edgeId);
   if (!v.ok) return v;
   edit((d) => {
     const e = d.edges.find((x) => x.id === edgeId);

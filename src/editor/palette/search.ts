@@ -1,14 +1,15 @@
 // Node search: by name, category and port type; with a dropped wire, only nodes that can take it.
 import type { NodeDefinition } from '../../kernel/define.ts';
 import { typesCompatible } from '../../graph/index.ts';
+import { registry } from '../catalog.ts';
 import type { PendingWire } from '../store/ui.ts';
 
 export interface SearchQuery { text: string; portType: string; pending?: PendingWire }
 
 export function fitsWire(def: NodeDefinition, p: PendingWire): boolean {
   return p.side === 'source'
-    ? Object.values(def.inputs).some((s) => typesCompatible(p.type, s.type))
-    : Object.values(def.outputs).some((s) => typesCompatible(s.type, p.type));
+    ? Object.values(def.inputs).some((s) => typesCompatible(p.type, s.type, registry))
+    : Object.values(def.outputs).some((s) => typesCompatible(s.type, p.type, registry));
 }
 
 function hasPortType(def: NodeDefinition, type: string): boolean {
