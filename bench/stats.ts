@@ -1,16 +1,5 @@
 // Timing helpers: medians of repeated runs, measured side by side in one process.
 
-export async function median(times: number, fn: () => Promise<unknown>): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
-}
-
 /** Runs a and b alternately so drift on a shared machine hits both alike; returns their medians. */
 export async function sideBySide(times: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
   const ta: number[] = [];

@@ -18,7 +18,6 @@ export async function launch(): Promise<Browser> {
 
 export interface App { page: Page; context: BrowserContext }
 
-/** A fresh profile (empty IndexedDB), the app loaded, isolated, with its engine ready. */
 /** One browser and one app page for a test file: opened before its first test, closed after its last. */
 export function appForFile(opened: (app: App) => void | Promise<void>): void {
   let browser: Browser | undefined;
@@ -29,6 +28,7 @@ export function appForFile(opened: (app: App) => void | Promise<void>): void {
   afterAll(async () => { await browser?.close(); });
 }
 
+/** A fresh profile (empty IndexedDB), the app loaded, isolated, with its engine ready. */
 export async function openApp(browser: Browser, query = '?backend=wasm'): Promise<App> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
@@ -70,10 +70,6 @@ export async function drag(page: Page, from: Locator, to: Locator): Promise<void
   await page.mouse.down();
   await to.hover();
   await page.mouse.up();
-}
-
-export async function clickPane(page: Page, x: number, y: number): Promise<void> {
-  await page.mouse.click(x, y);
 }
 
 /** Opens an example graph from the toolbar. */

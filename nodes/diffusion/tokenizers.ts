@@ -1,14 +1,13 @@
-// One tokenizer per model folder, read from its tokenizer/ files once.
+// One tokenizer per model folder, read from its tokenizer/ files once per engine.
 import { ClipTokenizer } from '../../src/diffusion/clipTokenizer.ts';
 import { fileByRole, type ModelManifest } from '../../src/runtime/manifest.ts';
 import type { Runtime } from '../../src/runtime/runtime.ts';
 
-const loaded = new Map<string, Promise<ClipTokenizer>>();
-
 export function tokenizerFor(runtime: Runtime, manifest: ModelManifest): Promise<ClipTokenizer> {
   const vocabFile = fileByRole(manifest, 'tokenizer_vocab');
   const mergesFile = fileByRole(manifest, 'tokenizer_merges');
-  const key = `${vocabFile.sha256}:${mergesFile.sha256}`;
+  const key = `tokenizer:${vocabFile.sha256}:${mergesFile.sha256}`;
+  const loaded = runtime.memory as Map<string, Promise<ClipTokenizer>>;
   let tokenizer = loaded.get(key);
   if (!tokenizer) {
     tokenizer = (async () => {

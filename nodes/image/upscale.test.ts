@@ -36,7 +36,7 @@ async function upscale(img: ImageValue, params: Record<string, unknown>, rt: Run
 function limitedRuntime(maxSide: number) {
   const stats = { runs: 0, failures: 0 };
   const rt: Runtime = {
-    backend: runtime.backend, store: runtime.store,
+    backend: runtime.backend, store: runtime.store, memory: new Map(),
     load: (b, l) => runtime.load(b, l), open: (m, r) => runtime.open(m, r),
     run(info, feeds, signal) {
       stats.runs++;
@@ -165,7 +165,7 @@ describe('image.upscale with a fixed-size model', () => {
   it('feeds only tiles of that size, padding the edges, and matches away from the image border', async () => {
     const seen = new Set<string>();
     const rt: Runtime = {
-      backend: runtime.backend, store: runtime.store, load: (b, l) => runtime.load(b, l),
+      backend: runtime.backend, store: runtime.store, memory: new Map(), load: (b, l) => runtime.load(b, l),
       async open(m, r) {
         const info = await runtime.open(m, r);
         return { ...info, inputs: [{ ...info.inputs[0], shape: [1, 3, 32, 32] }] };

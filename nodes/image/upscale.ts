@@ -10,15 +10,13 @@ import { MIN_TILE, upscaleItem, type TileRun } from '../../src/image/upscaleTile
  * tiles); GPU buffers and the browser's WASM heap are smaller. Too big shrinks on failure anyway.
  */
 const AUTO_TILE: Record<string, number> = { cpu: 640, webgpu: 512, wasm: 256 };
-/** Tile sizes that had to shrink, per model and backend, so the next run starts there. */
-const learned = new Map<string, number>();
 
 export default defineNode({
   type: 'image.upscale', version: 1, title: 'Upscale', category: 'Image',
   description: 'Runs a super-resolution model over an image of any size in overlapping, blended tiles.',
   inputs: { image: 'IMAGE', upscaler: 'UPSCALER' },
   params: {
-    tile: int({ default: 0, min: 0, max: 4096, label: 'tile (0: auto)' }),
+    tile: int({ default: 0, min: 0, max: 4096, label: 'tile (0: auto, shrinks to fit memory)' }),
     overlap: int({ default: 32, min: 0, max: 256 }),
     alpha: choice({ choices: ['bicubic', 'bilinear'], default: 'bicubic', label: 'alpha filter' }),
   },
@@ -29,8 +27,10 @@ export default defineNode({
     const s = model.scale;
     const [w, h] = [src.width * s, src.height * s];
     checkImageSize(w, h, 'upscaled image', src.batch);
-    const memo = `${model.info.key}:${ctx.runtime.backend}`;
-    const tile = params.tile > 0 ? Math.max(MIN_TILE, params.tile) : learned.get(memo) ?? AUTO_TILE[ctx.runtime.backend] ?? 256;
+    // Tile sizes that had to shrink, per model and backend, so the engine's next run starts there.
+    const learnedKey = `upscale-tile:${model.info.key}:${ctx.runtime.backend}`;
+    const learned = ctx.runtime.memory.get(learnedKey) as number | undefined;
+    const tile = params.tile > 0 ? Math.max(MIN_TILE, params.tile) : learned ?? AUTO_TILE[ctx.runtime.backend] ?? 256;
     const [th, tw] = model.fixed ?? [tile, tile];
     const full = { x: 0, y: 0, w: src.width, h: src.height };
     const run: TileRun = {
@@ -40,7 +40,7 @@ export default defineNode({
     };
     const out = image(w, h, src.channels, undefined, src.batch);
     for (let b = 0; b < src.batch; b++) await upscaleItem(run, src, b, out);
-    if (params.tile === 0 && run.tile < tile) learned.set(memo, run.tile);
+    if (params.tile === 0 && run.tile < tile) ctx.runtime.memory.set(learnedKey, run.tile);
     if (src.channels === 4) copyAlpha(resizeImage(alphaOf(src), w, h, params.alpha), out);
     return { image: out };
   },

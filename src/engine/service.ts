@@ -10,6 +10,10 @@ import { Executor, type RunOptions } from './executor.ts';
 export interface EngineInfo { backend: string; cacheBytes: number; cacheBudget: number; cacheEntries: number }
 
 export interface EngineApi {
+  /**
+   * Runs the graph. One run at a time: a new run cancels the one in progress (it stops between nodes or
+   * steps and keeps what it finished), which the step scrubber relies on.
+   */
   run(doc: GraphDoc, options: { targets?: string[] }, onEvent?: (event: RunEvent) => void): Promise<RunResult>;
   /** Cancels the run in progress; it stops between nodes or between steps. */
   cancel(): Promise<void>;

@@ -65,7 +65,7 @@ function base64Bytes(text: string): Uint8Array {
 }
 
 /** Picked or dropped files, by content. The page and the worker share it through Cache Storage. */
-export interface UploadStore {
+interface UploadStore {
   put(sha256: string, bytes: Uint8Array): Promise<void>;
   get(sha256: string): Promise<Uint8Array | undefined>;
 }
@@ -88,11 +88,7 @@ class CacheUploads implements UploadStore {
   }
 }
 
-let uploads: UploadStore = typeof caches !== 'undefined' && typeof self !== 'undefined' ? new CacheUploads() : new MemoryUploads();
-
-export function setUploadStore(store: UploadStore): void {
-  uploads = store;
-}
+const uploads: UploadStore = typeof caches !== 'undefined' && typeof self !== 'undefined' ? new CacheUploads() : new MemoryUploads();
 
 /** Stores a picked file and returns the param value that names it. */
 export async function putUpload(bytes: Uint8Array, name: string): Promise<string> {

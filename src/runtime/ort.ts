@@ -16,6 +16,7 @@ interface Entry { info: ModelInfo; session: Ort.InferenceSession }
 
 export class OrtRuntime implements Runtime {
   private readonly sessions = new Map<string, Promise<Entry>>();
+  readonly memory = new Map<string, unknown>();
   /** Runs on one device must not overlap ("Session already started"): one queue for all. */
   private queue: Promise<unknown> = Promise.resolve();
 

@@ -27,6 +27,11 @@ export interface Runtime {
   /** The execution provider actually in use, e.g. "webgpu", "wasm", "cpu". */
   readonly backend: string;
   readonly store: ModelStore;
+  /**
+   * What kernels keep between runs of this engine and no longer (tokenizers read, tile sizes that had to
+   * shrink), next to the sessions: a fresh engine starts fresh.
+   */
+  readonly memory: Map<string, unknown>;
   /** Loads (or reuses) a session for these bytes. */
   load(bytes: Uint8Array, label: string): Promise<ModelInfo>;
   /** Loads the file of `role` from a stored model, checking its sha256 against the manifest. */

@@ -10,20 +10,6 @@ export interface Tensor {
   data: TensorData;
 }
 
-export function tensor(dtype: DType, dims: number[], data: TensorData): Tensor {
-  const n = dims.reduce((a, b) => a * b, 1);
-  if (data.length !== n) throw new Error(`tensor of shape [${dims.join(', ')}] needs ${n} values, got ${data.length}`);
-  return { dtype, dims, data };
-}
-
-export function float32(dims: number[], data: Float32Array | number[]): Tensor {
-  return tensor('float32', dims, data instanceof Float32Array ? data : Float32Array.from(data));
-}
-
-export function elementCount(dims: readonly number[]): number {
-  return dims.reduce((a, b) => a * b, 1);
-}
-
 /** Bytes held by any value on a wire: typed arrays found in it, counted once each. */
 export function byteSize(value: unknown, seen = new Set<unknown>()): number {
   if (value === null || typeof value !== 'object' || seen.has(value)) return 0;

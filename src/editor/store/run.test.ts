@@ -17,9 +17,9 @@ describe('run state', () => {
     applyEvent({ type: 'node-progress', runId: 1, nodeId: 'c', step: 2, total: 4 });
     expect(runStore.get().nodes.c).toMatchObject({ status: 'running', step: 2, total: 4 });
     const img = image(2, 2, 3);
-    applyResult(result({ runId: 1, nodes: { b: { state: 'done', ms: 0, cached: true }, c: { state: 'done', ms: 3, cached: false } }, results: { c: { image: img } } }), emptyGraph());
+    applyResult(result({ runId: 1, nodes: { a: { state: 'done', ms: 0, cached: true }, b: { state: 'done', ms: 0, cached: true }, c: { state: 'done', ms: 3, cached: false } }, results: { c: { image: img } } }), emptyGraph());
     const s = runStore.get();
-    expect(s.nodes.a.status).toBe('cached'); // planned, but a cached node downstream spared it
+    expect(s.nodes.a.status).toBe('cached'); // planned, but a cached node downstream spared it (the executor says so)
     expect(s.nodes.b.status).toBe('cached');
     expect(s.nodes.c).toMatchObject({ status: 'done', ms: 3 });
     expect(s.images.c).toBe(img);

@@ -50,7 +50,6 @@ export function startRun(): void {
 
 /** Events travel on their own channel and may arrive after the run's result: those of settled runs are dropped. */
 let settledRun = 0;
-let planRun = 0;
 let galleryKeys = 0;
 
 export function applyEvent(e: RunEvent): void {
@@ -58,7 +57,6 @@ export function applyEvent(e: RunEvent): void {
   const prev = runStore.get().nodes;
   switch (e.type) {
     case 'run-started': {
-      planRun = e.runId;
       const nodes = { ...prev };
       for (const id of e.plan) nodes[id] = { status: 'queued' };
       runStore.set((s) => ({ ...s, nodes, plan: e.plan, running: true, summary: `running ${e.plan.length} nodes` }));
@@ -85,8 +83,6 @@ export function applyResult(result: RunResult, doc: GraphDoc): void {
   runStore.set((s) => {
     const nodes = { ...s.nodes };
     for (const [id, o] of Object.entries(result.nodes)) nodes[id] = outcomeRun(o, s.nodes[id]);
-    // Planned but not needed: a cached node downstream spared it.
-    if (planRun === result.runId) for (const id of s.plan) if (!result.nodes[id]) nodes[id] = { status: 'cached', preview: s.nodes[id]?.preview };
     const images = { ...s.images };
     const docs = { ...s.docs };
     const gallery = [...s.gallery];
