@@ -1,4 +1,4 @@
-import { bool, defineNode, float, image, int, seed } from '../../src/kernel/define.ts';
+import { bool, defineNode, float, image, int, seed, stack } from '../../src/kernel/define.ts';
 import { fromNCHW } from '../../src/image/convert.ts';
 import { openGenerator } from '../../src/models/contracts/gan.ts';
 import { latentOf, slerp, truncate } from './latent.ts';
@@ -40,10 +40,6 @@ export default defineNode({
       parts.push(img.batch === n ? img : image(img.width, img.height, 3, img.data.slice(0, n * img.width * img.height * 3), n));
       ctx.progress(at + n, batch);
     }
-    const { width, height } = parts[0];
-    const data = new Float32Array(batch * width * height * 3);
-    let off = 0;
-    for (const p of parts) { data.set(p.data, off); off += p.data.length; }
-    return { images: image(width, height, 3, data, batch) };
+    return { images: stack(parts) };
   },
 });

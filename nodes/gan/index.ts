@@ -1,4 +1,3 @@
 import generate from './generate.ts';
-import loadGan from './loadGan.ts';
 
-export default [loadGan, generate];
+export default [generate];

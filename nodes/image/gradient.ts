@@ -1,4 +1,4 @@
-import { defineNode, image, int } from '../../src/kernel/define.ts';
+import { defineNode, float, image, int } from '../../src/kernel/define.ts';
 
 export default defineNode({
   type: 'image.gradient', version: 1, title: 'Gradient', category: 'Image',
@@ -7,7 +7,7 @@ export default defineNode({
   params: {
     width: int({ default: 64, min: 1, max: 4096 }),
     height: int({ default: 64, min: 1, max: 4096 }),
-    blue: { kind: 'float', default: 0.5, min: 0, max: 1, step: 0.05 },
+    blue: float({ default: 0.5, min: 0, max: 1, step: 0.05 }),
   },
   outputs: { image: 'IMAGE' },
   async run({ params: { width, height, blue } }) {

@@ -8,7 +8,9 @@ import { download } from '../models/download.ts';
 import { idFromName, importModel } from '../models/importModel.ts';
 import { fileTarget } from '../models/nodeDownload.ts';
 import { copyModel, diskSource } from '../models/nodeSource.ts';
-import { formatBytes, modelBytes, verifyModel } from '../models/verify.ts';
+import { formatBytes } from '../models/format.ts';
+import { verifyModel } from '../models/verify.ts';
+import { modelBytes } from '../runtime/manifest.ts';
 import { flag, type Args } from './args.ts';
 
 export const MODELS_USAGE = `  latent-loom models list [--models DIR]

@@ -1,12 +1,12 @@
 // A plain PNG decoder (non-interlaced, every colour type and bit depth), exact where a canvas is not:
 // canvases premultiply alpha and hold 8 bits. Used in the browser; inflate comes from DecompressionStream.
 import { image, type ImageValue } from './value.ts';
+import { pngChunks } from './pngChunks.ts';
 import type { ImageHeader } from './probe.ts';
 
 const SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
 export async function decodePng(bytes: Uint8Array, header: ImageHeader): Promise<ImageValue> {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { width: w, height: h, channels } = header;
   const depth = bytes[24];
   const colorType = bytes[25];
@@ -14,16 +14,10 @@ export async function decodePng(bytes: Uint8Array, header: ImageHeader): Promise
   const idat: Uint8Array[] = [];
   let palette: Uint8Array | null = null;
   let alpha: Uint8Array | null = null;
-  for (let at = 8; at + 8 <= bytes.length;) {
-    const length = view.getUint32(at);
-    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
-    if (at + 12 + length > bytes.length) throw new Error(`chunk ${type} is cut short`);
-    const data = bytes.subarray(at + 8, at + 8 + length);
+  for (const { type, data } of pngChunks(bytes)) {
     if (type === 'IDAT') idat.push(data);
     else if (type === 'PLTE') palette = data;
     else if (type === 'tRNS') alpha = data;
-    else if (type === 'IEND') break;
-    at += 12 + length;
   }
   if (idat.length === 0) throw new Error('no image data');
   if (colorType === 3 && !palette) throw new Error('palette image without a palette');

@@ -1,5 +1,6 @@
 // Reads format, size and channel layout from an image file's header alone, so oversized files are
 // refused before anything is decoded and the browser decoder knows which channels to keep.
+import { pngChunks } from './pngChunks.ts';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp';
 
@@ -41,11 +42,13 @@ function probePng(b: Uint8Array): ImageHeader {
 
 /** Palette transparency comes in a tRNS chunk before the first IDAT. */
 function hasPngChunk(b: Uint8Array, type: string): boolean {
-  const v = view(b);
-  for (let at = 8; at + 8 <= b.length; at += 12 + v.getUint32(at)) {
-    const t = ascii(b, at + 4, 4);
-    if (t === type) return true;
-    if (t === 'IDAT' || t === 'IEND') return false;
+  try {
+    for (const chunk of pngChunks(b)) {
+      if (chunk.type === type) return true;
+      if (chunk.type === 'IDAT') return false;
+    }
+  } catch {
+    // A chunk cut short before the one looked for: the decoder names the damage.
   }
   return false;
 }

@@ -2,7 +2,7 @@
 // against the store when it is opened. Nothing here downloads; it only says what is missing and where from.
 import type { Catalog } from '../graph/catalog.ts';
 import type { GraphDoc, ModelRef } from '../graph/types.ts';
-import { modelHash, type ModelManifest } from '../runtime/manifest.ts';
+import { modelBytes, modelHash, type ModelManifest } from '../runtime/manifest.ts';
 import type { ModelStore } from '../runtime/runtime.ts';
 
 /** Model ids named by params of kind "model" (the loader nodes), with the nodes that name them. */
@@ -30,7 +30,7 @@ export async function graphModelRefs(doc: GraphDoc, catalog: Catalog, store: Mod
       if (doc.models?.[id]) out[id] = doc.models[id];
       continue;
     }
-    const ref: ModelRef = { id, sha256: await modelHash(manifest), bytes: manifest.files.reduce((n, f) => n + f.bytes, 0) };
+    const ref: ModelRef = { id, sha256: await modelHash(manifest), bytes: modelBytes(manifest) };
     if (isUrl(manifest.source)) ref.url = manifest.source;
     out[id] = ref;
   }

@@ -54,6 +54,11 @@ export function fileByRole(manifest: ModelManifest, role: string): ModelFile {
   return file;
 }
 
+/** Bytes of all a model's files. */
+export function modelBytes(manifest: ModelManifest): number {
+  return manifest.files.reduce((sum, f) => sum + f.bytes, 0);
+}
+
 /**
  * One hash for a whole model: a one-file model's own sha256, else the sha256 of its files'
  * "path sha256" lines sorted by path, so it changes when any file does.

@@ -8,7 +8,7 @@ import { checkConnection } from '../../graph/index.ts';
 import { categoryColour, registry } from '../catalog.ts';
 import { moveNodes } from '../edit/ops.ts';
 import { setScreenToFlow } from '../edit/shortcuts.ts';
-import { dropFile } from '../files/dropFile.ts';
+import { dropFile } from './dropFile.ts';
 import { useStore } from '../store/createStore.ts';
 import { getDoc, graphStore, useDoc } from '../store/graph.ts';
 import { patchUi, uiStore, useUi } from '../store/ui.ts';

@@ -6,7 +6,7 @@ import { ImageBatch } from '../images/ImageCanvas.tsx';
 import { SaveImageButton } from '../images/SaveImage.tsx';
 import { useGraphNode } from '../store/graph.ts';
 import { useNodeImage, useNodeRun, type NodeRun } from '../store/run.ts';
-import { NodeParams } from './NodeParams.tsx';
+import { ParamList } from '../inspector/ParamList.tsx';
 
 export const LoomNode = memo(function LoomNode({ id, selected }: NodeProps) {
   const node = useGraphNode(id);
@@ -42,7 +42,7 @@ export const LoomNode = memo(function LoomNode({ id, selected }: NodeProps) {
           ))}
         </div>
       </div>
-      <NodeParams node={node} def={def} />
+      <ParamList node={node} def={def} compact />
       {!node.bypass && (run?.status === 'failed' || run?.status === 'skipped' || run?.status === 'invalid') && <div className="node-message" data-testid="node-message">{run.message}</div>}
       {shown && <div className="node-image nodrag"><ImageBatch image={shown} testId="node-image" /></div>}
       {def.saves && <SaveImageButton nodeId={id} />}

@@ -3,7 +3,6 @@
 import type { ImageValue } from '../../image/value.ts';
 import { loadGraph, type GraphDoc } from '../../graph/index.ts';
 import { encodePng, GRAPH_CHUNK_KEYWORD, readPngText } from '../../image/png.ts';
-import { currentViewport } from '../canvas/viewport.ts';
 import { registry } from '../catalog.ts';
 import { checkMissingModels, withModelRefs } from '../models/modelsStore.ts';
 import { getDoc, openDoc } from '../store/graph.ts';
@@ -57,8 +56,8 @@ export function download(name: string, data: BlobPart, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export async function saveGraph(): Promise<void> {
-  const viewport = currentViewport();
+/** Downloads the graph as JSON, with the view the user had when `viewport` is given. */
+export async function saveGraph(viewport?: GraphDoc['viewport']): Promise<void> {
   const doc = await withModelRefs(viewport ? { ...getDoc(), viewport } : getDoc());
   download('graph.json', serialize(doc), 'application/json');
 }

@@ -11,8 +11,7 @@ import { isImage } from '../../image/value.ts';
 import { runStore, useNodeRun } from '../store/run.ts';
 import { useStore } from '../store/createStore.ts';
 import { useUi } from '../store/ui.ts';
-import { ImageFileField, isImageFileParam } from './ImageFileField.tsx';
-import { ParamField } from './ParamField.tsx';
+import { ParamList } from './ParamList.tsx';
 
 export function Inspector() {
   const selected = useUi((s) => s.selectedNodes);
@@ -44,9 +43,7 @@ function NodeInspector({ id }: { id: string }) {
           title="A bypassed node does not run: each output passes on its first input of the same type (Ctrl+B)" />
       </label>
       {run?.message && <p className="error" data-testid="inspector-message">{run.message}</p>}
-      {Object.entries(def.params).map(([name, spec]) => (isImageFileParam(spec)
-        ? <ImageFileField key={name} nodeId={id} name={name} label={spec.label ?? name} value={node.params[name]} />
-        : <ParamField key={name} nodeId={id} name={name} spec={spec} value={node.params[name]} />))}
+      <ParamList node={node} def={def} />
       <button type="button" data-testid="inspector-run-to" onClick={() => void runGraph([id])}>Run to here</button>
       {node.bypass ? <p className="muted">Bypassed: it does not run, so it has no outputs of its own.</p> : <NodeOutputs id={id} />}
     </div>

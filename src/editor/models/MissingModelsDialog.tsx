@@ -1,26 +1,16 @@
 // The models an opened graph needs and this browser lacks: where each comes from and how big it is.
 // Nothing downloads until the user asks.
-import { useState, type ChangeEvent } from 'react';
+import type { ChangeEvent } from 'react';
+import { useAction } from '../useAction.ts';
 import type { MissingModel } from '../../models/graphModels.ts';
-import { formatBytes } from '../../models/verify.ts';
+import { formatBytes } from '../../models/format.ts';
 import { addModelFiles, dismissMissing, downloadModel, useModels } from './modelsStore.ts';
 
 export function MissingModelsDialog() {
   const missing = useModels((s) => s.missing);
-  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, message, setMessage, act: run } = useAction();
   if (missing.length === 0) return null;
-  const act = async (action: () => Promise<string>) => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      setMessage({ error: false, text: await action() });
-    } catch (e) {
-      setMessage({ error: true, text: (e as Error).message });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const act = (action: () => Promise<string>) => run('', action);
   return (
     <div className="overlay">
       <div className="dialog" role="dialog" aria-label="Missing models" data-testid="missing-models">

@@ -1,11 +1,13 @@
 // The model manager panel: what is installed, storage in use, and ways to add models (files, a folder,
 // a URL, the known list, files dropped on it). Props in, callbacks out; the host owns the stores and the worker.
 import { useState, type DragEvent, type FormEvent } from 'react';
+import { useAction } from '../useAction.ts';
 import type { ModelManifest } from '../../runtime/manifest.ts';
 import type { StorageUsage } from '../../runtime/opfsStore.ts';
 import type { PickedFile } from '../../models/fileSource.ts';
 import type { KnownModel } from '../../models/known.ts';
-import { formatBytes, modelBytes } from '../../models/verify.ts';
+import { formatBytes } from '../../models/format.ts';
+import { modelBytes } from '../../runtime/manifest.ts';
 
 export interface ModelRow { id: string; title: string; kind: string; bytes: number; source: string; removable: boolean }
 
@@ -35,22 +37,9 @@ export function modelRows(bundled: ModelManifest[], user: ModelManifest[]): Mode
 
 export function ModelManager(props: ModelManagerProps) {
   const [url, setUrl] = useState('');
-  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, message, act } = useAction();
   const [over, setOver] = useState(false);
 
-  const act = async (what: string, action: () => Promise<unknown>) => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      const said = await action();
-      setMessage({ error: false, text: typeof said === 'string' ? said : `${what}: done` });
-    } catch (e) {
-      setMessage({ error: true, text: (e as Error).message });
-    } finally {
-      setBusy(false);
-    }
-  };
   const pick = (files: FileList | null) => {
     if (files?.length) void act('Add', () => props.onAddFiles([...files]));
   };

@@ -1,6 +1,7 @@
 // Save and open graph files, and the example graphs.
 import { useRef } from 'react';
 import { EXAMPLES } from '../files/examples.ts';
+import { currentViewport } from '../canvas/viewport.ts';
 import { openFile, openGraph, saveGraph } from '../files/graphFile.ts';
 import { undo, redo, useHistory } from '../store/graph.ts';
 import { useUi } from '../store/ui.ts';
@@ -11,7 +12,7 @@ export function FileMenu() {
   const { canUndo, canRedo } = useHistory();
   return (
     <div className="group files">
-      <button type="button" data-testid="save-graph" onClick={saveGraph} title="Save (Ctrl+S)">Save</button>
+      <button type="button" data-testid="save-graph" onClick={() => void saveGraph(currentViewport())} title="Save (Ctrl+S)">Save</button>
       <button type="button" data-testid="open-graph" onClick={() => input.current?.click()} title="Open (Ctrl+O)">Open</button>
       <input ref={input} type="file" accept=".json,.png,application/json,image/png" hidden data-testid="open-file-input"
         onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) void openFile(f); }} />

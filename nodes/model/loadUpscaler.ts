@@ -1,6 +1,6 @@
 import { defineNode, model } from '../../src/kernel/define.ts';
 import { openUpscaler } from '../../src/models/contracts/imageModel.ts';
-import { modelIdentity } from '../model/identity.ts';
+import { modelIdentity } from './identity.ts';
 
 export default defineNode({
   type: 'model.load_upscaler', version: 1, title: 'Load Upscaler', category: 'Models',

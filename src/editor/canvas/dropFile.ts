@@ -4,7 +4,7 @@ import { GRAPH_CHUNK_KEYWORD, readPngText } from '../../image/png.ts';
 import { putUpload } from '../../image/source.ts';
 import { addNode } from '../edit/ops.ts';
 import { toast } from '../store/ui.ts';
-import { openFile } from './graphFile.ts';
+import { openFile } from '../files/graphFile.ts';
 
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
 const IMAGE_NAMES = /\.(png|jpe?g|webp)$/i;

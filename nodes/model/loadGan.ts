@@ -1,6 +1,6 @@
 import { defineNode, model } from '../../src/kernel/define.ts';
 import { openGenerator } from '../../src/models/contracts/gan.ts';
-import { modelIdentity } from '../model/identity.ts';
+import { modelIdentity } from './identity.ts';
 
 export default defineNode({
   type: 'model.load_gan', version: 1, title: 'Load GAN', category: 'Models',

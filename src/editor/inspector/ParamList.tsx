@@ -1,0 +1,14 @@
+// A node's params as fields: compact inside the node on the canvas, with more room in the inspector.
+import type { GraphNode } from '../../graph/index.ts';
+import type { NodeDefinition } from '../../kernel/define.ts';
+import { ImageFileField, isImageFileParam } from './ImageFileField.tsx';
+import { ParamField } from './ParamField.tsx';
+
+export function ParamList({ node, def, compact }: { node: GraphNode; def: NodeDefinition; compact?: boolean }) {
+  const entries = Object.entries(def.params);
+  if (entries.length === 0) return null;
+  const fields = entries.map(([name, spec]) => (isImageFileParam(spec)
+    ? <ImageFileField key={name} nodeId={node.id} name={name} label={spec.label ?? name} value={node.params[name]} compact={compact} />
+    : <ParamField key={name} nodeId={node.id} name={name} spec={spec} value={node.params[name]} compact={compact} />));
+  return compact ? <div className="node-params">{fields}</div> : <>{fields}</>;
+}
