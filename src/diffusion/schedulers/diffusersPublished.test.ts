@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { TorchGenerator } from '../torchRandom.ts';
 import { ddimVariance } from './ddim.ts';
 import {
-  type NoiseSource, type SchedulerKind, alphasCumprod, configFromDiffusers, initialState, makeSchedule,
+  type NoiseSource, type SchedulerKind, alphasCumprod, configFromDiffusers, freshState, makeSchedule,
   scaleModelInput, step,
 } from './index.ts';
 
@@ -32,7 +32,7 @@ function fullLoop(kind: SchedulerKind, json: Record<string, unknown>, opts: Loop
   const schedule = makeSchedule(kind, configFromDiffusers(json, kind), opts.steps ?? 10);
   let sample: Float32Array = dummySample();
   if (opts.scaleByInitSigma) sample = sample.map((v) => v * schedule.initNoiseSigma);
-  let state = initialState(schedule);
+  let state = freshState();
   schedule.timesteps.forEach((t, i) => {
     const scaled = scaleModelInput(schedule, i, sample);
     if (opts.stepOnScaled) sample = scaled;
