@@ -2,8 +2,9 @@
 
 Covers what the TypeScript schedulers implement: set_timesteps, scale_model_input and step of
 DDIMScheduler, EulerDiscreteScheduler, EulerAncestralDiscreteScheduler, DPMSolverMultistepScheduler
-(dpmsolver++, order 2, midpoint, with lower_order_final and final_sigmas_type) and LCMScheduler.
-Euler ancestral takes Karras sigmas the same way Euler does. Each line follows the diffusers source (main, 2026):
+(dpmsolver++, order 2, midpoint, with lower_order_final and final_sigmas_type), LCMScheduler and
+PNDMScheduler (PLMS with skip_prk_steps, and the Runge-Kutta start without it). Euler ancestral
+takes Karras sigmas the same way Euler does. Each line follows the diffusers source (main, 2026):
 the same torch float32 tensor operations in the same order, the same numpy float64 ones.
 
 Three things differ from running diffusers on this machine's old packages, on purpose:
@@ -26,7 +27,7 @@ import torch
 SD15 = dict(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule='scaled_linear',
             prediction_type='epsilon', timestep_spacing='leading', steps_offset=1, use_karras_sigmas=False,
             eta=0.0, set_alpha_to_one=False, clip_sample=False, original_inference_steps=50, timestep_scaling=10.0,
-            final_sigmas_type='zero', lower_order_final=True)
+            final_sigmas_type='zero', lower_order_final=True, skip_prk_steps=True)
 
 
 def _fmaf(a, b, c):
@@ -320,4 +321,116 @@ class LCM(Base):
         return prev, denoised, noise
 
 
-KINDS = {'ddim': DDIM, 'euler': Euler, 'euler_ancestral': EulerAncestral, 'dpmpp_2m': DPMpp2M, 'lcm': LCM}
+class PNDM(Base):
+    """PNDMScheduler.set_timesteps / step / step_prk / step_plms / _get_prev_sample."""
+
+    def set_timesteps(self, n):
+        c, T = self.c, self.c['num_train_timesteps']
+        self.num_inference_steps = n
+        if c['timestep_spacing'] == 'linspace':
+            self._timesteps = np.linspace(0, T - 1, n).round().astype(np.int64)
+        elif c['timestep_spacing'] == 'leading':
+            step_ratio = T // n
+            self._timesteps = (np.arange(0, n) * step_ratio).round()
+            self._timesteps += c['steps_offset']
+        else:
+            step_ratio = T / n
+            self._timesteps = np.round(np.arange(T, 0, -step_ratio))[::-1].astype(np.int64)
+            self._timesteps -= 1
+        if c['skip_prk_steps']:
+            self.prk_timesteps = np.array([])
+            self.plms_timesteps = np.concatenate(
+                [self._timesteps[:-1], self._timesteps[-2:-1], self._timesteps[-1:]])[::-1].copy()
+        else:
+            prk_timesteps = np.array(self._timesteps[-4:]).repeat(2) + np.tile(np.array([0, T // n // 2]), 4)
+            self.prk_timesteps = (prk_timesteps[:-1].repeat(2)[1:-1])[::-1].copy()
+            self.plms_timesteps = self._timesteps[:-3][::-1].copy()
+        ts = np.concatenate([self.prk_timesteps, self.plms_timesteps]).astype(np.int64)
+        self.timesteps = torch.from_numpy(ts)
+        self.init_noise_sigma = 1.0
+        self.ets = []
+        self.counter = 0
+        self.cur_model_output = 0
+        self.cur_sample = None
+
+    def step(self, i, out, x, gen):
+        timestep = self.timesteps[i]
+        if self.counter < len(self.prk_timesteps) and not self.c['skip_prk_steps']:
+            prev = self.step_prk(out, timestep, x)
+        else:
+            prev = self.step_plms(out, timestep, x)
+        # diffusers reports no x0; the TypeScript side previews the DDIM estimate from this output
+        a_t = self.alphas_cumprod[timestep]
+        b_t = 1 - a_t
+        if self.c['prediction_type'] == 'epsilon':
+            x0 = (x - b_t ** 0.5 * out) / a_t ** 0.5
+        else:
+            x0 = (a_t ** 0.5) * x - (b_t ** 0.5) * out
+        return prev, x0, None
+
+    def step_prk(self, model_output, timestep, sample):
+        T = self.c['num_train_timesteps']
+        diff_to_prev = 0 if self.counter % 2 else T // self.num_inference_steps // 2
+        prev_timestep = timestep - diff_to_prev
+        timestep = self.prk_timesteps[self.counter // 4 * 4]
+        if self.counter % 4 == 0:
+            self.cur_model_output += 1 / 6 * model_output
+            self.ets.append(model_output)
+            self.cur_sample = sample
+        elif (self.counter - 1) % 4 == 0:
+            self.cur_model_output += 1 / 3 * model_output
+        elif (self.counter - 2) % 4 == 0:
+            self.cur_model_output += 1 / 3 * model_output
+        elif (self.counter - 3) % 4 == 0:
+            model_output = self.cur_model_output + 1 / 6 * model_output
+            self.cur_model_output = 0
+        cur_sample = self.cur_sample if self.cur_sample is not None else sample
+        prev_sample = self._get_prev_sample(cur_sample, timestep, prev_timestep, model_output)
+        self.counter += 1
+        return prev_sample
+
+    def step_plms(self, model_output, timestep, sample):
+        if not self.c['skip_prk_steps'] and len(self.ets) < 3:
+            raise ValueError('PLMS before 12 Runge-Kutta steps')
+        prev_timestep = timestep - self.c['num_train_timesteps'] // self.num_inference_steps
+        if self.counter != 1:
+            self.ets = self.ets[-3:]
+            self.ets.append(model_output)
+        else:
+            prev_timestep = timestep
+            timestep = timestep + self.c['num_train_timesteps'] // self.num_inference_steps
+        if len(self.ets) == 1 and self.counter == 0:
+            model_output = model_output
+            self.cur_sample = sample
+        elif len(self.ets) == 1 and self.counter == 1:
+            model_output = (model_output + self.ets[-1]) / 2
+            sample = self.cur_sample
+            self.cur_sample = None
+        elif len(self.ets) == 2:
+            model_output = (3 * self.ets[-1] - self.ets[-2]) / 2
+        elif len(self.ets) == 3:
+            model_output = (23 * self.ets[-1] - 16 * self.ets[-2] + 5 * self.ets[-3]) / 12
+        else:
+            model_output = (1 / 24) * (55 * self.ets[-1] - 59 * self.ets[-2] + 37 * self.ets[-3] - 9 * self.ets[-4])
+        prev_sample = self._get_prev_sample(sample, timestep, prev_timestep, model_output)
+        self.counter += 1
+        return prev_sample
+
+    def _get_prev_sample(self, sample, timestep, prev_timestep, model_output):
+        alpha_prod_t = self.alphas_cumprod[timestep]
+        alpha_prod_t_prev = self.alphas_cumprod[prev_timestep] if prev_timestep >= 0 else self.final_alpha_cumprod
+        beta_prod_t = 1 - alpha_prod_t
+        beta_prod_t_prev = 1 - alpha_prod_t_prev
+        if self.c['prediction_type'] == 'v_prediction':
+            model_output = (alpha_prod_t**0.5) * model_output + (beta_prod_t**0.5) * sample
+        sample_coeff = (alpha_prod_t_prev / alpha_prod_t) ** (0.5)
+        model_output_denom_coeff = alpha_prod_t * beta_prod_t_prev ** (0.5) + (
+            alpha_prod_t * beta_prod_t * alpha_prod_t_prev
+        ) ** (0.5)
+        prev_sample = (
+            sample_coeff * sample - (alpha_prod_t_prev - alpha_prod_t) * model_output / model_output_denom_coeff
+        )
+        return prev_sample
+
+
+KINDS = {'ddim': DDIM, 'euler': Euler, 'euler_ancestral': EulerAncestral, 'dpmpp_2m': DPMpp2M, 'lcm': LCM, 'pndm': PNDM}

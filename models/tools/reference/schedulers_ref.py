@@ -52,7 +52,7 @@ def schedule_cases():
             spacings = ['leading'] if kind == 'lcm' else ['leading', 'trailing', 'linspace']
             for spacing in spacings:
                 for karras in ([False, True] if kind in KARRAS_KINDS else [False]):
-                    for extra in [{}]:
+                    for extra in ([{}, {'skip_prk_steps': False}] if kind == 'pndm' else [{}]):
                         for steps in steps_list:
                             if kind == 'lcm' and steps > 50 or extra and steps < 4:
                                 continue
@@ -112,6 +112,11 @@ def trajectory_cases():
     out.append(trajectory('lcm', dict(set_alpha_to_one=True), 1))
     out.append(trajectory('ddim', dict(timestep_spacing='trailing'), 1))
     out.append(trajectory('dpmpp_2m', dict(timestep_spacing='trailing'), 1))
+    out.append(trajectory('pndm', dict(), 6))
+    out.append(trajectory('pndm', dict(prediction_type='v_prediction', timestep_spacing='trailing'), 5))
+    out.append(trajectory('pndm', dict(skip_prk_steps=False), 6))
+    out.append(trajectory('pndm', dict(skip_prk_steps=False, timestep_spacing='linspace', set_alpha_to_one=True), 5))
+    out.append(trajectory('pndm', dict(), 1))
     out.append(trajectory('euler', dict(timestep_spacing='linspace', use_karras_sigmas=True, final_sigmas_type='sigma_min'), 4))
     out.append(trajectory('euler', dict(beta_schedule='squaredcos_cap_v2', use_karras_sigmas=True), 5))
     out.append(trajectory('lcm', dict(clip_sample=True, clip_sample_range=0.5), 3))

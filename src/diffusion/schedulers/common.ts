@@ -12,11 +12,11 @@ export interface Schedule {
   /** The scheduler record's kind (see SCHEDULERS). */
   kind: string;
   config: SchedulerConfig;
-  /** The number of inference steps asked for (DPM++ may run fewer). */
+  /** The number of inference steps asked for (PNDM runs one model evaluation more, DPM++ may run fewer). */
   steps: number;
   /** What the model is given at each step (fractional for Euler with Karras sigmas). */
   timesteps: number[];
-  /** k-diffusion sigmas, one per step plus the final one; [] for DDIM and LCM. */
+  /** k-diffusion sigmas, one per step plus the final one; [] for DDIM, LCM and PNDM. */
   sigmas: number[];
   /** Scale of the unit Gaussian the sampler starts from. */
   initNoiseSigma: number;
@@ -32,6 +32,12 @@ export interface SchedulerState {
   stepsDone: number;
   /** DPM++ 2M: the previous step's predicted clean sample. */
   previousX0: Float32Array | null;
+  /** PNDM: the model outputs its multistep formula still needs, oldest first. */
+  ets: Float32Array[];
+  /** PNDM: the sample its current Runge-Kutta step (or first PLMS step) started from. */
+  curSample: Float32Array | null;
+  /** PNDM Runge-Kutta: the weighted sum of this step's model outputs so far. */
+  curModelOutput: Float32Array | null;
 }
 
 export interface StepResult {
@@ -66,7 +72,7 @@ export interface SchedulerDef<K extends string = string> {
 }
 
 export function freshState(): SchedulerState {
-  return { stepsDone: 0, previousX0: null };
+  return { stepsDone: 0, previousX0: null, ets: [], curSample: null, curModelOutput: null };
 }
 
 /** The training betas, float32, as diffusers computes them (torch.linspace in float32 for the linear kinds). */

@@ -15,7 +15,7 @@ export interface SchedulerConfig {
   useKarrasSigmas: boolean;
   /** DDIM: 0 is deterministic, 1 is DDPM-like. */
   eta: number;
-  /** DDIM/LCM: alpha_cumprod used past the last step (1, or the first training value). */
+  /** DDIM/LCM/PNDM: alpha_cumprod used past the last step (1, or the first training value). */
   setAlphaToOne: boolean;
   /** DDIM/LCM: clamp the predicted clean sample to [-clipSampleRange, clipSampleRange]. */
   clipSample: boolean;
@@ -27,6 +27,8 @@ export interface SchedulerConfig {
   finalSigmasType: 'zero' | 'sigma_min';
   /** DPM++ 2M: first-order last step for schedules under 15 steps. */
   lowerOrderFinal: boolean;
+  /** PNDM: PLMS only (Stable Diffusion's setting), or 12 Runge-Kutta steps first. */
+  skipPrkSteps: boolean;
 }
 
 /** Stable Diffusion 1.x's scheduler_config.json as its own PNDM/DDIM classes read it (leading spacing). */
@@ -35,6 +37,7 @@ export const SD15_CONFIG: SchedulerConfig = {
   predictionType: 'epsilon', timestepSpacing: 'leading', stepsOffset: 1, useKarrasSigmas: false,
   eta: 0, setAlphaToOne: false, clipSample: false, clipSampleRange: 1,
   originalInferenceSteps: 50, timestepScaling: 10, finalSigmasType: 'zero', lowerOrderFinal: true,
+  skipPrkSteps: true,
 };
 
 function pick<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
@@ -87,5 +90,6 @@ export function readSchedulerConfig(json: Record<string, unknown>, classDefaults
     timestepScaling: num(json.timestep_scaling, 10),
     finalSigmasType: pick(json.final_sigmas_type, ['zero', 'sigma_min'] as const, 'zero'),
     lowerOrderFinal: bool(json.lower_order_final, true),
+    skipPrkSteps: bool(json.skip_prk_steps, false),
   };
 }

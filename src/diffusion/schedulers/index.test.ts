@@ -56,7 +56,7 @@ describe('well-known schedules', () => {
 
 describe('scheduler entry points', () => {
   it('lists every kind once', () => {
-    expect(SCHEDULERS.map((s) => s.kind).sort()).toEqual(['ddim', 'dpmpp_2m', 'euler', 'euler_ancestral', 'lcm']);
+    expect(SCHEDULERS.map((s) => s.kind).sort()).toEqual(['ddim', 'dpmpp_2m', 'euler', 'euler_ancestral', 'lcm', 'pndm']);
     expect(isSchedulerKind('euler')).toBe(true);
     expect(isSchedulerKind('heun')).toBe(false);
   });

@@ -9,10 +9,11 @@ import { dpmpp2m } from './dpmpp2m.ts';
 import { euler } from './euler.ts';
 import { eulerAncestral } from './eulerAncestral.ts';
 import { lcm } from './lcm.ts';
+import { pndm } from './pndm.ts';
 
 export * from './common.ts';
 
-export const SCHEDULERS = [ddim, euler, eulerAncestral, dpmpp2m, lcm] as const;
+export const SCHEDULERS = [ddim, euler, eulerAncestral, dpmpp2m, lcm, pndm] as const;
 
 export type SchedulerKind = (typeof SCHEDULERS)[number]['kind'];
 
