@@ -2,7 +2,7 @@
 // onnxruntime-node against onnxruntime-web (WASM) on the same UNet.
 import { existsSync, readFileSync } from 'node:fs';
 import * as ortWeb from 'onnxruntime-web';
-import { makeSchedule, scaleModelInput, step, initialState, SD15_CONFIG } from '../src/diffusion/schedulers/index.ts';
+import { makeSchedule, scaleModelInput, step, freshState, SD15_CONFIG } from '../src/diffusion/schedulers/index.ts';
 import { torchRandn } from '../src/diffusion/torchRandom.ts';
 import { Executor } from '../src/engine/executor.ts';
 import type { GraphDoc } from '../src/graph/types.ts';
@@ -52,7 +52,7 @@ async function handLoop(runtime: Runtime, model: string, seed: number) {
   const { unet, dims, context, timestep } = await unetFeeds(runtime, model);
   const schedule = makeSchedule('euler', SD15_CONFIG, STEPS);
   let x: Float32Array = torchRandn(seed, dims).map((v) => v * schedule.initNoiseSigma);
-  let state = initialState(schedule);
+  let state = freshState();
   for (let i = 0; i < STEPS; i++) {
     const input = scaleModelInput(schedule, i, x);
     const both = new Float32Array(input.length * 2);

@@ -1,13 +1,14 @@
 // One sampler step with guidance, and where a run starts from: shared by UNet Step and Denoise.
-import { initialState, scaleModelInput, step, type Schedule, type SchedulerState } from '../../src/diffusion/schedulers/index.ts';
+import { freshState, scaleModelInput, step, type Schedule, type SchedulerState } from '../../src/diffusion/schedulers/index.ts';
 import { TorchGenerator } from '../../src/diffusion/torchRandom.ts';
+import { hash128 } from '../../src/runtime/sha256.ts';
 import type { Runtime } from '../../src/runtime/runtime.ts';
 import type { LatentValue } from '../../src/kernel/values.ts';
 import { predict, type Guidance, type Unet } from './unet.ts';
 
-/** A short identity of a schedule, to tell whether a latent is part-way through this one. */
+/** A short identity of a schedule (a hash of what decides its steps), to tell whether a latent is part-way through this one. */
 export function scheduleId(schedule: Schedule): string {
-  return JSON.stringify([schedule.kind, schedule.config, schedule.timesteps, schedule.sigmas]);
+  return hash128(JSON.stringify([schedule.kind, schedule.config, schedule.steps, schedule.timesteps, schedule.sigmas]));
 }
 
 export interface Cursor {
@@ -25,7 +26,7 @@ export function startFrom(latent: LatentValue, schedule: Schedule, start: number
   if (!progress) {
     if (start !== 0) throw new Error(`starting at step ${start} needs a latent that a Denoise left at step ${start}; this one is fresh noise`);
     const x = Float32Array.from(tensor.data as Float32Array, (v) => v * schedule.initNoiseSigma);
-    return { x, dims, state: initialState(schedule), generator };
+    return { x, dims, state: freshState(), generator };
   }
   if (progress.schedule !== scheduleId(schedule)) throw new Error('the latent is part-way through a different schedule');
   if (progress.stepsDone !== start) throw new Error(`the latent is at step ${progress.stepsDone}, but this starts at step ${start}`);

@@ -1,25 +1,42 @@
-import { configFromDiffusers, makeSchedule, SCHEDULERS, SD15_CONFIG, type SchedulerConfig, type SchedulerKind } from '../../src/diffusion/schedulers/index.ts';
+import {
+  configFromDiffusers, kindForDiffusersClass, makeSchedule, schedulerOf, SCHEDULERS, SD15_CONFIG, type SchedulerConfig,
+  type SchedulerKind,
+} from '../../src/diffusion/schedulers/index.ts';
 import type { Runtime } from '../../src/runtime/runtime.ts';
 import { bool, choice, defineNode, float, int, type ModelHandle } from '../../src/kernel/define.ts';
 
-const KINDS = SCHEDULERS.map((s) => s.kind) as [SchedulerKind, ...SchedulerKind[]];
+const KINDS = SCHEDULERS.map((s) => s.kind);
+/** 'model' runs the sampler the model's scheduler_config.json names (as diffusers' pipeline would). */
+const SAMPLERS = ['model', ...KINDS] as ['model', ...SchedulerKind[]];
 
 export default defineNode({
   type: 'diffusion.scheduler', version: 1, title: 'Scheduler', category: 'Diffusion',
-  description: "Timesteps, sigmas and the step rule, from the model's scheduler_config.json (as diffusers computes them).",
+  description: "Timesteps, sigmas and the step rule, from the model's scheduler_config.json (as diffusers computes them). " +
+    "Sampler 'model' runs the one the config names (PNDM for SD 1.5 exports); the 'sampler' output says which ran and what the model asked for.",
   inputs: { unet: { type: 'UNET', optional: true } },
   params: {
-    sampler: choice({ choices: KINDS, default: 'euler' }),
+    sampler: choice({ choices: SAMPLERS, default: 'euler' }),
     steps: int({ default: 20, min: 1, max: 1000 }),
     spacing: choice({ choices: ['model', 'leading', 'trailing', 'linspace'] as const, default: 'model' }),
     karras: bool({ default: false }),
     eta: float({ default: 0, min: 0, max: 1, step: 0.05 }),
     prediction: choice({ choices: ['model', 'epsilon', 'v_prediction'] as const, default: 'model' }),
   },
-  outputs: { schedule: 'SCHEDULE' },
+  outputs: { schedule: 'SCHEDULE', sampler: 'TEXT' },
   async run({ inputs, params, ctx }) {
-    const sampler = params.sampler as SchedulerKind;
-    const base = inputs.unet ? await modelConfig(ctx.runtime, inputs.unet, sampler) : SD15_CONFIG;
+    const json = inputs.unet ? await modelConfigJson(ctx.runtime, inputs.unet) : null;
+    const asked = json ? json._class_name : undefined;
+    const askedKind = json ? kindForDiffusersClass(asked) : 'pndm'; // no model: SD 1.5's own PNDM
+    let sampler: SchedulerKind;
+    if (params.sampler === 'model') {
+      if (!askedKind) {
+        throw new Error(`the model's scheduler_config.json names ${typeof asked === 'string' ? asked : 'no scheduler class'}, which is not implemented here; choose a sampler`);
+      }
+      sampler = askedKind;
+    } else {
+      sampler = params.sampler as SchedulerKind;
+    }
+    const base = json ? configFromDiffusers(json, sampler) : SD15_CONFIG;
     const config: SchedulerConfig = {
       ...base,
       eta: params.eta,
@@ -27,14 +44,25 @@ export default defineNode({
       ...(params.spacing !== 'model' && { timestepSpacing: params.spacing as SchedulerConfig['timestepSpacing'] }),
       ...(params.prediction !== 'model' && { predictionType: params.prediction as SchedulerConfig['predictionType'] }),
     };
-    const info = SCHEDULERS.find((s) => s.kind === sampler)!;
+    const info = schedulerOf(sampler);
     if (config.useKarrasSigmas && !info.supportsKarras) throw new Error(`${info.label} has no Karras sigmas; turn "karras" off`);
-    return { schedule: { kind: 'schedule', schedule: makeSchedule(sampler, config, params.steps) } };
+    const schedule = makeSchedule(sampler, config, params.steps);
+    return { schedule: { kind: 'schedule', schedule }, sampler: describe(info.label, schedule.timesteps.length, config, json, asked, !!inputs.unet) };
   },
 });
 
-async function modelConfig(runtime: Runtime, unet: ModelHandle, kind: SchedulerKind): Promise<SchedulerConfig> {
+/** E.g. "Euler, 20 steps, leading spacing; the model's scheduler_config.json names PNDMScheduler (PNDM (PLMS) here)". */
+function describe(
+  label: string, evaluations: number, config: SchedulerConfig, json: Record<string, unknown> | null, asked: unknown, hasModel: boolean,
+): string {
+  const runs = `${label}${config.useKarrasSigmas ? ' Karras' : ''}, ${evaluations} model evaluations, ${config.timestepSpacing} spacing, ${config.predictionType}`;
+  if (!json) return `${runs}; ${hasModel ? 'the model has no scheduler_config.json' : 'no model connected'} (SD 1.5's settings)`;
+  if (typeof asked !== 'string') return `${runs}; the model's scheduler_config.json names no scheduler class`;
+  const ours = kindForDiffusersClass(asked);
+  return `${runs}; the model's scheduler_config.json names ${asked} (${ours ? `${schedulerOf(ours).label} here` : 'not implemented here'})`;
+}
+
+async function modelConfigJson(runtime: Runtime, unet: ModelHandle): Promise<Record<string, unknown> | null> {
   const bytes = await runtime.store.readFile(unet.id, 'scheduler/scheduler_config.json').catch(() => null);
-  if (!bytes) return SD15_CONFIG;
-  return configFromDiffusers(JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>, kind);
+  return bytes ? JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown> : null;
 }

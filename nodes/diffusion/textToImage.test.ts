@@ -156,7 +156,7 @@ describe('text to image', () => {
 
   it('every sampler runs the graph, and SD-Turbo style 1-step trailing starts at timestep 999', async () => {
     const ex = new Executor(builtinRegistry(), createNodeRuntime({ threads: 2 }));
-    for (const sampler of ['ddim', 'euler', 'euler_ancestral', 'dpmpp_2m', 'lcm']) {
+    for (const sampler of ['ddim', 'euler', 'euler_ancestral', 'dpmpp_2m', 'lcm', 'pndm', 'model']) {
       const result = await ex.run(graph({ scheduler: { sampler } }));
       expect(result.status, sampler).toBe('done');
     }

@@ -1,12 +1,16 @@
 // Prompt cleanup done by OpenAI CLIP's simple_tokenizer before BPE:
 // ftfy.fix_text, html.unescape twice, whitespace collapse, strip, lower-case.
 //
-// ftfy is approximated by the parts of fix_text that change prompts people type: latin ligatures,
-// full-width characters, curly quotes, control characters and NFC normalisation. Mojibake repair
-// (fix_encoding) is not reproduced.
+// ftfy.fix_text is reproduced in its order, line by line and until nothing changes: mojibake repair
+// (fix_encoding, in mojibake.ts), C1 controls, latin ligatures, full-width characters, curly
+// quotes, control characters and NFC normalisation. Left out: its own HTML unescaping (CLIP
+// unescapes right after), line-break normalisation, lone surrogates and terminal escapes, which
+// the whitespace collapse or the BPE make no difference for in prompts.
 // html.unescape handles every numeric reference exactly like Python, and the named references
 // listed below (the legacy Latin-1 names, with or without ';', and common typographic ones);
 // other named references stay as written.
+
+import { fixC1Controls, fixEncoding } from './mojibake.ts';
 
 const LIGATURES: Record<string, string> = {
   'Ĳ': 'IJ', 'ĳ': 'ij', 'ŉ': 'ʼn', 'Ǳ': 'DZ', 'ǲ': 'Dz', 'ǳ': 'dz', 'Ǆ': 'DŽ', 'ǅ': 'Dž', 'ǆ': 'dž',
@@ -19,10 +23,9 @@ function isControl(cp: number): boolean {
     (cp >= 0x206a && cp <= 0x206f) || cp === 0xfeff || (cp >= 0xfff9 && cp <= 0xfffc);
 }
 
-/** The subset of ftfy.fix_text described above. */
-export function fixText(text: string): string {
+function fixSegment(text: string): string {
   let out = '';
-  for (const ch of text) {
+  for (const ch of fixC1Controls(fixEncoding(text))) {
     const lig = LIGATURES[ch];
     if (lig !== undefined) { out += lig; continue; }
     const cp = ch.codePointAt(0)!;
@@ -38,6 +41,17 @@ export function fixText(text: string): string {
   let kept = '';
   for (const ch of out) if (!isControl(ch.codePointAt(0)!)) kept += ch;
   return kept.normalize('NFC');
+}
+
+/** ftfy.fix_text as described above: each line fixed until it no longer changes. */
+export function fixText(text: string): string {
+  return text.split(/(?<=\n)/).map((segment) => {
+    for (;;) {
+      const fixed = fixSegment(segment);
+      if (fixed === segment) return segment;
+      segment = fixed;
+    }
+  }).join('');
 }
 
 // Latin-1 names for U+00A0..U+00FF, in code point order; HTML accepts them without ';' too.

@@ -10,15 +10,13 @@ export async function encodePng(img: ImageValue, text: Record<string, string> = 
   const { width, height, channels } = img;
   const colorType = channels === 1 ? 0 : channels === 3 ? 2 : 6;
   const stride = width * channels;
-  const raw = new Uint8Array(height * (stride + 1));
+  const pixels = new Uint8Array(height * stride);
   const base = item * width * height * channels;
-  for (let y = 0; y < height; y++) {
-    const row = y * (stride + 1); // filter byte 0 (None) leads each row
-    for (let i = 0; i < stride; i++) {
-      const v = img.data[base + y * stride + i];
-      raw[row + 1 + i] = Math.round((v < 0 ? 0 : v > 1 ? 1 : v) * 255);
-    }
+  for (let i = 0; i < pixels.length; i++) {
+    const v = img.data[base + i];
+    pixels[i] = Math.round((v < 0 ? 0 : v > 1 ? 1 : v) * 255);
   }
+  const raw = filterRows(pixels, height, stride, channels);
   const header = new Uint8Array(13);
   const view = new DataView(header.buffer);
   view.setUint32(0, width);
@@ -28,6 +26,51 @@ export async function encodePng(img: ImageValue, text: Record<string, string> = 
   for (const [keyword, value] of Object.entries(text)) chunks.push(chunk('iTXt', itxt(keyword, value)));
   chunks.push(chunk('IDAT', await deflate(raw)), chunk('IEND', new Uint8Array()));
   return concat([new Uint8Array(SIGNATURE), ...chunks]);
+}
+
+/**
+ * PNG's adaptive filtering, as libpng chooses by default: each row is filtered with whichever of
+ * None, Sub, Up, Average and Paeth gives the smallest sum of absolute values (bytes read as signed).
+ * Returns the rows, each led by its filter type byte.
+ */
+export function filterRows(pixels: Uint8Array, height: number, stride: number, bpp: number): Uint8Array {
+  const out = new Uint8Array(height * (stride + 1));
+  const zero = new Uint8Array(stride);
+  const candidates = Array.from({ length: 5 }, () => new Uint8Array(stride));
+  const cost = (row: Uint8Array) => {
+    let sum = 0;
+    for (let i = 0; i < row.length; i++) sum += row[i] < 128 ? row[i] : 256 - row[i];
+    return sum;
+  };
+  for (let y = 0; y < height; y++) {
+    const cur = pixels.subarray(y * stride, (y + 1) * stride);
+    const up = y > 0 ? pixels.subarray((y - 1) * stride, y * stride) : zero;
+    const [none, sub, upF, avg, paeth] = candidates;
+    for (let i = 0; i < stride; i++) {
+      const x = cur[i];
+      const a = i >= bpp ? cur[i - bpp] : 0;
+      const b = up[i];
+      const c = i >= bpp ? up[i - bpp] : 0;
+      none[i] = x;
+      sub[i] = x - a;
+      upF[i] = x - b;
+      avg[i] = x - ((a + b) >> 1);
+      const p = a + b - c;
+      const pa = Math.abs(p - a);
+      const pb = Math.abs(p - b);
+      const pc = Math.abs(p - c);
+      paeth[i] = x - (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
+    }
+    let best = 0;
+    let bestCost = Infinity;
+    candidates.forEach((row, type) => {
+      const c = cost(row);
+      if (c < bestCost) { best = type; bestCost = c; }
+    });
+    out[y * (stride + 1)] = best;
+    out.set(candidates[best], y * (stride + 1) + 1);
+  }
+  return out;
 }
 
 /** The text chunks (tEXt and uncompressed iTXt) of a PNG file. */

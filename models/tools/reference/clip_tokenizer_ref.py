@@ -10,7 +10,9 @@ merges.txt and checks it against vocab.json, then tokenizes a list of prompts.
 
 ftfy is not packaged for Debian, so fix_text is replaced by the parts of it that matter for prompts
 (same subset as the TypeScript tokenizer): latin ligatures, full-width characters, curly quotes,
-control characters, NFC. Mojibake repair is not reproduced.
+control characters, NFC. Mojibake repair is not reproduced here (the prompts below have none); the
+TypeScript side's fix_encoding (src/diffusion/mojibake.ts) is checked against the real ftfy by
+ftfy_ref.py.
 
 --check-refs DIR runs sample_cases.json in DIR with OpenAI's vocabulary and fails on a mismatch.
 """

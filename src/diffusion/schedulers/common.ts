@@ -1,29 +1,43 @@
 // Shared scheduler math, after diffusers' schedulers: beta schedules, timestep spacing, sigma
-// interpolation over the training schedule, Karras sigmas. Pure functions over plain data.
-// Values diffusers keeps in float32 (betas, alphas_cumprod, sigmas, timesteps) are rounded to
-// float32 here too; the rest is float64.
+// interpolation over the training schedule, Karras sigmas, and the shape of a scheduler record.
+// Values diffusers keeps in float32 tensors (betas, alphas_cumprod, sigmas, timesteps) are computed
+// with float32 operations here (see float32.ts); what diffusers computes with numpy float64 stays float64.
 
-import type { SchedulerConfig, SchedulerKind } from './config.ts';
+import type { SchedulerConfig } from './config.ts';
+import { f, torchLinspaceF32 } from './float32.ts';
 
 export * from './config.ts';
 
 export interface Schedule {
-  kind: SchedulerKind;
+  /** The scheduler record's kind (see SCHEDULERS). */
+  kind: string;
   config: SchedulerConfig;
+  /** The number of inference steps asked for (PNDM runs one model evaluation more, DPM++ may run fewer). */
   steps: number;
   /** What the model is given at each step (fractional for Euler with Karras sigmas). */
   timesteps: number[];
-  /** k-diffusion sigmas, one per step plus the final one; [] for DDIM and LCM. */
+  /** k-diffusion sigmas, one per step plus the final one; [] for DDIM, LCM and PNDM. */
   sigmas: number[];
   /** Scale of the unit Gaussian the sampler starts from. */
   initNoiseSigma: number;
+  /** torch.cumprod(1 - betas) of the training schedule, float32 values. */
+  alphasCumprod: number[];
 }
 
-/** JSON-serialisable, so a denoise loop can stop and resume mid-way. */
+/** What a scheduler's set_timesteps decides; the rest of a Schedule is shared. */
+export type ScheduleTimes = Pick<Schedule, 'timesteps' | 'sigmas' | 'initNoiseSigma'> & { steps?: number };
+
+/** Structured-clonable, so a denoise loop can stop and resume mid-way. Steps never mutate it. */
 export interface SchedulerState {
   stepsDone: number;
   /** DPM++ 2M: the previous step's predicted clean sample. */
-  previousX0: number[] | null;
+  previousX0: Float32Array | null;
+  /** PNDM: the model outputs its multistep formula still needs, oldest first. */
+  ets: Float32Array[];
+  /** PNDM: the sample its current Runge-Kutta step (or first PLMS step) started from. */
+  curSample: Float32Array | null;
+  /** PNDM Runge-Kutta: the weighted sum of this step's model outputs so far. */
+  curModelOutput: Float32Array | null;
 }
 
 export interface StepResult {
@@ -35,41 +49,70 @@ export interface StepResult {
 /** Draws n standard normal values (e.g. from a TorchGenerator). */
 export type NoiseSource = (n: number) => Float32Array;
 
-const f = Math.fround;
-
-/** Training betas rounded to float32 (torch computes linspace in float32; this differs by an ulp at most). */
-export function betas(config: SchedulerConfig): number[] {
-  const n = config.numTrainTimesteps;
-  const out: number[] = new Array(n);
-  if (config.betaSchedule === 'squaredcos_cap_v2') {
-    const alphaBar = (t: number) => Math.cos((t + 0.008) / 1.008 * Math.PI / 2) ** 2;
-    for (let i = 0; i < n; i++) out[i] = f(Math.min(1 - alphaBar((i + 1) / n) / alphaBar(i / n), 0.999));
-    return out;
-  }
-  const scaled = config.betaSchedule === 'scaled_linear';
-  const start = scaled ? Math.sqrt(config.betaStart) : config.betaStart;
-  const end = scaled ? Math.sqrt(config.betaEnd) : config.betaEnd;
-  for (let i = 0; i < n; i++) {
-    const b = f(n === 1 ? start : start + (end - start) * i / (n - 1));
-    out[i] = scaled ? f(b * b) : b;
-  }
-  return out;
+/** One sampler, as everything else sees it. */
+export interface SchedulerDef<K extends string = string> {
+  kind: K;
+  label: string;
+  /** The diffusers class it follows, as scheduler_config.json's _class_name names it. */
+  diffusersClass: string;
+  supportsKarras: boolean;
+  /** Defaults of that class, for keys a scheduler_config.json leaves out. */
+  classDefaults: Record<string, unknown>;
+  /** The largest step count it accepts (numTrainTimesteps unless given). */
+  maxSteps?: (config: SchedulerConfig) => number;
+  schedule(config: SchedulerConfig, steps: number, alphasCumprod: number[]): ScheduleTimes;
+  /** What the model sees at a step; the sample itself unless given. */
+  scaleModelInput?(schedule: Schedule, stepIndex: number, sample: Float32Array): Float32Array;
+  /** One step from the model output; never mutates its inputs. */
+  step(
+    schedule: Schedule, stepIndex: number, modelOutput: Float32Array, sample: Float32Array,
+    state: SchedulerState, noise: NoiseSource,
+  ): StepResult;
+  freshState(): SchedulerState;
 }
 
-/** torch.cumprod(1 - betas): accumulated in double, stored as float32. */
+export function freshState(): SchedulerState {
+  return { stepsDone: 0, previousX0: null, ets: [], curSample: null, curModelOutput: null };
+}
+
+/** The training betas, float32, as diffusers computes them (torch.linspace in float32 for the linear kinds). */
+export function betas(config: SchedulerConfig): number[] {
+  const n = config.numTrainTimesteps;
+  if (config.betaSchedule === 'squaredcos_cap_v2') {
+    // betas_for_alpha_bar: Python floats, then torch.tensor(..., dtype=float32).
+    const alphaBar = (t: number) => Math.cos((t + 0.008) / 1.008 * Math.PI / 2) ** 2;
+    return Array.from({ length: n }, (_, i) => f(Math.min(1 - alphaBar((i + 1) / n) / alphaBar(i / n), 0.999)));
+  }
+  if (config.betaSchedule === 'scaled_linear') {
+    return torchLinspaceF32(Math.sqrt(config.betaStart), Math.sqrt(config.betaEnd), n).map((b) => f(b * b));
+  }
+  return torchLinspaceF32(config.betaStart, config.betaEnd, n);
+}
+
+/** torch.cumprod(1 - betas): float32 factors, accumulated in double (torch's CPU kernel), stored as float32. */
 export function alphasCumprod(config: SchedulerConfig): number[] {
   let acc = 1;
   return betas(config).map((b) => f(acc *= f(1 - b)));
 }
 
-/** sqrt((1 - a) / a) for every training timestep, ascending in t. */
+/** ((1 - a) / a) ** 0.5 for every training timestep, ascending in t (a float32 tensor in diffusers). */
 export function trainingSigmas(cumprod: number[]): number[] {
   return cumprod.map((a) => f(Math.sqrt(f(f(1 - a) / a))));
 }
 
-function checkSteps(config: SchedulerConfig, steps: number): void {
-  if (!Number.isInteger(steps) || steps < 1) throw new Error(`steps must be a positive integer, got ${steps}`);
-  if (steps > config.numTrainTimesteps) throw new Error(`steps (${steps}) exceed numTrainTimesteps`);
+/**
+ * np.log of the float32 training sigmas: a float32 array. Rounded correctly here; numpy's SIMD
+ * float32 log may differ by an ulp on some CPUs (see models/tools/reference/schedulers_ref.py).
+ */
+export function logSigmas(trainSigmas: number[]): number[] {
+  return trainSigmas.map((s) => f(Math.log(s)));
+}
+
+/** One check and one message for every sampler's step count. */
+export function checkSteps(steps: number, max: number): void {
+  if (!Number.isInteger(steps) || steps < 1 || steps > max) {
+    throw new Error(`steps must be a whole number from 1 to ${max}, got ${steps}`);
+  }
 }
 
 /** Python's round(): halves go to the even neighbour, like numpy's round. */
@@ -79,24 +122,23 @@ export function roundHalfEven(x: number): number {
 }
 
 /** np.arange(start, stop, step) for a negative step, as numpy counts its length. */
-function arangeDown(start: number, stop: number, step: number): number[] {
+export function arangeDown(start: number, stop: number, step: number): number[] {
   const len = Math.max(0, Math.ceil((stop - start) / step));
   return Array.from({ length: len }, (_, i) => start + i * step);
 }
 
-/** np.linspace(a, b, n) as numpy computes it (step form, last value exact). */
+/** np.linspace(a, b, n) in float64 as numpy computes it (i * step + a, last value exact). */
 export function linspace(a: number, b: number, n: number): number[] {
   if (n === 1) return [a];
   const step = (b - a) / (n - 1);
-  return Array.from({ length: n }, (_, i) => (i === n - 1 ? b : a + i * step));
+  return Array.from({ length: n }, (_, i) => (i === n - 1 ? b : i * step + a));
 }
 
 /**
- * Timesteps of the Euler-family and DDIM schedulers for a spacing, descending.
- * `integer` is DDIM's int64 linspace (rounded); Euler keeps float32 linspace values.
+ * The leading / trailing / linspace timesteps of DDIM, PNDM and the Euler family, descending.
+ * `integer` rounds linspace values (DDIM's int64); Euler keeps them as float32.
  */
 export function spacedTimesteps(config: SchedulerConfig, steps: number, integer: boolean): number[] {
-  checkSteps(config, steps);
   const T = config.numTrainTimesteps;
   switch (config.timestepSpacing) {
     case 'linspace': {
@@ -112,16 +154,16 @@ export function spacedTimesteps(config: SchedulerConfig, steps: number, integer:
   }
 }
 
-/** np.interp(t, arange(len(sigmas)), sigmas). */
+/** np.interp(t, arange(len(sigmas)), sigmas), in float64. */
 export function interpSigma(t: number, sigmas: number[]): number {
   if (t <= 0) return sigmas[0];
   if (t >= sigmas.length - 1) return sigmas[sigmas.length - 1];
   const lo = Math.floor(t);
-  const w = t - lo;
-  return w === 0 ? sigmas[lo] : sigmas[lo] + (sigmas[lo + 1] - sigmas[lo]) * w;
+  const slope = sigmas[lo + 1] - sigmas[lo];
+  return slope * (t - lo) + sigmas[lo];
 }
 
-/** Karras et al. (2022) noise levels, rho = 7, from sigmaMax down to sigmaMin. */
+/** Karras et al. (2022) noise levels, rho = 7, from sigmaMax down to sigmaMin, in float64 (numpy). */
 export function karrasSigmas(sigmaMin: number, sigmaMax: number, n: number): number[] {
   const rho = 7;
   const minInv = sigmaMin ** (1 / rho);
@@ -129,14 +171,21 @@ export function karrasSigmas(sigmaMin: number, sigmaMax: number, n: number): num
   return linspace(0, 1, n).map((r) => (maxInv + r * (minInv - maxInv)) ** rho);
 }
 
-/** Fractional training timestep of a sigma, interpolating over log-sigmas like diffusers. */
-export function sigmaToT(sigma: number, logSigmas: number[]): number {
+/**
+ * diffusers' _sigma_to_t: the fractional training timestep of a (float64) sigma, interpolating over
+ * the float32 log-sigmas with numpy's (NEP 50) dtypes: float64 throughout, except the float32
+ * difference of two neighbouring log-sigmas.
+ */
+export function sigmaToT(sigma: number, logs: number[]): number {
   const logSigma = Math.log(Math.max(sigma, 1e-10));
-  let low = -1;
-  for (let i = 0; i < logSigmas.length; i++) if (logSigma - logSigmas[i] >= 0) low = i;
-  low = Math.min(Math.max(low, 0), logSigmas.length - 2);
-  const w = Math.min(Math.max((logSigmas[low] - logSigma) / (logSigmas[low] - logSigmas[low + 1]), 0), 1);
-  return (1 - w) * low + w * (low + 1);
+  // low_idx = cumsum(dists >= 0).argmax(): the last index at or below log_sigma, else 0.
+  let low = 0;
+  for (let i = 0; i < logs.length; i++) if (logSigma - logs[i] >= 0) low = i;
+  low = Math.min(low, logs.length - 2);
+  const high = low + 1;
+  let w = (logs[low] - logSigma) / f(logs[low] - logs[high]);
+  w = Math.min(Math.max(w, 0), 1);
+  return (1 - w) * low + w * high;
 }
 
 export function checkLengths(modelOutput: Float32Array, sample: Float32Array): void {
@@ -145,6 +194,5 @@ export function checkLengths(modelOutput: Float32Array, sample: Float32Array): v
   }
 }
 
-export function freshState(): SchedulerState {
-  return { stepsDone: 0, previousX0: null };
-}
+/** float32 sqrt of a float32. */
+export const sqrtf = (x: number): number => f(Math.sqrt(x));

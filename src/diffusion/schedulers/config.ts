@@ -1,6 +1,5 @@
 // Scheduler settings, and reading them from a diffusers scheduler_config.json.
 
-export type SchedulerKind = 'ddim' | 'euler' | 'euler_ancestral' | 'dpmpp_2m' | 'lcm';
 export type BetaSchedule = 'linear' | 'scaled_linear' | 'squaredcos_cap_v2';
 export type PredictionType = 'epsilon' | 'v_prediction';
 export type TimestepSpacing = 'leading' | 'trailing' | 'linspace';
@@ -16,7 +15,7 @@ export interface SchedulerConfig {
   useKarrasSigmas: boolean;
   /** DDIM: 0 is deterministic, 1 is DDPM-like. */
   eta: number;
-  /** DDIM/LCM: alpha_cumprod used past the last step (1, or the first training value). */
+  /** DDIM/LCM/PNDM: alpha_cumprod used past the last step (1, or the first training value). */
   setAlphaToOne: boolean;
   /** DDIM/LCM: clamp the predicted clean sample to [-clipSampleRange, clipSampleRange]. */
   clipSample: boolean;
@@ -24,10 +23,12 @@ export interface SchedulerConfig {
   /** LCM: the distillation schedule length and the boundary-condition time scale. */
   originalInferenceSteps: number;
   timestepScaling: number;
-  /** DPM++ 2M: end at sigma 0 (always a first-order last step) or at the smallest training sigma. */
+  /** DPM++ 2M and Euler: end at sigma 0 or at the smallest training sigma. */
   finalSigmasType: 'zero' | 'sigma_min';
   /** DPM++ 2M: first-order last step for schedules under 15 steps. */
   lowerOrderFinal: boolean;
+  /** PNDM: PLMS only (Stable Diffusion's setting), or 12 Runge-Kutta steps first. */
+  skipPrkSteps: boolean;
 }
 
 /** Stable Diffusion 1.x's scheduler_config.json as its own PNDM/DDIM classes read it (leading spacing). */
@@ -36,6 +37,7 @@ export const SD15_CONFIG: SchedulerConfig = {
   predictionType: 'epsilon', timestepSpacing: 'leading', stepsOffset: 1, useKarrasSigmas: false,
   eta: 0, setAlphaToOne: false, clipSample: false, clipSampleRange: 1,
   originalInferenceSteps: 50, timestepScaling: 10, finalSigmasType: 'zero', lowerOrderFinal: true,
+  skipPrkSteps: true,
 };
 
 function pick<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
@@ -48,22 +50,13 @@ function bool(value: unknown, fallback: boolean): boolean {
   return typeof value === 'boolean' ? value : fallback;
 }
 
-// Defaults of the diffusers class each kind follows, for keys a config file leaves out.
-const CLASS_DEFAULTS: Record<SchedulerKind, Record<string, unknown>> = {
-  ddim: { timestep_spacing: 'leading', clip_sample: true, set_alpha_to_one: true },
-  euler: { timestep_spacing: 'linspace' },
-  euler_ancestral: { timestep_spacing: 'linspace' },
-  dpmpp_2m: { timestep_spacing: 'linspace' },
-  lcm: { timestep_spacing: 'leading', set_alpha_to_one: true, beta_start: 0.00085, beta_end: 0.012,
-    beta_schedule: 'scaled_linear' },
-};
-
 /**
- * Reads a diffusers scheduler/scheduler_config.json. Keys it leaves out take the defaults of the
- * diffusers class for `kind` (as `SomeScheduler.from_config(json)` would), or generic ones.
+ * Reads a diffusers scheduler/scheduler_config.json. Keys it leaves out take `classDefaults` (the
+ * defaults of the diffusers class a sampler follows, as `SomeScheduler.from_config(json)` would), or
+ * generic ones.
  */
-export function configFromDiffusers(json: Record<string, unknown>, kind?: SchedulerKind): SchedulerConfig {
-  json = { ...(kind ? CLASS_DEFAULTS[kind] : {}), ...json };
+export function readSchedulerConfig(json: Record<string, unknown>, classDefaults: Record<string, unknown> = {}): SchedulerConfig {
+  json = { ...classDefaults, ...json };
   // Settings that would change the math and are not implemented: refuse rather than differ.
   const unsupported: [string, (v: unknown) => boolean][] = [
     ['beta_schedule', (v) => typeof v === 'string' && !['linear', 'scaled_linear', 'squaredcos_cap_v2'].includes(v)],
@@ -97,5 +90,6 @@ export function configFromDiffusers(json: Record<string, unknown>, kind?: Schedu
     timestepScaling: num(json.timestep_scaling, 10),
     finalSigmasType: pick(json.final_sigmas_type, ['zero', 'sigma_min'] as const, 'zero'),
     lowerOrderFinal: bool(json.lower_order_final, true),
+    skipPrkSteps: bool(json.skip_prk_steps, false),
   };
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { TorchGenerator } from '../torchRandom.ts';
 import { ddimVariance } from './ddim.ts';
 import {
-  type NoiseSource, type SchedulerKind, alphasCumprod, configFromDiffusers, initialState, makeSchedule,
+  type NoiseSource, type SchedulerKind, alphasCumprod, configFromDiffusers, freshState, makeSchedule,
   scaleModelInput, step,
 } from './index.ts';
 
@@ -32,7 +32,7 @@ function fullLoop(kind: SchedulerKind, json: Record<string, unknown>, opts: Loop
   const schedule = makeSchedule(kind, configFromDiffusers(json, kind), opts.steps ?? 10);
   let sample: Float32Array = dummySample();
   if (opts.scaleByInitSigma) sample = sample.map((v) => v * schedule.initNoiseSigma);
-  let state = initialState(schedule);
+  let state = freshState();
   schedule.timesteps.forEach((t, i) => {
     const scaled = scaleModelInput(schedule, i, sample);
     if (opts.stepOnScaled) sample = scaled;
@@ -120,4 +120,23 @@ describe('diffusers test_scheduler_lcm.py', () => {
     expect(Math.abs(r.sum - 197.7616)).toBeLessThan(1e-3);
     expect(Math.abs(r.mean - 0.2575)).toBeLessThan(1e-3);
   });
+});
+
+describe('diffusers test_scheduler_pndm.py', () => {
+  it('spaces 10 steps with steps_offset 1 as Runge-Kutta pairs, then PLMS', () => {
+    const s = makeSchedule('pndm', configFromDiffusers({ ...linear, steps_offset: 1 }, 'pndm'), 10);
+    expect(s.timesteps).toEqual([901, 851, 851, 801, 801, 751, 751, 701, 701, 651, 651, 601, 601, 501, 401, 301, 201, 101, 1]);
+  });
+  for (const [name, extra, sum, mean] of [
+    ['no noise', {}, 198.1318, 0.2580],
+    ['v-prediction', { prediction_type: 'v_prediction' }, 67.3986, 0.0878],
+    ['set_alpha_to_one', { set_alpha_to_one: true, beta_start: 0.01 }, 230.0399, 0.2995],
+    ['no set_alpha_to_one', { set_alpha_to_one: false, beta_start: 0.01 }, 186.9482, 0.2434],
+  ] as const) {
+    it(`full loop (Runge-Kutta start), ${name}: sum ${sum}`, () => {
+      const r = fullLoop('pndm', { ...linear, ...extra });
+      expect(Math.abs(r.sum - sum)).toBeLessThan(1e-2);
+      expect(Math.abs(r.mean - mean)).toBeLessThan(1e-3);
+    });
+  }
 });

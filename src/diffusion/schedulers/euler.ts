@@ -1,38 +1,36 @@
 // Euler (Karras et al. 2022, Algorithm 2 without churn), as diffusers' EulerDiscreteScheduler.
+// Every operation is the float32 tensor (or float64 numpy) operation diffusers runs, in its order.
 import {
-  type Schedule, type SchedulerConfig, type SchedulerKind, type SchedulerState, type StepResult,
-  alphasCumprod, checkLengths, interpSigma, karrasSigmas, sigmaToT, spacedTimesteps, trainingSigmas,
+  type Schedule, type ScheduleTimes, type SchedulerConfig, type SchedulerDef, checkLengths, freshState,
+  interpSigma, karrasSigmas, logSigmas, sigmaToT, spacedTimesteps, sqrtf, trainingSigmas,
 } from './common.ts';
+import { f } from './float32.ts';
 
-const f = Math.fround;
-
-/** Timesteps and sigmas shared by Euler and Euler ancestral. */
-export function eulerFamilySchedule(kind: SchedulerKind, config: SchedulerConfig, steps: number): Schedule {
-  const train = trainingSigmas(alphasCumprod(config));
+/** Timesteps and sigmas of Euler (and of Euler ancestral, which never ends at sigma_min). */
+export function eulerFamilySchedule(
+  config: SchedulerConfig, steps: number, cumprod: number[], finalSigmaMin: boolean,
+): ScheduleTimes {
+  const train = trainingSigmas(cumprod);
   let timesteps = spacedTimesteps(config, steps, false);
+  // np.interp of float32 timesteps over the float32 training sigmas: float64 sigmas.
   let sigmas = timesteps.map((t) => interpSigma(t, train));
   if (config.useKarrasSigmas) {
-    const logSigmas = train.map((s) => Math.log(s));
+    const logs = logSigmas(train);
     sigmas = karrasSigmas(sigmas[sigmas.length - 1], sigmas[0], steps);
-    timesteps = sigmas.map((s) => f(sigmaToT(s, logSigmas)));
+    timesteps = sigmas.map((s) => f(sigmaToT(s, logs)));
   }
-  sigmas = [...sigmas, 0].map(f);
+  sigmas = [...sigmas, finalSigmaMin ? train[0] : 0].map(f);
   const max = Math.max(...sigmas);
-  // diffusers starts 'leading' schedules from sqrt(sigma_max^2 + 1).
+  // diffusers starts 'leading' schedules from (sigma_max ** 2 + 1) ** 0.5, a float32 tensor.
   const trailingLike = config.timestepSpacing === 'linspace' || config.timestepSpacing === 'trailing';
-  const initNoiseSigma = trailingLike ? max : f(Math.sqrt(max * max + 1));
-  return { kind, config, steps, timesteps, sigmas, initNoiseSigma };
+  return { timesteps, sigmas, initNoiseSigma: trailingLike ? max : sqrtf(f(f(max * max) + 1)) };
 }
 
-export function eulerSchedule(config: SchedulerConfig, steps: number): Schedule {
-  return eulerFamilySchedule('euler', config, steps);
-}
-
-/** Model input: sample / sqrt(sigma^2 + 1). */
+/** Model input: sample / (sigma ** 2 + 1) ** 0.5. */
 export function eulerScaleModelInput(schedule: Schedule, stepIndex: number, sample: Float32Array): Float32Array {
   const sigma = schedule.sigmas[stepIndex];
-  const scale = 1 / Math.sqrt(sigma * sigma + 1);
-  return sample.map((v) => v * scale);
+  const d = sqrtf(f(f(sigma * sigma) + 1));
+  return sample.map((v) => v / d);
 }
 
 /** Predicted clean sample from the model output at sigma. */
@@ -40,25 +38,36 @@ export function eulerX0(schedule: Schedule, sigma: number, modelOutput: Float32A
   checkLengths(modelOutput, sample);
   const out = new Float32Array(sample.length);
   if (schedule.config.predictionType === 'epsilon') {
-    for (let i = 0; i < out.length; i++) out[i] = sample[i] - sigma * modelOutput[i];
+    for (let i = 0; i < out.length; i++) out[i] = sample[i] - f(sigma * modelOutput[i]);
   } else {
-    const cOut = -sigma / Math.sqrt(sigma * sigma + 1);
-    const cSkip = 1 / (sigma * sigma + 1);
-    for (let i = 0; i < out.length; i++) out[i] = modelOutput[i] * cOut + sample[i] * cSkip;
+    // model_output * (-sigma / (sigma**2 + 1) ** 0.5) + (sample / (sigma**2 + 1))
+    const s2p1 = f(f(sigma * sigma) + 1);
+    const cOut = f(-sigma / sqrtf(s2p1));
+    for (let i = 0; i < out.length; i++) out[i] = f(modelOutput[i] * cOut) + f(sample[i] / s2p1);
   }
   return out;
 }
 
-export function eulerStep(
-  schedule: Schedule, stepIndex: number, modelOutput: Float32Array, sample: Float32Array, state: SchedulerState,
-): StepResult {
-  const sigma = schedule.sigmas[stepIndex];
-  const predOriginal = eulerX0(schedule, sigma, modelOutput, sample);
-  // x + (x - x0) / sigma * (sigma_next - sigma)
-  const ratio = (schedule.sigmas[stepIndex + 1] - sigma) / sigma;
-  const prevSample = new Float32Array(sample.length);
-  for (let i = 0; i < sample.length; i++) {
-    prevSample[i] = sample[i] + (sample[i] - predOriginal[i]) * ratio;
-  }
-  return { prevSample, predOriginal, state: { ...state, stepsDone: state.stepsDone + 1 } };
+/** sample + (sample - x0) / sigma * dt, in float32. */
+export function eulerMove(sample: Float32Array, x0: Float32Array, sigma: number, dt: number): Float32Array {
+  const out = new Float32Array(sample.length);
+  for (let i = 0; i < out.length; i++) out[i] = sample[i] + f(f(f(sample[i] - x0[i]) / sigma) * dt);
+  return out;
 }
+
+export const euler: SchedulerDef<'euler'> = {
+  kind: 'euler',
+  label: 'Euler',
+  diffusersClass: 'EulerDiscreteScheduler',
+  supportsKarras: true,
+  classDefaults: { timestep_spacing: 'linspace' },
+  schedule: (config, steps, cumprod) => eulerFamilySchedule(config, steps, cumprod, config.finalSigmasType === 'sigma_min'),
+  scaleModelInput: eulerScaleModelInput,
+  step(schedule, stepIndex, modelOutput, sample, state) {
+    const sigma = schedule.sigmas[stepIndex];
+    const predOriginal = eulerX0(schedule, sigma, modelOutput, sample);
+    const prevSample = eulerMove(sample, predOriginal, sigma, f(schedule.sigmas[stepIndex + 1] - sigma));
+    return { prevSample, predOriginal, state: { ...state, stepsDone: state.stepsDone + 1 } };
+  },
+  freshState,
+};

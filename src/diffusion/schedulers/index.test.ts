@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  SCHEDULERS, SD15_CONFIG, type SchedulerState, configFromDiffusers, initialState, isSchedulerKind, makeSchedule,
+  SCHEDULERS, SD15_CONFIG, type SchedulerState, configFromDiffusers, freshState, isSchedulerKind, makeSchedule,
   scaleModelInput, step,
 } from './index.ts';
 
@@ -56,7 +56,7 @@ describe('well-known schedules', () => {
 
 describe('scheduler entry points', () => {
   it('lists every kind once', () => {
-    expect(SCHEDULERS.map((s) => s.kind).sort()).toEqual(['ddim', 'dpmpp_2m', 'euler', 'euler_ancestral', 'lcm']);
+    expect(SCHEDULERS.map((s) => s.kind).sort()).toEqual(['ddim', 'dpmpp_2m', 'euler', 'euler_ancestral', 'lcm', 'pndm']);
     expect(isSchedulerKind('euler')).toBe(true);
     expect(isSchedulerKind('heun')).toBe(false);
   });
@@ -67,14 +67,14 @@ describe('scheduler entry points', () => {
     const out = Float32Array.from([0.5, 0.5, -0.5, 0.1]);
     const before = [Array.from(sample), Array.from(out)];
     scaleModelInput(s, 0, sample);
-    step(s, 0, out, sample, initialState(s), (n) => new Float32Array(n));
+    step(s, 0, out, sample, freshState(), (n) => new Float32Array(n));
     expect([Array.from(sample), Array.from(out)]).toEqual(before);
-    expect(() => step(s, 4, out, sample, initialState(s), (n) => new Float32Array(n))).toThrow(/step index/);
-    expect(() => step(s, 0, out, sample, initialState(s))).toThrow(/noise source/);
-    expect(() => step(s, 0, out.subarray(1), sample, initialState(s), (n) => new Float32Array(n))).toThrow();
+    expect(() => step(s, 4, out, sample, freshState(), (n) => new Float32Array(n))).toThrow(/step index/);
+    expect(() => step(s, 0, out, sample, freshState())).toThrow(/noise source/);
+    expect(() => step(s, 0, out.subarray(1), sample, freshState(), (n) => new Float32Array(n))).toThrow();
   });
 
-  it('resumes a DPM++ 2M run from a JSON copy of its state', () => {
+  it('resumes a DPM++ 2M run from a structured clone of its state', () => {
     const s = makeSchedule('dpmpp_2m', SD15_CONFIG, 6);
     const model = (x: Float32Array, t: number) => x.map((v, i) => 0.1 * v + Math.sin(0.01 * t + i));
     const runFrom = (i0: number, x0: Float32Array, st0: SchedulerState) => {
@@ -88,16 +88,15 @@ describe('scheduler entry points', () => {
       return x;
     };
     const start = Float32Array.from([0.3, -1.2, 0.8, 2.0]);
-    const full = runFrom(0, start, initialState(s));
+    const full = runFrom(0, start, freshState());
     let x: Float32Array = start;
-    let st = initialState(s);
+    let st = freshState();
     for (let i = 0; i < 3; i++) {
       const r = step(s, i, model(scaleModelInput(s, i, x), s.timesteps[i]), x, st);
       x = r.prevSample;
       st = r.state;
     }
-    const saved = JSON.stringify({ x: Array.from(x), st });
-    const loaded = JSON.parse(saved) as { x: number[]; st: SchedulerState };
-    expect(runFrom(3, Float32Array.from(loaded.x), loaded.st)).toEqual(full);
+    const loaded = structuredClone({ x, st });
+    expect(runFrom(3, loaded.x, loaded.st)).toEqual(full);
   });
 });

@@ -1,56 +1,61 @@
-// The schedulers by kind, and kind-independent entry points over a Schedule.
+// The schedulers, one record each, and kind-independent entry points over a Schedule.
+// Adding a sampler: write its record (see SchedulerDef in common.ts) and list it here.
 import {
-  type NoiseSource, type Schedule, type SchedulerConfig, type SchedulerKind, type SchedulerState, type StepResult,
-  freshState,
+  type NoiseSource, type Schedule, type SchedulerConfig, type SchedulerDef, type SchedulerState, type StepResult,
+  alphasCumprod, checkSteps, readSchedulerConfig,
 } from './common.ts';
-import { ddimSchedule, ddimStep } from './ddim.ts';
-import { dpmpp2mSchedule, dpmpp2mStep } from './dpmpp2m.ts';
-import { eulerScaleModelInput, eulerSchedule, eulerStep } from './euler.ts';
-import { eulerAncestralSchedule, eulerAncestralStep } from './eulerAncestral.ts';
-import { lcmSchedule, lcmStep } from './lcm.ts';
+import { ddim } from './ddim.ts';
+import { dpmpp2m } from './dpmpp2m.ts';
+import { euler } from './euler.ts';
+import { eulerAncestral } from './eulerAncestral.ts';
+import { lcm } from './lcm.ts';
+import { pndm } from './pndm.ts';
 
 export * from './common.ts';
 
-export interface SchedulerInfo {
-  kind: SchedulerKind;
-  label: string;
-  /** Draws noise during steps (needs a noise source and a seeded stream). */
-  stochastic: boolean;
-  supportsKarras: boolean;
-}
+export const SCHEDULERS = [ddim, euler, eulerAncestral, dpmpp2m, lcm, pndm] as const;
 
-export const SCHEDULERS: readonly SchedulerInfo[] = [
-  { kind: 'ddim', label: 'DDIM', stochastic: false, supportsKarras: false },
-  { kind: 'euler', label: 'Euler', stochastic: false, supportsKarras: true },
-  { kind: 'euler_ancestral', label: 'Euler ancestral', stochastic: true, supportsKarras: true },
-  { kind: 'dpmpp_2m', label: 'DPM++ 2M', stochastic: false, supportsKarras: true },
-  { kind: 'lcm', label: 'LCM', stochastic: true, supportsKarras: false },
-];
+export type SchedulerKind = (typeof SCHEDULERS)[number]['kind'];
 
 export function isSchedulerKind(value: unknown): value is SchedulerKind {
   return SCHEDULERS.some((s) => s.kind === value);
 }
 
-export function makeSchedule(kind: SchedulerKind, config: SchedulerConfig, steps: number): Schedule {
-  switch (kind) {
-    case 'ddim': return ddimSchedule(config, steps);
-    case 'euler': return eulerSchedule(config, steps);
-    case 'euler_ancestral': return eulerAncestralSchedule(config, steps);
-    case 'dpmpp_2m': return dpmpp2mSchedule(config, steps);
-    case 'lcm': return lcmSchedule(config, steps);
-  }
+export function schedulerOf(kind: string): SchedulerDef {
+  const found = SCHEDULERS.find((s) => s.kind === kind);
+  if (!found) throw new Error(`unknown scheduler ${JSON.stringify(kind)}`);
+  return found;
 }
 
-export function initialState(_schedule: Schedule): SchedulerState {
-  return freshState();
+/** The sampler a scheduler_config.json's _class_name names, if it is one of ours. */
+export function kindForDiffusersClass(className: unknown): SchedulerKind | undefined {
+  return SCHEDULERS.find((s) => s.diffusersClass === className)?.kind;
+}
+
+/**
+ * Reads a diffusers scheduler/scheduler_config.json. Keys it leaves out take the defaults of the
+ * diffusers class `kind` follows (as `SomeScheduler.from_config(json)` would), or generic ones.
+ */
+export function configFromDiffusers(json: Record<string, unknown>, kind?: SchedulerKind): SchedulerConfig {
+  return readSchedulerConfig(json, kind ? schedulerOf(kind).classDefaults : {});
+}
+
+export function makeSchedule(kind: SchedulerKind, config: SchedulerConfig, steps: number): Schedule {
+  const def = schedulerOf(kind);
+  checkSteps(steps, def.maxSteps ? def.maxSteps(config) : config.numTrainTimesteps);
+  const cumprod = alphasCumprod(config);
+  const times = def.schedule(config, steps, cumprod);
+  return {
+    kind, config, steps: times.steps ?? steps, timesteps: times.timesteps, sigmas: times.sigmas,
+    initNoiseSigma: times.initNoiseSigma, alphasCumprod: cumprod,
+  };
 }
 
 /** What the model sees at a step: Euler-family samplers divide by sqrt(sigma^2 + 1). */
 export function scaleModelInput(schedule: Schedule, stepIndex: number, sample: Float32Array): Float32Array {
   checkIndex(schedule, stepIndex);
-  return schedule.kind === 'euler' || schedule.kind === 'euler_ancestral'
-    ? eulerScaleModelInput(schedule, stepIndex, sample)
-    : sample.slice();
+  const def = schedulerOf(schedule.kind);
+  return def.scaleModelInput ? def.scaleModelInput(schedule, stepIndex, sample) : sample.slice();
 }
 
 const noNoise: NoiseSource = () => {
@@ -63,13 +68,7 @@ export function step(
   state: SchedulerState, noise: NoiseSource = noNoise,
 ): StepResult {
   checkIndex(schedule, stepIndex);
-  switch (schedule.kind) {
-    case 'ddim': return ddimStep(schedule, stepIndex, modelOutput, sample, state, noise);
-    case 'euler': return eulerStep(schedule, stepIndex, modelOutput, sample, state);
-    case 'euler_ancestral': return eulerAncestralStep(schedule, stepIndex, modelOutput, sample, state, noise);
-    case 'dpmpp_2m': return dpmpp2mStep(schedule, stepIndex, modelOutput, sample, state);
-    case 'lcm': return lcmStep(schedule, stepIndex, modelOutput, sample, state, noise);
-  }
+  return schedulerOf(schedule.kind).step(schedule, stepIndex, modelOutput, sample, state, noise);
 }
 
 function checkIndex(schedule: Schedule, stepIndex: number): void {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fixture from '../fixtures/schedulers.json';
 import { TorchGenerator } from '../torchRandom.ts';
 import {
-  type SchedulerKind, type SchedulerState, configFromDiffusers, initialState, makeSchedule, scaleModelInput, step,
+  type SchedulerKind, type SchedulerState, alphasCumprod, betas, configFromDiffusers, freshState, makeSchedule,
+  scaleModelInput, step,
 } from './index.ts';
 
 type Json = Record<string, unknown>;
@@ -26,20 +27,28 @@ function closeTo(got: ArrayLike<number>, want: ArrayLike<number>, rel = 1e-5, ab
   return null;
 }
 
-describe('schedules match the reference (timesteps, sigmas, init noise sigma)', () => {
+describe('training betas and alphas_cumprod are bit-exact (torch float32 linspace and cumprod)', () => {
+  for (const [name, want] of Object.entries(fixture.betas)) {
+    it(name, () => {
+      const config = configFromDiffusers({ ...base, ...presets[name] });
+      expect(betas(config)).toEqual(want.betas);
+      expect(alphasCumprod(config)).toEqual(want.alphasCumprod);
+    });
+  }
+});
+
+describe('schedules are bit-exact (timesteps, sigmas, init noise sigma)', () => {
   for (const c of fixture.schedules) {
-    const name = `${c.kind} ${c.betas} ${c.spacing}${c.karras ? ' karras' : ''} ${c.steps} steps`;
+    const extra = c.extra as Json;
+    const name = `${c.kind} ${c.betas} ${c.spacing}${c.karras ? ' karras' : ''}${Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : ''} ${c.steps} steps`;
     it(name, () => {
       const config = configFromDiffusers({
-        ...base, ...presets[c.betas], timestep_spacing: c.spacing, use_karras_sigmas: c.karras,
+        ...base, ...presets[c.betas], timestep_spacing: c.spacing, use_karras_sigmas: c.karras, ...extra,
       });
       const s = makeSchedule(c.kind as SchedulerKind, config, c.steps);
-      expect(closeTo(s.timesteps, c.timesteps, 1e-5, 1e-4)).toBeNull();
-      expect(closeTo(s.sigmas, c.sigmas, 1e-5, 1e-7)).toBeNull();
-      expect(closeTo([s.initNoiseSigma], [c.initNoiseSigma], 1e-6, 0)).toBeNull();
-      if (c.kind === 'ddim' || c.kind === 'lcm' || c.kind === 'dpmpp_2m' || !c.karras) {
-        expect(s.timesteps).toEqual(c.timesteps); // integer schedules match exactly
-      }
+      expect(s.timesteps).toEqual(c.timesteps);
+      expect(s.sigmas).toEqual(c.sigmas);
+      expect(s.initNoiseSigma).toBe(c.initNoiseSigma);
     });
   }
 });
@@ -48,7 +57,7 @@ function run(t: Trajectory, noiseFor: (stepIndex: number) => (n: number) => Floa
   const config = configFromDiffusers({ ...base, ...t.config });
   const schedule = makeSchedule(t.kind, config, t.steps);
   let sample: Float32Array = Float32Array.from(t.initial);
-  let state: SchedulerState = initialState(schedule);
+  let state: SchedulerState = freshState();
   const failures: string[] = [];
   t.trace.forEach((rec, i) => {
     const input = scaleModelInput(schedule, i, sample);
@@ -57,11 +66,11 @@ function run(t: Trajectory, noiseFor: (stepIndex: number) => (n: number) => Floa
       ['modelInput', input, rec.modelInput], ['prevSample', r.prevSample, rec.prevSample],
       ['predOriginal', r.predOriginal, rec.predOriginal],
     ] as const) {
-      const bad = closeTo(got, want);
+      const bad = closeTo(got, want, 0, 0);
       if (bad) failures.push(`step ${i} ${what}: ${bad}`);
     }
     sample = r.prevSample;
-    state = JSON.parse(JSON.stringify(r.state)) as SchedulerState; // state must survive JSON
+    state = structuredClone(r.state); // state must survive a structured clone (worker messages)
   });
   return { schedule, failures };
 }
