@@ -34,15 +34,15 @@ export default defineNode({
       }
       sampler = askedKind;
     } else {
-      sampler = params.sampler as SchedulerKind;
+      sampler = params.sampler;
     }
     const base = json ? configFromDiffusers(json, sampler) : SD15_CONFIG;
     const config: SchedulerConfig = {
       ...base,
       eta: params.eta,
       useKarrasSigmas: params.karras,
-      ...(params.spacing !== 'model' && { timestepSpacing: params.spacing as SchedulerConfig['timestepSpacing'] }),
-      ...(params.prediction !== 'model' && { predictionType: params.prediction as SchedulerConfig['predictionType'] }),
+      ...(params.spacing !== 'model' && { timestepSpacing: params.spacing }),
+      ...(params.prediction !== 'model' && { predictionType: params.prediction }),
     };
     const info = schedulerOf(sampler);
     if (config.useKarrasSigmas && !info.supportsKarras) throw new Error(`${info.label} has no Karras sigmas; turn "karras" off`);
