@@ -2,13 +2,14 @@
 // whatever feeds their first input of the same type. The executor runs the graph with them wired
 // around, so downstream cache keys are those of the graph without them.
 import { typesCompatible, type Catalog } from './catalog.ts';
+import { own, quote } from './text.ts';
 import type { GraphDoc, GraphEdge, PortRef, Problem } from './types.ts';
 
 /** Where a bypassed node's output gets its value: the source of a connected input of its type. */
 function passThrough(doc: GraphDoc, catalog: Catalog, ref: PortRef): PortRef | { problem: Problem } {
   const node = doc.nodes.find((n) => n.id === ref.node)!;
   const schema = catalog.get(node.type)!;
-  const type = schema.outputs[ref.port].type;
+  const type = own(schema.outputs, ref.port)!.type;
   for (const [port, spec] of Object.entries(schema.inputs)) {
     if (!typesCompatible(spec.type, type)) continue;
     const feed = doc.edges.find((e) => e.to.node === node.id && e.to.port === port);
@@ -17,7 +18,7 @@ function passThrough(doc: GraphDoc, catalog: Catalog, ref: PortRef): PortRef | {
   return {
     problem: {
       code: 'bypass-no-input', node: node.id, port: ref.port,
-      message: `${schema.title} ("${node.id}") is bypassed, but its output "${ref.port}" (${type}) has no connected input of that type to pass on; connect one or turn bypass off`,
+      message: `${schema.title} (${quote(node.id)}) is bypassed, but its output "${ref.port}" (${type}) has no connected input of that type to pass on; connect one or turn bypass off`,
     },
   };
 }
@@ -26,9 +27,12 @@ function passThrough(doc: GraphDoc, catalog: Catalog, ref: PortRef): PortRef | {
 export function bypassProblems(doc: GraphDoc, catalog: Catalog): Problem[] {
   const problems: Problem[] = [];
   const seen = new Set<string>();
+  const bypassed = new Map(doc.nodes.filter((n) => n.bypass).map((n) => [n.id, n]));
+  if (bypassed.size === 0) return problems;
   for (const e of doc.edges) {
-    const from = doc.nodes.find((n) => n.id === e.from.node);
-    if (!from?.bypass || !catalog.get(from.type)?.outputs[e.from.port]) continue;
+    const from = bypassed.get(e.from.node);
+    const outputs = from && catalog.get(from.type)?.outputs;
+    if (!outputs || !own(outputs, e.from.port)) continue;
     const key = `${e.from.node}\u0000${e.from.port}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -1,4 +1,5 @@
 // Older documents load through explicit steps, one per version: migration[v] turns version v into v + 1.
+import { describeValue } from './text.ts';
 import { GRAPH_VERSION } from './types.ts';
 
 export type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
@@ -15,7 +16,7 @@ export function migrate(
 ): MigrateResult {
   const from = doc.version;
   if (typeof from !== 'number' || !Number.isInteger(from) || from < 1) {
-    return { ok: false, message: `"version" must be a whole number from 1 (got ${JSON.stringify(from)})` };
+    return { ok: false, message: `"version" must be a whole number from 1 (got ${describeValue(from)})` };
   }
   if (from > target) {
     return { ok: false, message: `this graph is version ${from}, newer than this app understands (${target}); update Latent Loom to open it` };
