@@ -4,6 +4,7 @@
 import type { ImageValue } from '../../../nodes/values.ts';
 import type { NodeOutcome, RunEvent, RunResult } from '../../engine/events.ts';
 import type { GraphDoc } from '../../graph/index.ts';
+import { explainRunFailure } from '../../runtime/ortErrors.ts';
 import { createStore, useStore } from './createStore.ts';
 import { graphStore } from './graph.ts';
 
@@ -15,6 +16,8 @@ export interface NodeRun {
   total?: number;
   ms?: number;
   message?: string;
+  /** onnxruntime's own text behind a failure's message, for whoever wants it (shown on hover). */
+  details?: string;
   preview?: ImageValue;
 }
 
@@ -71,7 +74,7 @@ export function applyEvent(e: RunEvent): void {
       return;
     }
     case 'node-finished': return setNode(e.nodeId, { status: e.cached ? 'cached' : 'done', ms: e.ms });
-    case 'node-failed': return setNode(e.nodeId, { status: 'failed', message: e.message });
+    case 'node-failed': return setNode(e.nodeId, { status: 'failed', ...explainRunFailure(e.message, e.nodeId) });
     case 'node-skipped': return setNode(e.nodeId, { status: 'skipped', message: e.because });
     case 'node-cancelled': return setNode(e.nodeId, { status: 'cancelled' });
     case 'run-finished':
@@ -84,7 +87,7 @@ export function applyResult(result: RunResult, doc: GraphDoc): void {
   settledRun = Math.max(settledRun, result.runId);
   runStore.set((s) => {
     const nodes = { ...s.nodes };
-    for (const [id, o] of Object.entries(result.nodes)) nodes[id] = outcomeRun(o, s.nodes[id]);
+    for (const [id, o] of Object.entries(result.nodes)) nodes[id] = outcomeRun(o, s.nodes[id], id);
     // Planned but not needed: a cached node downstream spared it.
     if (planRun === result.runId) for (const id of s.plan) if (!result.nodes[id]) nodes[id] = { status: 'cached', preview: s.nodes[id]?.preview };
     const images = { ...s.images };
@@ -113,11 +116,11 @@ export function applyResult(result: RunResult, doc: GraphDoc): void {
 }
 
 /** The result's outcome is the final word on a node; its preview stays. */
-function outcomeRun(o: NodeOutcome, prev: NodeRun | undefined): NodeRun {
+function outcomeRun(o: NodeOutcome, prev: NodeRun | undefined, nodeId: string): NodeRun {
   const preview = prev?.preview;
   switch (o.state) {
     case 'done': return { status: o.cached ? 'cached' : 'done', ms: o.ms, preview };
-    case 'failed': return { status: 'failed', message: o.message, preview };
+    case 'failed': return { status: 'failed', ...explainRunFailure(o.message, nodeId), preview };
     case 'skipped': return { status: 'skipped', message: o.because, preview };
     case 'cancelled': return { status: 'cancelled', preview };
   }
