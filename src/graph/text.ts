@@ -29,3 +29,16 @@ export function describeValue(v: unknown, limit = ECHO_LIMIT): string {
 export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
+
+/** Longest file name made from a document's or a URL's text, before its extension. */
+export const MAX_FILE_NAME = 100;
+
+/**
+ * A file name from any text (a node id, a Save Image name, a URL's last segment): letters, digits,
+ * '_', '-' and single dots only, no leading or trailing dot, at most MAX_FILE_NAME characters. It has
+ * no separators and is never "." or "..", so joined to a folder it stays in that folder.
+ */
+export function safeFileName(text: string, fallback = 'file'): string {
+  const name = text.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/\.{2,}/g, '.').slice(0, MAX_FILE_NAME).replace(/^\.+|\.+$/g, '');
+  return name || fallback;
+}

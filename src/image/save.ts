@@ -1,6 +1,7 @@
 // PNG files for the Save Image nodes of a finished run, each with the whole graph in a text chunk.
 // The executor hands kernels no graph, so the bytes are made here, by whoever holds the document
 // and the result (the CLI writes them to disk, the app offers them as downloads).
+import { safeFileName } from '../graph/text.ts';
 import type { GraphDoc } from '../graph/types.ts';
 import type { ImageValue } from '../../nodes/values.ts';
 import { encodePng, GRAPH_CHUNK_KEYWORD } from './png.ts';
@@ -29,5 +30,5 @@ export async function savedImages(doc: GraphDoc, results: Record<string, Record<
 }
 
 function safeName(s: string): string {
-  return s.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '').slice(0, 100) || 'loom';
+  return safeFileName(s, 'loom');
 }

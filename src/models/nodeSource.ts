@@ -6,6 +6,8 @@ import * as ort from 'onnxruntime-node';
 import type { ModelManifest } from '../runtime/manifest.ts';
 import type { IoSpec } from '../runtime/runtime.ts';
 import type { DType, Tensor } from '../runtime/tensor.ts';
+import { quietOrt } from '../runtime/node.ts';
+import { containedPath } from '../runtime/paths.ts';
 import { sha256File } from './disk.ts';
 import type { ImportSource, OpenedModel } from './importModel.ts';
 
@@ -42,7 +44,7 @@ export async function diskSource(path: string): Promise<ImportSource & { root: s
 export async function openOnnx(path: string, label: string): Promise<OpenedModel> {
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(path, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    session = await ort.InferenceSession.create(path, { intraOpNumThreads: 1, interOpNumThreads: 1, ...quietOrt() });
   } catch (e) {
     throw new Error(`${label}: not a loadable ONNX model (truncated, corrupt or missing its external data): ${(e as Error).message.split('\n')[0]}`);
   }
@@ -66,13 +68,14 @@ export async function openOnnx(path: string, label: string): Promise<OpenedModel
 
 /** Copies the manifest's files into `<dest>/<id>/` and writes its manifest.json there. */
 export async function copyModel(src: { root: string }, manifest: ModelManifest, dest: string): Promise<string> {
-  const dir = join(dest, manifest.id);
+  // The id and the paths become folder and file names: each must stay inside the folder it names.
+  const dir = containedPath(dest, manifest.id, `model ${JSON.stringify(manifest.id.slice(0, 80))}`);
   const existing = await stat(join(dir, 'manifest.json')).catch(() => null);
   if (existing) throw new Error(`${dir} already holds a model; remove it or choose another id with --id`);
   for (const f of manifest.files) {
-    const to = join(dir, ...f.path.split('/'));
+    const to = containedPath(dir, f.path, `model "${manifest.id}"`);
     await mkdir(dirname(to), { recursive: true });
-    await copyFile(join(src.root, ...f.path.split('/')), to);
+    await copyFile(containedPath(src.root, f.path, `model "${manifest.id}"`), to);
   }
   await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return dir;
