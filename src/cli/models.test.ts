@@ -180,3 +180,36 @@ describe('latent-loom models: nothing outside the models folder', () => {
     }
   });
 });
+
+// A broken manifest.json in one model folder must not break every run and `models list`: it is
+// skipped with a warning naming the file. The fix belongs in the folder scanners (src/models/disk.ts,
+// src/runtime/fsStore.ts), which are being rewritten; these tests fail today and are todo until then.
+describe('latent-loom models: a broken manifest in the models folder', () => {
+  async function brokenStore() {
+    const tmp = await mkdtemp(join(tmpdir(), 'loom-models-'));
+    await mkdir(join(tmp, 'store', 'broken'), { recursive: true });
+    await writeFile(join(tmp, 'store', 'broken', 'manifest.json'), '{ "format": "latent-loom/model", ');
+    await mkdir(join(tmp, 'store', 'wrong'), { recursive: true });
+    await writeFile(join(tmp, 'store', 'wrong', 'manifest.json'), '{ "format": "latent-loom/model", "version": 1 }');
+    return { tmp, store: join(tmp, 'store') };
+  }
+
+  it.todo('list skips it with a warning naming the file, and lists the others', async () => {
+    const { store } = await brokenStore();
+    const { code, lines } = await cli('models', 'list', '--models', store);
+    expect(code).toBe(0);
+    expect(lines.filter((l) => l.startsWith('warning'))).toEqual([
+      expect.stringMatching(new RegExp(`^warning: ${join(store, 'broken', 'manifest.json')}: .*; skipped$`)),
+      expect.stringMatching(new RegExp(`^warning: ${join(store, 'wrong', 'manifest.json')}: .*; skipped$`)),
+    ]);
+    expect(lines.some((l) => l.startsWith('test-tiny-upscaler '))).toBe(true);
+  });
+
+  it.todo('run still finds the other models', async () => {
+    const { tmp, store } = await brokenStore();
+    const graph = join(root, 'src/cli/fixtures/conv-net-filter.json');
+    const { code, lines } = await cli('run', graph, '--out', join(tmp, 'out'), '--models', store, '--threads', '1');
+    expect(lines.filter((l) => l.startsWith('error'))).toEqual([]);
+    expect(code).toBe(0);
+  });
+});
