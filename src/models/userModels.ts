@@ -5,6 +5,7 @@ import { download, type DownloadProgress } from './download.ts';
 import { filesSource, type Opener, type PickedFile } from './fileSource.ts';
 import { idFromName, importModel, type Imported } from './importModel.ts';
 import type { KnownModel } from './known.ts';
+import { fileNameFromUrl } from './names.ts';
 import { opfsSource, opfsTarget } from './opfsDownload.ts';
 
 export interface FileProgress extends DownloadProgress { path: string; file: number; files: number }
@@ -26,7 +27,7 @@ export class UserModels {
 
   /** One .onnx file from a URL; calling again after an interruption resumes it. */
   async downloadUrl(url: string, options: DownloadOptions = {}): Promise<Imported> {
-    const name = decodeURIComponent(new URL(url).pathname.split('/').filter(Boolean).at(-1) ?? 'model.onnx');
+    const name = fileNameFromUrl(url);
     const id = options.id ?? idFromName(name);
     await this.fetchInto(id, [{ path: name, url }], options);
     return this.finish(id, name, url);
