@@ -8,6 +8,7 @@ import { sessionOpener, type PickedFile } from '../models/fileSource.ts';
 import { graphModelRefs, missingModels, type MissingModel } from '../models/graphModels.ts';
 import { idFromName, type Imported } from '../models/importModel.ts';
 import { KNOWN_MODELS } from '../models/known.ts';
+import { fileNameFromUrl, modelIdProblem } from '../models/names.ts';
 import { UserModels, type FileProgress } from '../models/userModels.ts';
 import { CombinedModelStore } from '../runtime/combinedStore.ts';
 import { FetchModelStore } from '../runtime/fetchStore.ts';
@@ -23,7 +24,8 @@ export interface ModelsApi {
   list(): Promise<ModelsInfo>;
   /** Picked or dropped files (one .onnx or a folder); `id` names the model (e.g. the id a graph expects). */
   addFiles(files: PickedFile[], id?: string): Promise<Imported>;
-  downloadUrl(url: string, id?: string, onProgress?: (p: FileProgress) => void): Promise<Imported>;
+  /** `bytes`: the size a graph recorded for the model, which bounds the download. */
+  downloadUrl(url: string, id?: string, onProgress?: (p: FileProgress) => void, bytes?: number): Promise<Imported>;
   downloadKnown(id: string, onProgress?: (p: FileProgress) => void): Promise<Imported>;
   delete(id: string): Promise<void>;
   /** The document's `models` field, from the store that serves the models. */
@@ -49,9 +51,11 @@ const models: ModelsApi = {
     return { bundled: b, user: u, usage };
   },
   addFiles: (files, id) => user.addFiles(files, id ? { id } : {}),
-  async downloadUrl(url, id, onProgress) {
-    const name = new URL(url).pathname.split('/').filter(Boolean).at(-1) ?? 'model.onnx';
-    return fresh(id ?? idFromName(decodeURIComponent(name)), (modelId) => user.downloadUrl(url, { id: modelId, onProgress }), url);
+  async downloadUrl(url, id, onProgress, bytes) {
+    const modelId = id ?? idFromName(fileNameFromUrl(url));
+    const problem = modelIdProblem(modelId);
+    if (problem) throw new Error(problem);
+    return fresh(modelId, (m) => user.downloadUrl(url, { id: m, onProgress, expectedBytes: bytes }), url);
   },
   async downloadKnown(id, onProgress) {
     const known = KNOWN_MODELS.find((k) => k.id === id);

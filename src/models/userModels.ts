@@ -10,7 +10,13 @@ import { opfsSource, opfsTarget } from './opfsDownload.ts';
 
 export interface FileProgress extends DownloadProgress { path: string; file: number; files: number }
 
-export interface DownloadOptions { id?: string; signal?: AbortSignal; onProgress?(p: FileProgress): void }
+export interface DownloadOptions {
+  id?: string;
+  signal?: AbortSignal;
+  onProgress?(p: FileProgress): void;
+  /** The file's size when something records it (a graph's `models`): the download may not exceed it. */
+  expectedBytes?: number;
+}
 
 export class UserModels {
   constructor(readonly store: OpfsModelStore, private readonly open: Opener) {}
@@ -29,7 +35,7 @@ export class UserModels {
   async downloadUrl(url: string, options: DownloadOptions = {}): Promise<Imported> {
     const name = fileNameFromUrl(url);
     const id = options.id ?? idFromName(name);
-    await this.fetchInto(id, [{ path: name, url }], options);
+    await this.fetchInto(id, [{ path: name, url, bytes: options.expectedBytes }], options);
     return this.finish(id, name, url);
   }
 
