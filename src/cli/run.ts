@@ -63,7 +63,8 @@ export async function runCommand(args: Args, log: (line: string) => void): Promi
   }
   // The folder is made (or refused) before anything runs, so a bad --out costs no model time.
   const out = await makeDirectory(resolve(flag(args, 'out') ?? 'out'), '--out folder').catch((e: Error) => Promise.reject(new UsageError(e.message)));
-  const title = (id: string) => { const n = doc.nodes.find((x) => x.id === id); return n ? registry.get(n.type)?.title ?? n.type : 'node'; };
+  const types = new Map(doc.nodes.map((n) => [n.id, n.type]));
+  const title = (id: string) => { const type = types.get(id); return type ? registry.get(type)?.title ?? type : 'node'; };
   const titles = new Map(doc.nodes.map((n) => [n.id, `${title(n.id)} (${quote(n.id)})`]));
   const engine = startNodeEngine({ threads, modelRoots: [...(args.flags.get('models') ?? []), ...userModelRoots()] });
   try {
