@@ -31,7 +31,7 @@ export const RUN_USAGE = `  latent-loom run graph.json [--out DIR] [--target NOD
   --threads N    onnxruntime threads, 1 to ${MAX_THREADS} (default: one per CPU core)
   --models DIR   another folder of model folders (each with a manifest.json); repeatable
   --verbose      print onnxruntime's own message under a failed node's error
-  Exit status: 0 when every node ran, 1 when a node failed, 2 when the graph is invalid.`;
+  Exit status: 0 when every node ran, 1 when a node failed, 2 when the graph or an option is invalid.`;
 
 const RUN_FLAGS = ['out', 'target', 'threads', 'models', 'steps', 'verbose'];
 
