@@ -68,7 +68,11 @@ export async function runCommand(args: Args, log: (line: string) => void): Promi
   const titles = new Map(doc.nodes.map((n) => [n.id, `${title(n.id)} (${quote(n.id)})`]));
   const engine = startNodeEngine({ threads, modelRoots: [...(args.flags.get('models') ?? []), ...userModelRoots()] });
   try {
+    // Events come over their own channel and may trail the result: the summary waits for the last one.
+    let lastEvent!: () => void;
+    const allEvents = new Promise<void>((done) => { lastEvent = done; });
     const onEvent = (e: RunEvent) => {
+      if (e.type === 'run-finished') lastEvent();
       if (!('nodeId' in e)) return;
       const name = titles.get(e.nodeId) ?? quote(e.nodeId);
       if (e.type === 'node-started') log(`${name}: running`);
@@ -82,6 +86,7 @@ export async function runCommand(args: Args, log: (line: string) => void): Promi
       } else if (e.type === 'node-skipped') log(`${name}: skipped, ${e.because}`);
     };
     const result = await engine.api.run(doc, { targets }, engine.listen(onEvent));
+    await Promise.race([allEvents, new Promise((wait) => setTimeout(wait, 5000).unref())]);
     if (result.status === 'invalid') {
       for (const p of result.problems) log(`error: ${p.message}`);
       return 2;
