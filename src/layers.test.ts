@@ -10,7 +10,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const MAY_IMPORT: Record<string, readonly string[]> = {
   'src/graph': [],
   'src/diffusion': [],
-  'src/runtime': [],
+  'src/runtime': ['src/graph'],
   'src/image': ['src/graph', 'src/runtime'],
   'src/kernel': ['src/graph', 'src/runtime', 'src/image', 'src/diffusion'],
   'src/models': ['src/graph', 'src/runtime', 'src/image', 'src/kernel'],

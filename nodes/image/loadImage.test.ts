@@ -1,10 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { toImage } from '../../src/image/pixels.ts';
-import { putUpload } from '../../src/image/source.ts';
+import { putUpload, readLocalFile } from '../../src/image/source.ts';
 import { executor, failure, graph, outputImage, run } from '../../test/runGraph.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'loom-load-'));
@@ -58,6 +59,26 @@ describe('image.load', () => {
     expect(failure(await run(ex, load('')), 'load')).toMatch(/param "image": choose an image file/);
     expect(failure(await run(ex, load('upload:123')), 'load')).toMatch(/^Load Image \("load"\): param "image": "upload:123" is not an upload reference/);
     expect(failure(await run(ex, load(`upload:${'a'.repeat(64)}/gone.png`)), 'load')).toMatch(/param "image": uploaded file "gone.png" is not stored here any more/);
+  });
+
+  it('refuses a pipe and a device quickly, when keying the cache and when running', async () => {
+    const fifo = join(dir, 'pipe.png');
+    execFileSync('mkfifo', [fifo]);
+    const ex = executor();
+    const started = performance.now();
+    // A FIFO with no writer: opening it for reading would wait forever.
+    expect(failure(await run(ex, load(fifo)), 'load')).toBe(`Load Image ("load"): param "image": file "${fifo}" is not a regular file (a pipe); give the path of an ordinary file`);
+    // /dev/zero never ends.
+    expect(failure(await run(ex, load('/dev/zero')), 'load')).toBe('Load Image ("load"): param "image": file "/dev/zero" is not a regular file (a device); give the path of an ordinary file');
+    expect(failure(await run(ex, load(dir)), 'load')).toMatch(/is not a regular file \(a folder\)/);
+    expect(performance.now() - started).toBeLessThan(10_000);
+  }, 20_000);
+
+  it('refuses a file over the size limit, saying what the limit is', async () => {
+    const path = join(dir, 'large.bin');
+    writeFileSync(path, new Uint8Array(1000));
+    await expect(readLocalFile(path, 100, 'file')).rejects.toThrow(`file "${path}" is 1000 bytes, over the limit of 100 bytes`);
+    expect((await readLocalFile(path, 1000, 'file')).length).toBe(1000);
   });
 
   it('keeps the channels the browser decoder must reduce RGBA canvas pixels to', () => {

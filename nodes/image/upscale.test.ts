@@ -135,7 +135,8 @@ describe('image.upscale', () => {
   it('reports the error when even the smallest tile fails', async () => {
     const { rt } = limitedRuntime(8);
     const { result } = await upscale(noiseImage(50, 50, 3), { tile: 64 }, rt);
-    expect(failure(result, 'up')).toMatch(/Failed to allocate memory/);
+    expect(failure(result, 'up')).toMatch(/ran out of memory/);
+    expect(result.nodes.up).toMatchObject({ details: expect.stringMatching(/Failed to allocate memory/) });
   });
 
   it('does not retry when the model gives the wrong scale', async () => {

@@ -1,31 +1,37 @@
 // latent-loom: the headless command line.
-import { parseArgs } from './args.ts';
+import { clip, quote } from '../graph/text.ts';
+import { parseArgs, UsageError } from './args.ts';
 import { MODELS_USAGE, modelsCommand } from './models.ts';
-import { runCommand } from './run.ts';
+import { RUN_USAGE, runCommand } from './run.ts';
 
 const USAGE = `usage:
-  latent-loom run graph.json --out dir/ [--target NODE]... [--threads N] [--models DIR] [--steps false]
-${MODELS_USAGE}`;
+${RUN_USAGE}
+
+${MODELS_USAGE}
+
+  latent-loom COMMAND --help shows one command's usage.`;
 
 export async function main(argv: string[], log: (line: string) => void = console.log): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'run':
-        return await runCommand(parseArgs(rest), log);
+        return await runCommand(parseArgs(rest, ['verbose']), log);
       case 'models':
         return await modelsCommand(parseArgs(rest), log);
       case undefined:
       case 'help':
       case '--help':
+      case '-h':
         log(USAGE);
         return command ? 0 : 2;
       default:
-        log(`unknown command "${command}"\n${USAGE}`);
+        log(`unknown command ${quote(command)}\n${USAGE}`);
         return 2;
     }
   } catch (e) {
-    log(`error: ${(e as Error).message}`);
-    return 1;
+    // Messages name what they are about; none should be long, so a runaway one is cut.
+    log(`error: ${clip((e as Error).message, 4000)}`);
+    return e instanceof UsageError ? 2 : 1;
   }
 }

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,5 +117,98 @@ describe('latent-loom models add URL', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('latent-loom models: nothing outside the models folder', () => {
+  /** Serves the tiny upscaler at any path. */
+  async function serve() {
+    const model = await readFile(join(root, 'models/test/tiny-upscaler/model.onnx'));
+    const server = createServer((_req, res) => res.writeHead(200, { 'Content-Length': model.length }).end(model));
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    return { server, base: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
+  }
+  /** Every file and folder under `dir`, relative to it. */
+  const tree = async (dir: string) => (await readdir(dir, { recursive: true })).sort();
+
+  it('add URL with an encoded ../ in its name downloads inside the folder and removes only what it made', async () => {
+    const { server, base } = await serve();
+    try {
+      const home = await mkdtemp(join(tmpdir(), 'loom-home-'));
+      await writeFile(join(home, 'precious.txt'), 'keep me');
+      const store = join(home, 'deep', 'store');
+      const url = `${base}/files/${'%2e%2e%2f'.repeat(4)}escape.onnx`;
+      const { code, lines } = await cli('models', 'add', url, '--to', store);
+      expect(lines.filter((l) => l.startsWith('error'))).toEqual([]);
+      expect(code).toBe(0);
+      expect(lines).toContain(`downloaded _._._._escape.onnx (${(TINY_UPSCALER_BYTES / 1000).toFixed(2)} KB)`);
+      // The user's files are all there, nothing was written beside them, and the download left nothing behind.
+      expect(await readFile(join(home, 'precious.txt'), 'utf8')).toBe('keep me');
+      expect((await tree(home)).filter((p) => !p.startsWith(join('deep', 'store')))).toEqual(['deep', 'precious.txt']);
+      expect(await readdir(join(store, '.downloads'))).toEqual([]);
+      const [id] = (await readdir(store)).filter((d) => d !== '.downloads');
+      expect(JSON.parse(await readFile(join(store, id, 'manifest.json'), 'utf8'))).toMatchObject({ source: url, kind: 'upscaler' });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('add refuses an --id that would leave the folder', async () => {
+    const { tmp, src } = await userCopy();
+    const store = join(tmp, 'a', 'store');
+    for (const id of ['../../evil', '/etc/evil', 'a/b', '..', '.hidden', 'x'.repeat(101)]) {
+      const { code, lines } = await cli('models', 'add', src, '--to', store, '--id', id);
+      expect(code, id).toBe(2);
+      expect(lines[0], id).toMatch(/^error: --id: model id ".*" is not allowed: use letters, digits, '\.', '_' and '-'/);
+    }
+    expect(await readdir(tmp)).toEqual(['My SD']);
+  });
+
+  it('verify refuses a manifest path that leaves the model folder, as run does', async () => {
+    const tmp = await mkdtemp(join(tmpdir(), 'loom-models-'));
+    const outside = new TextEncoder().encode('a file outside the models folder');
+    await writeFile(join(tmp, 'outside.bin'), outside);
+    const sha256 = createHash('sha256').update(outside).digest('hex');
+    await mkdir(join(tmp, 'store', 'sneaky'), { recursive: true });
+    for (const path of ['../../outside.bin', join(tmp, 'outside.bin')]) {
+      await writeFile(join(tmp, 'store', 'sneaky', 'manifest.json'), JSON.stringify({
+        format: 'latent-loom/model', version: 1, id: 'sneaky', title: 'Sneaky', kind: 'test', files: [{ role: 'model', path, sha256, bytes: outside.length }],
+      }));
+      const { code, lines } = await cli('models', 'verify', 'sneaky', '--models', join(tmp, 'store'));
+      expect(code).toBe(1);
+      expect(lines).toEqual([`error: model "sneaky": file path "${path}" leaves its folder (in ${join(tmp, 'store', 'sneaky')})`]);
+    }
+  });
+});
+
+// A broken manifest.json in one model folder must not break every run and `models list`: it is
+// skipped with a warning naming the file.
+describe('latent-loom models: a broken manifest in the models folder', () => {
+  async function brokenStore() {
+    const tmp = await mkdtemp(join(tmpdir(), 'loom-models-'));
+    await mkdir(join(tmp, 'store', 'broken'), { recursive: true });
+    await writeFile(join(tmp, 'store', 'broken', 'manifest.json'), '{ "format": "latent-loom/model", ');
+    await mkdir(join(tmp, 'store', 'wrong'), { recursive: true });
+    await writeFile(join(tmp, 'store', 'wrong', 'manifest.json'), '{ "format": "latent-loom/model", "version": 1 }');
+    return { tmp, store: join(tmp, 'store') };
+  }
+
+  it('list skips it with a warning naming the file, and lists the others', async () => {
+    const { store } = await brokenStore();
+    const { code, lines } = await cli('models', 'list', '--models', store);
+    expect(code).toBe(0);
+    expect(lines.filter((l) => l.startsWith('warning'))).toEqual([
+      expect.stringMatching(new RegExp(`^warning: ${join(store, 'broken', 'manifest.json')}: .*; skipped$`)),
+      expect.stringMatching(new RegExp(`^warning: ${join(store, 'wrong', 'manifest.json')}: .*; skipped$`)),
+    ]);
+    expect(lines.some((l) => l.startsWith('test-tiny-upscaler '))).toBe(true);
+  });
+
+  it('run still finds the other models', async () => {
+    const { tmp, store } = await brokenStore();
+    const graph = join(root, 'src/cli/fixtures/conv-net-filter.json');
+    const { code, lines } = await cli('run', graph, '--out', join(tmp, 'out'), '--models', store, '--threads', '1');
+    expect(lines.filter((l) => l.startsWith('error'))).toEqual([]);
+    expect(code).toBe(0);
   });
 });

@@ -8,14 +8,15 @@ export type RunEvent =
   | { type: 'node-started'; runId: number; nodeId: string }
   | { type: 'node-progress'; runId: number; nodeId: string; step: number; total: number; preview?: ImageValue }
   | { type: 'node-finished'; runId: number; nodeId: string; ms: number; cached: boolean }
-  | { type: 'node-failed'; runId: number; nodeId: string; message: string }
+  /** `message` names the node and says what went wrong; `details` keeps onnxruntime's own text when it failed there. */
+  | { type: 'node-failed'; runId: number; nodeId: string; message: string; details?: string }
   | { type: 'node-skipped'; runId: number; nodeId: string; because: string }
   | { type: 'node-cancelled'; runId: number; nodeId: string }
   | { type: 'run-finished'; runId: number; status: RunStatus; ms: number };
 
 export type NodeOutcome =
   | { state: 'done'; ms: number; cached: boolean }
-  | { state: 'failed'; message: string }
+  | { state: 'failed'; message: string; details?: string }
   | { state: 'skipped'; because: string }
   | { state: 'cancelled' };
 

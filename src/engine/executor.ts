@@ -1,8 +1,10 @@
 // Runs a graph in phases: plan (validate, targets, bypass, order) -> keys (no kernel runs) -> needed
 // (what a cached result does not spare) -> execute (kernels in topological order) -> summarise.
+import { quote } from '../graph/text.ts';
 import { ancestors, checkMeaning, loadGraph, STRUCTURAL_CODES, topoSort, withDefaults, withoutBypassed, type GraphDoc, type GraphEdge, type GraphNode, type Problem } from '../graph/index.ts';
 import type { NodeContext, NodeDefinition } from '../kernel/define.ts';
 import type { NodeCatalog } from '../kernel/registry.ts';
+import { classifyOrtMessage } from '../runtime/ortErrors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { yieldToEvents } from '../runtime/yieldToEvents.ts';
 import { OutputCache, type Outputs } from './cache.ts';
@@ -219,10 +221,14 @@ export class Executor {
     return { status, problems: [], nodes: outcomes, results };
   }
 
+  /** A failure in words that name the node; onnxruntime's own text (build paths, codes) is kept as details. */
   private fail(state: RunState, node: GraphNode, e: unknown): void {
-    const message = describeError(node, this.def(node), e);
-    state.outcomes[node.id] = { state: 'failed', message };
-    state.emit({ type: 'node-failed', runId: state.runId, nodeId: node.id, message });
+    const raw = e instanceof Error ? e.message : String(e);
+    const ort = classifyOrtMessage(raw);
+    const message = `${this.def(node)?.title ?? node.type} (${quote(node.id)}): ${ort ? ort.summary : raw}`;
+    const details = ort ? { details: raw } : {};
+    state.outcomes[node.id] = { state: 'failed', message, ...details };
+    state.emit({ type: 'node-failed', runId: state.runId, nodeId: node.id, message, ...details });
   }
 
   private def(node: GraphNode): NodeDefinition {
@@ -258,9 +264,4 @@ function defaultTargets(doc: GraphDoc, registry: NodeCatalog): string[] {
   const produces = (n: GraphNode) => Object.keys(registry.get(n.type)?.outputs ?? {}).length > 0;
   const feeding = new Set(doc.edges.map((e) => e.from.node));
   return doc.nodes.filter((n) => !n.bypass && produces(n) && !feeding.has(n.id)).map((n) => n.id);
-}
-
-function describeError(node: GraphNode, def: NodeDefinition | undefined, e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
-  return `${def?.title ?? node.type} ("${node.id}"): ${message}`;
 }

@@ -59,6 +59,22 @@ describe('a real ONNX model through the executor', () => {
     expectFixtureOutput(result.results.y.tensor as Tensor);
   });
 
+  it("a failure inside onnxruntime is a sentence naming the node, with onnxruntime's text kept as details", async () => {
+    const wrongInput = defineNode({
+      type: 'test.fixture_input', version: 1, title: 'Fixture input', category: 'Test',
+      inputs: {}, outputs: { tensor: 'TENSOR' }, params: {},
+      async run() {
+        return { tensor: { dtype: 'float32', dims: [1, 4, 2, 2], data: new Float32Array(16) } as Tensor };
+      },
+    });
+    const ex = new Executor(new Registry([wrongInput, runModel, loadModel]), createNodeRuntime({ threads: 1 }));
+    const failed: RunEvent[] = [];
+    const result = await ex.run(graph as never, { onEvent: (e) => e.type === 'node-failed' && failed.push(e) });
+    const message = 'Run model ("y"): the model\'s input "input" has size 4 in dimension 1, but the model expects 3; the image or latent does not fit this model';
+    expect(result.nodes.y).toEqual({ state: 'failed', message, details: expect.stringContaining('Got invalid dimensions for input: input') });
+    expect(failed).toEqual([expect.objectContaining({ nodeId: 'y', message, details: expect.stringContaining('Got invalid dimensions') })]);
+  });
+
   it('names the model input that differs from what the node feeds', async () => {
     const runtime = createNodeRuntime({ threads: 1 });
     const info = await runtime.open(await runtime.store.get('test-conv-net'), 'model');

@@ -2,22 +2,37 @@
 // whatever feeds their first input of the same type. The executor runs the graph with them wired
 // around, so downstream cache keys are those of the graph without them.
 import { typesCompatible, type Catalog } from './catalog.ts';
-import type { GraphDoc, GraphEdge, PortRef, Problem } from './types.ts';
+import { own, quote } from './text.ts';
+import type { GraphDoc, GraphEdge, GraphNode, PortRef, Problem } from './types.ts';
+
+/** The document's nodes by id and the first edge into each input, so lookups cost nothing per node. */
+interface Index { nodes: Map<string, GraphNode>; feeds: Map<string, GraphEdge> }
+
+function index(doc: GraphDoc): Index {
+  const nodes = new Map<string, GraphNode>();
+  for (const n of doc.nodes) if (!nodes.has(n.id)) nodes.set(n.id, n);
+  const feeds = new Map<string, GraphEdge>();
+  for (const e of doc.edges) {
+    const key = `${e.to.node}\u0000${e.to.port}`;
+    if (!feeds.has(key)) feeds.set(key, e);
+  }
+  return { nodes, feeds };
+}
 
 /** Where a bypassed node's output gets its value: the source of a connected input of its type. */
-function passThrough(doc: GraphDoc, catalog: Catalog, ref: PortRef): PortRef | { problem: Problem } {
-  const node = doc.nodes.find((n) => n.id === ref.node)!;
+function passThrough(at: Index, catalog: Catalog, ref: PortRef): PortRef | { problem: Problem } {
+  const node = at.nodes.get(ref.node)!;
   const schema = catalog.get(node.type)!;
-  const type = schema.outputs[ref.port].type;
+  const type = own(schema.outputs, ref.port)!.type;
   for (const [port, spec] of Object.entries(schema.inputs)) {
     if (!typesCompatible(spec.type, type, catalog)) continue;
-    const feed = doc.edges.find((e) => e.to.node === node.id && e.to.port === port);
+    const feed = at.feeds.get(`${node.id}\u0000${port}`);
     if (feed) return feed.from;
   }
   return {
     problem: {
       code: 'bypass-no-input', node: node.id, port: ref.port,
-      message: `${schema.title} ("${node.id}") is bypassed, but its output "${ref.port}" (${type}) has no connected input of that type to pass on; connect one or turn bypass off`,
+      message: `${schema.title} (${quote(node.id)}) is bypassed, but its output "${ref.port}" (${type}) has no connected input of that type to pass on; connect one or turn bypass off`,
     },
   };
 }
@@ -26,13 +41,17 @@ function passThrough(doc: GraphDoc, catalog: Catalog, ref: PortRef): PortRef | {
 export function bypassProblems(doc: GraphDoc, catalog: Catalog): Problem[] {
   const problems: Problem[] = [];
   const seen = new Set<string>();
+  const bypassed = new Map(doc.nodes.filter((n) => n.bypass).map((n) => [n.id, n]));
+  if (bypassed.size === 0) return problems;
+  const at = index(doc);
   for (const e of doc.edges) {
-    const from = doc.nodes.find((n) => n.id === e.from.node);
-    if (!from?.bypass || !catalog.get(from.type)?.outputs[e.from.port]) continue;
+    const from = bypassed.get(e.from.node);
+    const outputs = from && catalog.get(from.type)?.outputs;
+    if (!outputs || !own(outputs, e.from.port)) continue;
     const key = `${e.from.node}\u0000${e.from.port}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const source = passThrough(doc, catalog, e.from);
+    const source = passThrough(at, catalog, e.from);
     if ('problem' in source) problems.push(source.problem);
   }
   return problems;
@@ -42,10 +61,11 @@ export function bypassProblems(doc: GraphDoc, catalog: Catalog): Problem[] {
 export function withoutBypassed(doc: GraphDoc, catalog: Catalog): GraphDoc {
   if (!doc.nodes.some((n) => n.bypass)) return doc;
   const bypassed = new Set(doc.nodes.filter((n) => n.bypass).map((n) => n.id));
+  const at = index(doc);
   const resolve = (ref: PortRef): PortRef | undefined => {
     for (let hops = 0; bypassed.has(ref.node); hops++) {
       if (hops > doc.nodes.length) return undefined; // a cycle; validation reports it
-      const source = passThrough(doc, catalog, ref);
+      const source = passThrough(at, catalog, ref);
       if ('problem' in source) return undefined;
       ref = source;
     }

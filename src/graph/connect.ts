@@ -1,7 +1,8 @@
 // Connection rules as small pure functions that return a reason, so the canvas can say why a wire is refused.
 import { typesCompatible, type Catalog, type PortSpec } from './catalog.ts';
 import { descendants } from './topo.ts';
-import type { GraphDoc, GraphEdge, PortRef } from './types.ts';
+import { own, quote } from './text.ts';
+import type { GraphDoc, GraphEdge, GraphNode, PortRef } from './types.ts';
 
 export type Validity = { ok: true } | { ok: false; reason: string };
 
@@ -12,15 +13,21 @@ const refuse = (reason: string): Validity => ({ ok: false, reason });
 export function findPort(
   doc: Pick<GraphDoc, 'nodes'>, catalog: Catalog, ref: PortRef, side: 'inputs' | 'outputs',
 ): { spec: PortSpec } | { reason: string } {
-  const node = doc.nodes.find((n) => n.id === ref.node);
-  if (!node) return { reason: `node "${ref.node}" does not exist` };
+  return nodePort(doc.nodes.find((n) => n.id === ref.node), catalog, ref, side);
+}
+
+/** The same, for a node already looked up (undefined when there is none). Ports are own names only. */
+export function nodePort(
+  node: Pick<GraphNode, 'type'> | undefined, catalog: Catalog, ref: PortRef, side: 'inputs' | 'outputs',
+): { spec: PortSpec } | { reason: string } {
+  if (!node) return { reason: `node ${quote(ref.node)} does not exist` };
   const schema = catalog.get(node.type);
-  if (!schema) return { reason: `node "${ref.node}" has unknown type "${node.type}"` };
-  const spec = schema[side][ref.port];
+  if (!schema) return { reason: `node ${quote(ref.node)} has unknown type ${quote(node.type)}` };
+  const spec = own(schema[side], ref.port);
   if (!spec) {
     const names = Object.keys(schema[side]);
     const kind = side === 'inputs' ? 'input' : 'output';
-    return { reason: `${schema.title} ("${ref.node}") has no ${kind} "${ref.port}" (it has: ${names.join(', ') || 'none'})` };
+    return { reason: `${schema.title} (${quote(ref.node)}) has no ${kind} ${quote(ref.port)} (it has: ${names.join(', ') || 'none'})` };
   }
   return { spec };
 }
@@ -35,12 +42,12 @@ export function selfRule(from: PortRef, to: PortRef): Validity {
 
 export function inputTakenRule(edges: readonly GraphEdge[], to: PortRef): Validity {
   const taken = edges.find((e) => e.to.node === to.node && e.to.port === to.port);
-  return taken ? refuse(`input "${to.port}" of "${to.node}" already has a wire (from "${taken.from.node}")`) : OK;
+  return taken ? refuse(`input ${quote(to.port)} of ${quote(to.node)} already has a wire (from ${quote(taken.from.node)})`) : OK;
 }
 
 export function cycleRule(edges: readonly GraphEdge[], from: PortRef, to: PortRef): Validity {
   return descendants([to.node], edges).has(from.node)
-    ? refuse(`the wire would make a cycle ("${from.node}" already depends on "${to.node}")`)
+    ? refuse(`the wire would make a cycle (${quote(from.node)} already depends on ${quote(to.node)})`)
     : OK;
 }
 

@@ -6,3 +6,4 @@ export * from './connect.ts';
 export * from './migrations.ts';
 export * from './validate.ts';
 export * from './bypass.ts';
+export * from './text.ts';

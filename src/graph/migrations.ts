@@ -1,5 +1,6 @@
 // Older documents load through explicit steps, one per version: migration[v] turns version v into v + 1.
 import type { NodeSchema } from './catalog.ts';
+import { describeValue } from './text.ts';
 import { GRAPH_VERSION, type GraphNode } from './types.ts';
 
 export type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
@@ -16,7 +17,7 @@ export function migrate(
 ): MigrateResult {
   const from = doc.version;
   if (typeof from !== 'number' || !Number.isInteger(from) || from < 1) {
-    return { ok: false, message: `"version" must be a whole number from 1 (got ${JSON.stringify(from)})` };
+    return { ok: false, message: `"version" must be a whole number from 1 (got ${describeValue(from)})` };
   }
   if (from > target) {
     return { ok: false, message: `this graph is version ${from}, newer than this app understands (${target}); update Latent Loom to open it` };

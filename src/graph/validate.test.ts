@@ -23,7 +23,38 @@ const node = (d: Doc, id: string) => d.nodes.find((n) => n.id === id)!;
 type Expected = { code: string; message: string | RegExp; node?: string; port?: string; field?: string; edge?: string };
 
 const corpus: [string, unknown, Expected[]][] = [
-  ['malformed JSON', '{"format": "latent-loom/graph",', [{ code: 'malformed-json', message: /^not valid JSON: / }]],
+  ['malformed JSON', '{"format": "latent-loom/graph",', [{ code: 'malformed-json', message: 'not valid JSON: line 1, column 32: the text ends too early' }]],
+  ['malformed JSON on a later line', '{\n  "format": "latent-loom/graph",\n  "nodes": [1,]\n}',
+    [{ code: 'malformed-json', message: "not valid JSON: line 3, column 15: unexpected ']'" }]],
+  ['malformed JSON after CRLF lines', '{\r\n"a": 1\r\n"b": 2}', [{ code: 'malformed-json', message: "not valid JSON: line 3, column 1: expected ',' or '}', found '\"'" }]],
+  ['every structural problem of an empty object', '{}', [
+    { code: 'wrong-format', field: 'format', message: '"format" must be "latent-loom/graph" (got undefined)' },
+    { code: 'bad-version', field: 'version', message: '"version" must be a whole number from 1 (got undefined)' },
+    { code: 'bad-shape', field: 'nodes', message: /^nodes: .*expected array/ },
+    { code: 'bad-shape', field: 'edges', message: /^edges: .*expected array/ },
+  ]],
+  ['wrong format and a bad node at once', edit((d) => { d.format = 'x' as never; delete (node(d, 'n2') as Partial<Doc['nodes'][number]>).position; }), [
+    { code: 'wrong-format', field: 'format', message: '"format" must be "latent-loom/graph" (got "x")' },
+    { code: 'bad-shape', node: 'n2', field: 'nodes[1].position', message: /^node "n2": position: .*expected object/ },
+  ]],
+  ['a huge format string is not echoed', edit((d) => { d.format = 'f'.repeat(1_000_000) as never; }),
+    [{ code: 'wrong-format', field: 'format', message: `"format" must be "latent-loom/graph" (got "${'f'.repeat(80)}…")` }]],
+  ['a huge node id is not echoed', edit((d) => { node(d, 'n3').id = 'x'.repeat(10_000_000); }),
+    [{ code: 'bad-shape', field: 'nodes[2].id', message: new RegExp(`^node "${'x'.repeat(80)}…": id: .{0,100}$`) }]],
+  ['10,000-deep nesting', `{"format":"latent-loom/graph","version":1,"nodes":[],"edges":[],"x":${'['.repeat(10_000)}${']'.repeat(10_000)}}`,
+    [{ code: 'too-deep', message: /^the document nests deeper than 1000 levels \(at x\[0\]\[0\][[\]0]*…\)$/ }]],
+  ['param named like an Object method', edit((d) => { node(d, 'n1').params = { toString: 1, valueOf: 2, hasOwnProperty: 3 }; }), [
+    { code: 'unknown-param', node: 'n1', field: 'params.toString', message: 'node "n1" (test.number) has no param "toString"' },
+    { code: 'unknown-param', node: 'n1', field: 'params.valueOf', message: 'node "n1" (test.number) has no param "valueOf"' },
+    { code: 'unknown-param', node: 'n1', field: 'params.hasOwnProperty', message: 'node "n1" (test.number) has no param "hasOwnProperty"' },
+  ]],
+  ['ports named like Object methods', edit((d) => { d.edges[0].from.port = 'toString'; d.edges[1].to.port = 'constructor'; }), [
+    { code: 'unknown-port', edge: 'e1', node: 'n1', port: 'toString', message: 'edge "e1": Number ("n1") has no output "toString" (it has: value)' },
+    { code: 'unknown-port', edge: 'e2', node: 'n3', port: 'constructor', message: 'edge "e2": Sink ("n3") has no input "constructor" (it has: value)' },
+    { code: 'missing-input', node: 'n3', port: 'value', message: 'node "n3" (test.sink): required input "value" is not connected' },
+  ]],
+  ['node type named like an Object method', edit((d) => { node(d, 'n3').type = 'hasOwnProperty'; }),
+    [{ code: 'unknown-node-type', node: 'n3', field: 'type', message: 'node "n3" has unknown type "hasOwnProperty"' }]],
   ['not an object', '[1, 2]', [{ code: 'not-an-object', message: 'a graph must be a JSON object' }]],
   ['wrong format', edit((d) => { d.format = 'comfyui/workflow' as never; }),
     [{ code: 'wrong-format', field: 'format', message: '"format" must be "latent-loom/graph" (got "comfyui/workflow")' }]],
@@ -117,9 +148,43 @@ describe('good documents', () => {
     expect(node(result.doc as Doc, 'n1').params).toEqual({ value: 2 });
   });
 
+  it('accepts a UTF-8 byte order mark at the start of the file', () => {
+    const result = loadGraph(`\uFEFF${JSON.stringify(base(), null, 2)}`, catalog);
+    expect(result.ok).toBe(true);
+  });
+
   it('does not let a __proto__ key reach an object prototype', () => {
     const text = JSON.stringify(base()).replace('"params":{"value":2}', '"params":{"__proto__":{"polluted":true}}');
     loadGraph(text, catalog);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('large documents', () => {
+  /** n Number nodes, each feeding the next through an Add when `chained`, else n lone Numbers. */
+  const big = (n: number, chained: boolean) => {
+    const nodes = Array.from({ length: n }, (_, i) => ({ id: `n${i}`, type: i === 0 || !chained ? 'test.number' : 'test.add' }));
+    const edges: [string, string, string, string][] = chained ? nodes.slice(1).map((nd, i) => [`n${i}`, i === 0 ? 'value' : 'sum', nd.id, 'a']) : [];
+    return JSON.stringify(doc(nodes, edges));
+  };
+  const time = (work: () => void): number => {
+    let best = Infinity;
+    for (let k = 0; k < 2; k++) {
+      const t = performance.now();
+      work();
+      best = Math.min(best, performance.now() - t);
+    }
+    return best;
+  };
+
+  // Ten documents of 2,000 nodes against one of 20,000: about the same for linear work, ten times as
+  // much for quadratic work. Only the growth is tested, not the machine's speed.
+  it.each([['isolated nodes', false], ['a chain', true]] as const)('validates 20,000 %s in linear-looking time', (_name, chained) => {
+    const small = big(2_000, chained);
+    const large = big(20_000, chained);
+    expect(loadGraph(large, catalog).ok).toBe(true);
+    const ten = time(() => { for (let k = 0; k < 10; k++) loadGraph(small, catalog); });
+    const one = time(() => loadGraph(large, catalog));
+    expect(one / ten).toBeLessThan(3);
   });
 });

@@ -2,49 +2,71 @@
 // Every problem is reported, each naming its node, port, edge or field.
 import { bypassProblems } from './bypass.ts';
 import type { Catalog } from './catalog.ts';
-import { findPort, inputTakenRule, selfRule, typeRule } from './connect.ts';
+import { inputTakenRule, nodePort, selfRule, typeRule } from './connect.ts';
+import { findJsonError } from './jsonError.ts';
 import { migrate, migrateNode } from './migrations.ts';
 import { defaultParams, paramProblem } from './params.ts';
 import { graphSchemaV1 } from './schema.ts';
 import { topoSort } from './topo.ts';
-import { GRAPH_FORMAT, type GraphDoc, type GraphNode, type Problem } from './types.ts';
+import { clip, describeValue, own, quote } from './text.ts';
+import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDoc, type GraphEdge, type GraphNode, type Problem } from './types.ts';
 
 export type LoadResult = { ok: true; doc: GraphDoc; migratedFrom: number } | { ok: false; problems: Problem[] };
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** Deeper nesting than any graph needs; such a document is refused before anything walks it. */
+export const MAX_JSON_DEPTH = 1000;
+/** At most this many forbidden keys are listed, then how many more there are. */
+const MAX_KEY_PROBLEMS = 20;
+
 export function loadGraph(input: string | unknown, catalog: Catalog): LoadResult {
   let raw: unknown = input;
   if (typeof input === 'string') {
+    // Some editors start UTF-8 files with a byte order mark; it is not part of the JSON.
+    const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
     try {
-      raw = JSON.parse(input);
+      raw = JSON.parse(text);
     } catch (e) {
-      return fail({ code: 'malformed-json', message: `not valid JSON: ${(e as Error).message}` });
+      const at = findJsonError(text);
+      return fail({ code: 'malformed-json', message: at ? `not valid JSON: line ${at.line}, column ${at.column}: ${at.reason}` : `not valid JSON: ${clip((e as Error).message, 200)}` });
     }
   }
-  const keys = forbiddenKeys(raw, '');
-  if (keys.length > 0) {
-    return { ok: false, problems: keys.map((field) => ({ code: 'forbidden-key', field, message: `forbidden key at ${field}` })) };
+  const walked = walkKeys(raw);
+  if (walked.tooDeep) {
+    return fail({ code: 'too-deep', field: walked.tooDeep, message: `the document nests deeper than ${MAX_JSON_DEPTH} levels (at ${clip(walked.tooDeep)})` });
+  }
+  if (walked.forbidden.length > 0) {
+    const problems: Problem[] = walked.forbidden.slice(0, MAX_KEY_PROBLEMS).map((field) => ({ code: 'forbidden-key', field, message: `forbidden key at ${clip(field)}` }));
+    const more = walked.forbidden.length - MAX_KEY_PROBLEMS;
+    if (more > 0) problems.push({ code: 'forbidden-key', message: `and ${more} more forbidden key${more === 1 ? '' : 's'}` });
+    return { ok: false, problems };
   }
   if (!isObject(raw)) return fail({ code: 'not-an-object', message: 'a graph must be a JSON object' });
+
+  // Every structural problem at once: format, version and shape are checked independently.
+  const problems: Problem[] = [];
   if (raw.format !== GRAPH_FORMAT) {
-    return fail({ code: 'wrong-format', field: 'format', message: `"format" must be "${GRAPH_FORMAT}" (got ${JSON.stringify(raw.format)})` });
+    problems.push({ code: 'wrong-format', field: 'format', message: `"format" must be "${GRAPH_FORMAT}" (got ${describeValue(raw.format)})` });
   }
   const migrated = migrate(raw);
-  if (!migrated.ok) return fail({ code: 'bad-version', field: 'version', message: migrated.message });
-
-  const parsed = graphSchemaV1.safeParse(migrated.doc);
-  if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((issue) => shapeProblem(issue.path, issue.message, migrated.doc)) };
+  if (!migrated.ok) {
+    problems.push({ code: 'bad-version', field: 'version', message: migrated.message });
+    // A newer version may have another shape; only an unreadable version leaves the shape to check.
+    if (typeof raw.version === 'number' && raw.version > GRAPH_VERSION) return { ok: false, problems };
   }
+  const body = migrated.ok ? migrated.doc : raw;
+  const parsed = graphSchemaV1.safeParse({ ...body, format: GRAPH_FORMAT, version: GRAPH_VERSION });
+  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => shapeProblem(issue.path, issue.message, body)));
+  if (problems.length > 0 || !parsed.success || !migrated.ok) return { ok: false, problems };
   const shaped = parsed.data as GraphDoc;
   const doc = withDefaults(shaped, catalog);
-  const problems = checkMeaning(doc, catalog);
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, doc, migratedFrom: migrated.from };
+  const meaning = checkMeaning(doc, catalog);
+  return meaning.length > 0 ? { ok: false, problems: meaning } : { ok: true, doc, migratedFrom: migrated.from };
 }
 
 /** Problems that leave no usable document; the others are about single nodes or edges. */
-export const STRUCTURAL_CODES = new Set(['malformed-json', 'forbidden-key', 'not-an-object', 'wrong-format', 'bad-version', 'bad-shape']);
+export const STRUCTURAL_CODES = new Set(['malformed-json', 'too-deep', 'forbidden-key', 'not-an-object', 'wrong-format', 'bad-version', 'bad-shape']);
 
 /** Every node at its type's version, with every param its type declares: missing ones take their defaults. */
 export function withDefaults(doc: GraphDoc, catalog: Catalog): GraphDoc {
@@ -59,17 +81,17 @@ function nodeWithDefaults(node: GraphNode, catalog: Catalog): GraphNode {
   return { ...current, params: { ...defaultParams(schema), ...current.params } };
 }
 
-/** Checks a structurally valid document against the node catalog. */
+/** Checks a structurally valid document against the node catalog. Linear in nodes and edges. */
 export function checkMeaning(doc: GraphDoc, catalog: Catalog): Problem[] {
   const problems: Problem[] = [];
-  const seenNodes = new Set<string>();
+  const byId = new Map<string, GraphNode>();
   for (const node of doc.nodes) {
-    const where = `node "${node.id}"`;
-    if (seenNodes.has(node.id)) problems.push({ code: 'duplicate-node-id', node: node.id, message: `two nodes have the id "${node.id}"` });
-    seenNodes.add(node.id);
+    const where = `node ${quote(node.id)}`;
+    if (byId.has(node.id)) problems.push({ code: 'duplicate-node-id', node: node.id, message: `two nodes have the id ${quote(node.id)}` });
+    else byId.set(node.id, node);
     const schema = catalog.get(node.type);
     if (!schema) {
-      problems.push({ code: 'unknown-node-type', node: node.id, field: 'type', message: `${where} has unknown type "${node.type}"` });
+      problems.push({ code: 'unknown-node-type', node: node.id, field: 'type', message: `${where} has unknown type ${quote(node.type)}` });
       continue;
     }
     if (node.version > schema.version) {
@@ -79,10 +101,10 @@ export function checkMeaning(doc: GraphDoc, catalog: Catalog): Problem[] {
       continue;
     }
     for (const [name, value] of Object.entries(node.params)) {
-      const spec = schema.params[name];
+      const spec = own(schema.params, name);
       const field = `params.${name}`;
       if (!spec) {
-        problems.push({ code: 'unknown-param', node: node.id, field, message: `${where} (${node.type}) has no param "${name}"` });
+        problems.push({ code: 'unknown-param', node: node.id, field, message: `${where} (${node.type}) has no param ${quote(name)}` });
         continue;
       }
       const why = paramProblem(spec, value);
@@ -90,77 +112,112 @@ export function checkMeaning(doc: GraphDoc, catalog: Catalog): Problem[] {
     }
   }
 
-  const knownType = (id: string): boolean => catalog.get(doc.nodes.find((n) => n.id === id)!.type) !== undefined;
+  const knownType = (id: string): boolean => catalog.get(byId.get(id)!.type) !== undefined;
   const seenEdges = new Set<string>();
-  const accepted: GraphDoc['edges'] = [];
+  /** The accepted edge into each input, by node and port. */
+  const wired = new Map<string, GraphEdge>();
   for (const edge of doc.edges) {
     const problem = (code: string, message: string, port?: string, node: string | undefined = edge.to.node): void => {
-      problems.push({ code, edge: edge.id, node, port, message: `edge "${edge.id}": ${message}` });
+      problems.push({ code, edge: edge.id, node, port, message: `edge ${quote(edge.id)}: ${message}` });
     };
-    if (seenEdges.has(edge.id)) problem('duplicate-edge-id', `two edges have the id "${edge.id}"`);
+    if (seenEdges.has(edge.id)) problem('duplicate-edge-id', `two edges have the id ${quote(edge.id)}`);
     seenEdges.add(edge.id);
-    const missing = [edge.from.node, edge.to.node].find((id) => !seenNodes.has(id));
-    if (missing) {
+    const missing = [edge.from.node, edge.to.node].find((id) => !byId.has(id));
+    if (missing !== undefined) {
       const other = missing === edge.to.node ? edge.from.node : edge.to.node;
-      problem('edge-to-missing-node', `connects node "${missing}", which does not exist`, undefined, seenNodes.has(other) ? other : undefined);
+      problem('edge-to-missing-node', `connects node ${quote(missing)}, which does not exist`, undefined, byId.has(other) ? other : undefined);
       continue;
     }
     if (!knownType(edge.from.node) || !knownType(edge.to.node)) continue; // already reported above
-    const from = findPort(doc, catalog, edge.from, 'outputs');
-    const to = findPort(doc, catalog, edge.to, 'inputs');
+    const from = nodePort(byId.get(edge.from.node), catalog, edge.from, 'outputs');
+    const to = nodePort(byId.get(edge.to.node), catalog, edge.to, 'inputs');
     if ('reason' in from) { problem('unknown-port', from.reason, edge.from.port, edge.from.node); continue; }
     if ('reason' in to) { problem('unknown-port', to.reason, edge.to.port); continue; }
+    const input = inputKey(edge.to.node, edge.to.port);
+    const taken = wired.get(input);
     for (const [code, v] of [
       ['self-edge', selfRule(edge.from, edge.to)],
       ['type-mismatch', typeRule(from.spec, to.spec, catalog)],
-      ['input-taken', inputTakenRule(accepted, edge.to)],
+      ['input-taken', inputTakenRule(taken ? [taken] : [], edge.to)],
     ] as const) {
       if (!v.ok) problem(code, v.reason, edge.to.port);
     }
-    accepted.push(edge);
+    if (!taken) wired.set(input, edge);
   }
 
+  const connected = new Set(doc.edges.map((e) => inputKey(e.to.node, e.to.port)));
   for (const node of doc.nodes) {
     const schema = catalog.get(node.type);
     if (!schema) continue;
     if (node.bypass) continue; // it does not run: only what it passes on must be connected (below)
     for (const [port, spec] of Object.entries(schema.inputs)) {
-      if (spec.optional || doc.edges.some((e) => e.to.node === node.id && e.to.port === port)) continue;
-      problems.push({ code: 'missing-input', node: node.id, port, message: `node "${node.id}" (${node.type}): required input "${port}" is not connected` });
+      if (spec.optional || connected.has(inputKey(node.id, port))) continue;
+      problems.push({ code: 'missing-input', node: node.id, port, message: `node ${quote(node.id)} (${node.type}): required input "${port}" is not connected` });
     }
   }
 
   problems.push(...bypassProblems(doc, catalog));
 
-  const sorted = topoSort([...seenNodes], doc.edges);
+  const sorted = topoSort([...byId.keys()], doc.edges);
   if (!sorted.ok) {
-    problems.push({ code: 'cycle', node: sorted.cycle[0], message: `the graph has a cycle: ${[...sorted.cycle, sorted.cycle[0]].map((id) => `"${id}"`).join(' -> ')}` });
+    const shown = sorted.cycle.length > 20 ? [...sorted.cycle.slice(0, 20).map((id) => quote(id)), `… (${sorted.cycle.length} nodes)`] : [...sorted.cycle, sorted.cycle[0]].map((id) => quote(id));
+    problems.push({ code: 'cycle', node: sorted.cycle[0], message: `the graph has a cycle: ${shown.join(' -> ')}` });
   }
   return problems;
 }
 
+const inputKey = (node: string, port: string) => `${node}\u0000${port}`;
+
 function shapeProblem(path: PropertyKey[], message: string, doc: Record<string, unknown>): Problem {
   const field = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-  const problem: Problem = { code: 'bad-shape', field, message: `${field || 'document'}: ${message}` };
+  const problem: Problem = { code: 'bad-shape', field, message: `${clip(field) || 'document'}: ${message}` };
   if ((path[0] === 'nodes' || path[0] === 'edges') && typeof path[1] === 'number') {
     const item = (doc[path[0]] as unknown[])[path[1]];
     const itemId = isObject(item) && typeof item.id === 'string' && item.id !== '' ? item.id : undefined;
     if (itemId !== undefined) {
       if (path[0] === 'nodes') problem.node = itemId;
       else problem.edge = itemId;
-      problem.message = `${path[0] === 'nodes' ? 'node' : 'edge'} "${itemId}": ${path.slice(2).join('.') || 'entry'}: ${message}`;
+      problem.message = `${path[0] === 'nodes' ? 'node' : 'edge'} ${quote(itemId)}: ${clip(path.slice(2).join('.')) || 'entry'}: ${message}`;
     }
   }
   return problem;
 }
 
-function forbiddenKeys(value: unknown, path: string): string[] {
-  if (Array.isArray(value)) return value.flatMap((v, i) => forbiddenKeys(v, `${path}[${i}]`));
-  if (!isObject(value)) return [];
-  return Object.keys(value).flatMap((k) => {
-    const here = path ? `${path}.${k}` : k;
-    return FORBIDDEN_KEYS.has(k) ? [here] : forbiddenKeys(value[k], here);
-  });
+/**
+ * The paths of forbidden keys, in document order, and the first path nested past MAX_JSON_DEPTH.
+ * Iterative, with each entry pointing at its parent, so depth costs no stack and paths are built
+ * only for what is reported.
+ */
+function walkKeys(root: unknown): { forbidden: string[]; tooDeep?: string } {
+  interface Entry { value: unknown; key: string | number | null; parent: Entry | null; depth: number; bad?: boolean }
+  const forbidden: string[] = [];
+  const stack: Entry[] = [{ value: root, key: null, parent: null, depth: 0 }];
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    const { value, depth } = entry;
+    if (entry.bad) {
+      forbidden.push(pathOf(entry));
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_JSON_DEPTH) return { forbidden, tooDeep: pathOf(entry) };
+    const children: Entry[] = [];
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => children.push({ value: v, key: i, parent: entry, depth: depth + 1 }));
+    } else {
+      for (const k of Object.keys(value)) {
+        children.push({ value: (value as Record<string, unknown>)[k], key: k, parent: entry, depth: depth + 1, bad: FORBIDDEN_KEYS.has(k) });
+      }
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return { forbidden };
+}
+
+function pathOf(entry: { key: string | number | null; parent: { key: string | number | null; parent: unknown } | null }): string {
+  const keys: (string | number)[] = [];
+  for (let e: typeof entry | null = entry; e && e.key !== null; e = e.parent as typeof entry | null) keys.push(e.key);
+  return keys.reverse().map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

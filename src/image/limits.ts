@@ -2,6 +2,8 @@
 
 export const MAX_IMAGE_SIDE = 16384;
 export const MAX_IMAGE_PIXELS = 64 * 1024 * 1024;
+/** The largest image file Load Image reads from a path (CLI): 256 MiB. */
+export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
 
 /** Why an image of this size is refused, or null. */
 export function imageSizeProblem(width: number, height: number, batch = 1): string | null {

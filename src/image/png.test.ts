@@ -127,7 +127,7 @@ describe('savedImages', () => {
     };
     const catalog: Catalog = { get: (type) => (type === 'image.save' ? saving : { ...saving, type, saves: undefined }) };
     const files = await savedImages(doc, { s1: { image: ramp(3) }, s2: { image: ramp(4, 2) }, p: { image: ramp(3) } }, catalog);
-    expect(files.map((f) => [f.nodeId, f.filename])).toEqual([['s1', 'cats_.._x.png'], ['s2', 'pair-1.png'], ['s2', 'pair-2.png']]);
+    expect(files.map((f) => [f.nodeId, f.filename])).toEqual([['s1', 'cats_._x.png'], ['s2', 'pair-1.png'], ['s2', 'pair-2.png']]);
     for (const f of files) expect(JSON.parse(readPngText(f.bytes)[GRAPH_CHUNK_KEYWORD])).toEqual(doc);
   });
 });

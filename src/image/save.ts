@@ -3,6 +3,7 @@
 // The executor hands kernels no graph, so the bytes are made here, by whoever holds the document
 // and the result (the CLI writes them to disk, the app offers them as downloads).
 import type { Catalog } from '../graph/catalog.ts';
+import { safeFileName } from '../graph/text.ts';
 import type { GraphDoc } from '../graph/types.ts';
 import type { ImageValue } from './value.ts';
 import { encodePng, GRAPH_CHUNK_KEYWORD } from './png.ts';
@@ -30,5 +31,5 @@ export async function savedImages(doc: GraphDoc, results: Record<string, Record<
 }
 
 function safeName(s: string): string {
-  return s.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '').slice(0, 100) || 'loom';
+  return safeFileName(s, 'loom');
 }

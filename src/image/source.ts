@@ -1,6 +1,8 @@
 // Where a Load Image param points: a file path (CLI), an uploaded file (`upload:<sha256>`, browser), or a
 // `data:` URL (anywhere). One string param covers all three, so graphs stay plain JSON.
+import { clip, quote } from '../graph/text.ts';
 import { sha256Hex } from '../runtime/sha256.ts';
+import { MAX_IMAGE_FILE_BYTES } from './limits.ts';
 
 export type ImageRef =
   | { kind: 'path'; path: string }
@@ -24,7 +26,7 @@ export function parseImageRef(ref: string): ImageRef {
 
 /** A short name for messages. */
 export function refLabel(ref: ImageRef): string {
-  return ref.kind === 'path' ? `file "${ref.path}"` : ref.kind === 'upload' ? `uploaded file "${ref.name}"` : `data URL (${ref.mime || 'no type'})`;
+  return ref.kind === 'path' ? `file ${quote(ref.path)}` : ref.kind === 'upload' ? `uploaded file ${quote(ref.name)}` : `data URL (${clip(ref.mime) || 'no type'})`;
 }
 
 export async function readImageRef(ref: ImageRef): Promise<Uint8Array> {
@@ -43,18 +45,67 @@ export async function readImageRef(ref: ImageRef): Promise<Uint8Array> {
 
 // A variable specifier keeps bundlers from resolving Node's fs for the browser build.
 const FS = 'node:fs/promises';
+const FS_SYNC = 'node:fs';
 
 async function readPath(path: string): Promise<Uint8Array> {
   if (typeof process === 'undefined' || !process.versions?.node) {
-    throw new Error(`file paths ("${path}") work only in the CLI; in the app pick or drop the file instead`);
+    throw new Error(`file paths (${quote(path)}) work only in the CLI; in the app pick or drop the file instead`);
   }
+  return readLocalFile(path, MAX_IMAGE_FILE_BYTES, 'file');
+}
+
+/**
+ * A local file's bytes (Node only), refused unless it is a regular file of at most `maxBytes`: a
+ * device (/dev/zero), a pipe or a socket never ends or never answers. The file is opened without
+ * blocking (a FIFO with no writer would wait forever) and checked with fstat on the open handle, so it
+ * cannot be swapped between the check and the read.
+ */
+export async function readLocalFile(path: string, maxBytes: number, what: string): Promise<Uint8Array> {
   const fs = (await import(/* @vite-ignore */ FS)) as typeof import('node:fs/promises');
+  const { constants } = (await import(/* @vite-ignore */ FS_SYNC)) as typeof import('node:fs');
+  const label = `${what} ${quote(path)}`;
+  let handle: Awaited<ReturnType<typeof fs.open>>;
   try {
-    return new Uint8Array(await fs.readFile(path));
+    handle = await fs.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `file "${path}" does not exist` : `file "${path}" cannot be read (${code ?? (e as Error).message})`);
+    throw new Error(code === 'ENOENT' ? `${label} does not exist` : `${label} cannot be read (${code ?? (e as Error).message})`);
   }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new Error(`${label} is not a regular file (${fileKind(info)}); give the path of an ordinary file`);
+    if (info.size > maxBytes) throw new Error(`${label} is ${info.size} bytes, over the limit of ${limitText(maxBytes)}`);
+    // Read to the end, however the size changed since fstat, but never past the limit.
+    const out = new Uint8Array(Math.min(info.size, maxBytes) + 1);
+    let have = 0;
+    for (;;) {
+      if (have === out.length) {
+        if (have > maxBytes) throw new Error(`${label} grew past the limit of ${limitText(maxBytes)} while it was read`);
+        throw new Error(`${label} changed while it was read`);
+      }
+      const { bytesRead } = await handle.read(out, have, out.length - have, null);
+      if (bytesRead === 0) break;
+      have += bytesRead;
+    }
+    return out.subarray(0, have);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw code ? new Error(`${label} cannot be read (${code})`) : e;
+  } finally {
+    await handle.close();
+  }
+}
+
+function limitText(bytes: number): string {
+  return bytes >= 2 ** 20 ? `${bytes} bytes (${+(bytes / 2 ** 20).toFixed(1)} MiB)` : `${bytes} bytes`;
+}
+
+function fileKind(info: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
+  if (info.isDirectory()) return 'a folder';
+  if (info.isFIFO()) return 'a pipe';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  if (info.isSocket()) return 'a socket';
+  return 'not a file';
 }
 
 function base64Bytes(text: string): Uint8Array {

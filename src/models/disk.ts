@@ -5,6 +5,8 @@ import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { quote } from '../graph/text.ts';
+import { containedPath } from '../runtime/paths.ts';
 import type { FileState } from './verify.ts';
 
 /** sha256 of a file without holding it in memory (UNet weights are gigabytes). */
@@ -26,9 +28,10 @@ export function userModelRoots(): string[] {
   return existsSync(dir) ? [dir] : [];
 }
 
-export function diskFile(dir: string) {
+/** A stored model's file as verify sees it; a manifest path that leaves the folder is refused. */
+export function diskFile(dir: string, modelId: string) {
   return async (path: string): Promise<FileState | null> => {
-    const full = join(dir, ...path.split('/'));
+    const full = containedPath(dir, path, `model ${quote(modelId)}`);
     const s = await stat(full).catch(() => null);
     return s?.isFile() ? { bytes: s.size, sha256: () => sha256File(full) } : null;
   };

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,11 +12,30 @@ const body = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 31 + 7) & 255);
 const ranges: (string | undefined)[] = [];
 let cutAfter: number | null = null;
 let server: Server;
+const bomb = gzipSync(new Uint8Array(64_000_000));
+const stalled: { destroy(): void }[] = [];
 let base: string;
 
 beforeAll(async () => {
   // /ranged takes Range requests; /plain ignores them. `cutAfter` drops the connection mid-body once.
   server = createServer((req, res) => {
+    if (req.url === '/bomb') {
+      // 64 MB of zeros, gzipped to about 64 KB: Content-Length is the compressed size.
+      res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Length': bomb.length, 'Accept-Ranges': 'bytes' });
+      res.end(bomb);
+      return;
+    }
+    if (req.url === '/stall') {
+      // Headers and 1000 bytes, then nothing, with the connection left open.
+      res.writeHead(200, { 'Content-Length': body.length, 'Accept-Ranges': 'bytes' });
+      res.write(body.subarray(0, 1000));
+      stalled.push(res);
+      return;
+    }
+    if (req.url === '/silent') {
+      stalled.push(res); // never answers at all
+      return;
+    }
     ranges.push(req.headers.range);
     const ranged = req.url === '/ranged';
     const m = ranged ? req.headers.range?.match(/^bytes=(\d+)-$/) : null;
@@ -41,7 +61,10 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
 });
 
-afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
+afterAll(() => {
+  for (const r of stalled) r.destroy();
+  return new Promise<void>((ok) => server.close(() => ok()));
+});
 
 async function target() {
   const dir = await mkdtemp(join(tmpdir(), 'loom-dl-'));
@@ -88,5 +111,27 @@ describe('download', () => {
     expect(contentRange('bytes */1000')).toEqual({ start: undefined, total: 1000 });
     expect(contentRange('bytes 0-9/*')).toEqual({ start: 0, total: undefined });
     expect(contentRange(null)).toBeNull();
+  });
+
+  it('stops a compressed response that inflates past the size it may have, and keeps nothing of it', async () => {
+    const { dir, target: t } = await target();
+    await expect(download(`${base}/bomb`, t, { maxBytes: 1_000_000 })).rejects.toThrow(
+      /\/bomb: the server sent more than the 1000000 bytes expected \(the server compressed it with "gzip", and it inflates past that\); the download was stopped and nothing was kept$/,
+    );
+    expect((await stat(join(dir, 'unet/model.onnx'))).size).toBe(0);
+    // The size a known model or a graph records bounds it the same way.
+    await expect(download(`${base}/bomb`, t, { expectedBytes: 300_000 })).rejects.toThrow(/more than the 300000 bytes expected/);
+    expect(await t.size()).toBe(0);
+  });
+
+  it('gives up on a download that stalls, saying it can be resumed', async () => {
+    const { target: t } = await target();
+    const started = performance.now();
+    await expect(download(`${base}/stall`, t, { stallMs: 300 })).rejects.toThrow(
+      /\/stall: the download stalled: no data for 0\.3 s after 1000 of 300000 bytes; downloading again continues from there$/,
+    );
+    expect(await t.size()).toBe(1000);
+    await expect(download(`${base}/silent`, t, { stallMs: 300 })).rejects.toThrow(/\/silent: the download stalled: no data for 0\.3 s/);
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });

@@ -48,4 +48,20 @@ describe('models in graphs', () => {
       expect.objectContaining({ id: 'test-conv-net', problem: 'different', usedBy: ['conv'] }),
     ]);
   });
+
+  it('takes model ids named like Object properties as plain names', async () => {
+    const doc = await defaultGraph();
+    doc.nodes.find((n) => n.id === 'model')!.params.model = 'toString';
+    doc.nodes.push({ id: 'proto', type: 'model.load', version: 1, position: { x: 0, y: 0 }, params: { model: '__proto__' } });
+    const missing = await missingModels(doc, registry, store);
+    expect(missing.map((m) => [m.id, m.problem, m.url, m.message])).toEqual([
+      ['toString', 'missing', undefined, 'model "toString" is not installed, used by "model"'],
+      ['__proto__', 'missing', undefined, 'model "__proto__" is not installed, used by "proto"'],
+    ]);
+    doc.models = JSON.parse('{"__proto__": {"id": "__proto__", "url": "https://example.org/p.onnx"}}');
+    const refs = await graphModelRefs(doc, registry, store);
+    expect(Object.getPrototypeOf(refs)).toBe(Object.prototype);
+    expect(Object.hasOwn(refs, '__proto__')).toBe(true);
+    expect(Object.hasOwn(refs, 'toString')).toBe(false);
+  });
 });

@@ -5,6 +5,8 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ModelManifest } from '../runtime/manifest.ts';
 import { asOrtModule, openSession } from '../runtime/ort.ts';
+import { quietOrt } from '../runtime/node.ts';
+import { containedPath } from '../runtime/paths.ts';
 import { sha256File } from './disk.ts';
 import type { ImportSource, OpenedModel } from './importModel.ts';
 
@@ -39,18 +41,19 @@ export async function diskSource(path: string): Promise<ImportSource & { root: s
 
 /** An onnxruntime-node session from the file's path, so external data beside it loads too. */
 export function openOnnx(path: string, label: string): Promise<OpenedModel> {
-  return openSession(asOrtModule(ort), path, label, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  return openSession(asOrtModule(ort), path, label, { intraOpNumThreads: 1, interOpNumThreads: 1, ...quietOrt() });
 }
 
 /** Copies the manifest's files into `<dest>/<id>/` and writes its manifest.json there. */
 export async function copyModel(src: { root: string }, manifest: ModelManifest, dest: string): Promise<string> {
-  const dir = join(dest, manifest.id);
+  // The id and the paths become folder and file names: each must stay inside the folder it names.
+  const dir = containedPath(dest, manifest.id, `model ${JSON.stringify(manifest.id.slice(0, 80))}`);
   const existing = await stat(join(dir, 'manifest.json')).catch(() => null);
   if (existing) throw new Error(`${dir} already holds a model; remove it or choose another id with --id`);
   for (const f of manifest.files) {
-    const to = join(dir, ...f.path.split('/'));
+    const to = containedPath(dir, f.path, `model "${manifest.id}"`);
     await mkdir(dirname(to), { recursive: true });
-    await copyFile(join(src.root, ...f.path.split('/')), to);
+    await copyFile(containedPath(src.root, f.path, `model "${manifest.id}"`), to);
   }
   await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return dir;

@@ -9,6 +9,7 @@ import type { Opener, PickedFile } from './fileSource.ts';
 import { graphModelRefs, missingModels, type MissingModel } from './graphModels.ts';
 import { idFromName, type Imported } from './importModel.ts';
 import { KNOWN_MODELS } from './known.ts';
+import { fileNameFromUrl, modelIdProblem } from './names.ts';
 import { UserModels, type FileProgress } from './userModels.ts';
 
 export interface ModelsInfo { bundled: ModelManifest[]; user: ModelManifest[]; usage: StorageUsage | null }
@@ -17,7 +18,8 @@ export interface ModelsApi {
   list(): Promise<ModelsInfo>;
   /** Picked or dropped files (one .onnx or a folder); `id` names the model (e.g. the id a graph expects). */
   addFiles(files: PickedFile[], id?: string): Promise<Imported>;
-  downloadUrl(url: string, id?: string, onProgress?: (p: FileProgress) => void): Promise<Imported>;
+  /** `bytes`: the size a graph recorded for the model, which bounds the download. */
+  downloadUrl(url: string, id?: string, onProgress?: (p: FileProgress) => void, bytes?: number): Promise<Imported>;
   downloadKnown(id: string, onProgress?: (p: FileProgress) => void): Promise<Imported>;
   delete(id: string): Promise<void>;
   /** The document's `models` field, from the store that serves the models. */
@@ -63,9 +65,11 @@ export function createModelsService({ user: opfs, bundled, store, catalog, open 
       return { bundled: b, user: u, usage };
     },
     addFiles: (files, id) => user.addFiles(files, id ? { id } : {}),
-    async downloadUrl(url, id, onProgress) {
-      const name = new URL(url).pathname.split('/').filter(Boolean).at(-1) ?? 'model.onnx';
-      return fresh(id ?? idFromName(decodeURIComponent(name)), (modelId) => user.downloadUrl(url, { id: modelId, onProgress }), url);
+    async downloadUrl(url, id, onProgress, bytes) {
+      const modelId = id ?? idFromName(fileNameFromUrl(url));
+      const problem = modelIdProblem(modelId);
+      if (problem) throw new Error(problem);
+      return fresh(modelId, (m) => user.downloadUrl(url, { id: m, onProgress, expectedBytes: bytes }), url);
     },
     async downloadKnown(id, onProgress) {
       const known = KNOWN_MODELS.find((k) => k.id === id);

@@ -66,6 +66,14 @@ describe('UserModels (browser model manager actions, over an OPFS stand-in)', ()
     expect(await user.store.list()).toEqual([]);
   });
 
+  it('stops a download at the size a graph recorded, and names the file by a safe name', async () => {
+    const user = await userModels();
+    const url = `${base}/models/%2e%2e%2fx2.onnx`;
+    await expect(user.downloadUrl(url, { expectedBytes: 1000 })).rejects.toThrow(/more than the 1000 bytes expected/);
+    const { manifest } = await user.downloadUrl(url, { id: 'x2', expectedBytes: TINY_UPSCALER_BYTES });
+    expect(manifest.files.map((f) => f.path)).toEqual(['_x2.onnx']);
+  });
+
   it('says what to do when browser storage is full', async () => {
     const user = await userModels(100_000);
     await expect(user.addFiles(await picked('tiny-sd'))).rejects.toThrow(/^not enough browser storage for model "tiny-sd" \(\d+ bytes\): 0\.0 MB of 0\.1 MB in use\. Delete models/);

@@ -5,11 +5,18 @@ import { download, type DownloadProgress } from './download.ts';
 import { filesSource, type Opener, type PickedFile } from './fileSource.ts';
 import { idFromName, importModel, type Imported } from './importModel.ts';
 import type { KnownModel } from './known.ts';
+import { fileNameFromUrl } from './names.ts';
 import { opfsSource, opfsTarget } from './opfsDownload.ts';
 
 export interface FileProgress extends DownloadProgress { path: string; file: number; files: number }
 
-export interface DownloadOptions { id?: string; signal?: AbortSignal; onProgress?(p: FileProgress): void }
+export interface DownloadOptions {
+  id?: string;
+  signal?: AbortSignal;
+  onProgress?(p: FileProgress): void;
+  /** The file's size when something records it (a graph's `models`): the download may not exceed it. */
+  expectedBytes?: number;
+}
 
 export class UserModels {
   constructor(readonly store: OpfsModelStore, private readonly open: Opener) {}
@@ -26,9 +33,9 @@ export class UserModels {
 
   /** One .onnx file from a URL; calling again after an interruption resumes it. */
   async downloadUrl(url: string, options: DownloadOptions = {}): Promise<Imported> {
-    const name = decodeURIComponent(new URL(url).pathname.split('/').filter(Boolean).at(-1) ?? 'model.onnx');
+    const name = fileNameFromUrl(url);
     const id = options.id ?? idFromName(name);
-    await this.fetchInto(id, [{ path: name, url }], options);
+    await this.fetchInto(id, [{ path: name, url, bytes: options.expectedBytes }], options);
     return this.finish(id, name, url);
   }
 

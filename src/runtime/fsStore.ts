@@ -1,8 +1,9 @@
 // Models on disk (Node): every folder with a manifest.json under the given roots, the first root first.
 import { readFile } from 'node:fs/promises';
-import { resolve, sep } from 'node:path';
+import { quote } from '../graph/text.ts';
 import { unknownModel, type ModelManifest } from './manifest.ts';
 import { scanModelFolders, type ModelFolder } from './modelFolders.ts';
+import { containedPath } from './paths.ts';
 import type { ModelStore } from './runtime.ts';
 
 export class FsModelStore implements ModelStore {
@@ -20,8 +21,7 @@ export class FsModelStore implements ModelStore {
 
   async readFile(id: string, path: string): Promise<Uint8Array> {
     const { dir } = await this.folder(id);
-    const full = resolve(dir, path);
-    if (!full.startsWith(resolve(dir) + sep)) throw new Error(`model "${id}": file path "${path}" leaves its folder`);
+    const full = containedPath(dir, path, `model ${quote(id)}`);
     return new Uint8Array(await readFile(full));
   }
 

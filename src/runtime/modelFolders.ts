@@ -24,7 +24,7 @@ export async function scanModelFolders(roots: readonly string[], warn: (message:
       try {
         manifest = parseManifest(JSON.parse(text), file);
       } catch (err) {
-        warn(`skipped ${file}: ${(err as Error).message}`);
+        warn(`${file}: ${(err as Error).message}; skipped`);
         continue;
       }
       if (!out.has(manifest.id)) out.set(manifest.id, { dir, manifest });

@@ -43,7 +43,7 @@ export const LoomNode = memo(function LoomNode({ id, selected }: NodeProps) {
         </div>
       </div>
       <ParamList node={node} def={def} compact />
-      {!node.bypass && (run?.status === 'failed' || run?.status === 'skipped' || run?.status === 'invalid') && <div className="node-message" data-testid="node-message">{run.message}</div>}
+      {!node.bypass && (run?.status === 'failed' || run?.status === 'skipped' || run?.status === 'invalid') && <div className="node-message" data-testid="node-message" title={run.details}>{run.message}</div>}
       {shown && <div className="node-image nodrag"><ImageBatch image={shown} testId="node-image" /></div>}
       {def.saves && <SaveImageButton nodeId={id} />}
     </div>

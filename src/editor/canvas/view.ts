@@ -2,6 +2,7 @@
 // so React Flow re-renders only the nodes an edit touched.
 import type { Edge, Node } from '@xyflow/react';
 import type { GraphDoc, GraphEdge, GraphNode } from '../../graph/index.ts';
+import { own } from '../../graph/text.ts';
 import { registry, typeColour } from '../catalog.ts';
 
 export interface NodeView {
@@ -45,7 +46,8 @@ export function edgeViews(doc: GraphDoc, selected: ReadonlySet<string>, cache: M
 
 function portType(doc: GraphDoc, e: GraphEdge): string {
   const from = doc.nodes.find((n) => n.id === e.from.node);
-  return (from && registry.get(from.type)?.outputs[e.from.port]?.type) ?? 'unknown';
+  const outputs = from && registry.get(from.type)?.outputs;
+  return (outputs && own(outputs, e.from.port)?.type) ?? 'unknown';
 }
 
 function pruneCache<V>(cache: Map<string, V>, nodes: readonly { id: string }[]): void {

@@ -1,6 +1,7 @@
 // What happens when a wire is let go: connect it, say why it is refused, or (on empty canvas) open the search.
 import type { FinalConnectionState, InternalNode } from '@xyflow/react';
 import type { PortRef } from '../../graph/index.ts';
+import { own } from '../../graph/text.ts';
 import { registry } from '../catalog.ts';
 import { connect, deleteItems, rewire } from '../edit/ops.ts';
 import { getDoc } from '../store/graph.ts';
@@ -46,7 +47,7 @@ export function wireDropped(
 function portTypeOf(ref: PortRef, side: 'source' | 'target'): string | undefined {
   const node = getDoc().nodes.find((n) => n.id === ref.node);
   const def = node && registry.get(node.type);
-  return def?.[side === 'source' ? 'outputs' : 'inputs'][ref.port]?.type;
+  return def ? own(def[side === 'source' ? 'outputs' : 'inputs'], ref.port)?.type : undefined;
 }
 
 function pointer(event: MouseEvent | TouchEvent): Point {

@@ -40,7 +40,7 @@ function Row({ model: m, busy, act }: { model: MissingModel; busy: boolean; act:
       <div className="muted">{m.problem === 'different' ? 'installed with other content than the graph was made with' : 'not installed'}; used by {m.usedBy.join(', ')}</div>
       <div className="row">
         {m.url && m.problem === 'missing' && (
-          <button type="button" data-testid="missing-download" disabled={busy} onClick={() => void act(() => downloadModel(m.url!, m.id))}>Download</button>
+          <button type="button" data-testid="missing-download" disabled={busy} onClick={() => void act(() => downloadModel(m.url!, m.id, m.bytes))}>Download</button>
         )}
         <label className="button">Pick files
           <input type="file" accept=".onnx" multiple hidden disabled={busy} data-testid="missing-pick" onChange={pick} />

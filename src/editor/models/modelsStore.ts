@@ -56,8 +56,8 @@ export async function addModelFiles(files: PickedFile[], id?: string): Promise<s
   }
 }
 
-export async function downloadModel(url: string, id?: string): Promise<string> {
-  return withProgress(id ?? url, (e, onProgress) => e.models.downloadUrl(url, id, onProgress));
+export async function downloadModel(url: string, id?: string, bytes?: number): Promise<string> {
+  return withProgress(id ?? url, (e, onProgress) => e.models.downloadUrl(url, id, onProgress, bytes));
 }
 
 export async function downloadKnownModel(id: string): Promise<string> {

@@ -15,6 +15,8 @@ export interface NodeRun {
   total?: number;
   ms?: number;
   message?: string;
+  /** onnxruntime's own text behind a failure's message, for whoever wants it (shown on hover). */
+  details?: string;
   preview?: ImageValue;
 }
 
@@ -69,7 +71,7 @@ export function applyEvent(e: RunEvent): void {
       return;
     }
     case 'node-finished': return setNode(e.nodeId, { status: e.cached ? 'cached' : 'done', ms: e.ms });
-    case 'node-failed': return setNode(e.nodeId, { status: 'failed', message: e.message });
+    case 'node-failed': return setNode(e.nodeId, { status: 'failed', message: e.message, details: e.details });
     case 'node-skipped': return setNode(e.nodeId, { status: 'skipped', message: e.because });
     case 'node-cancelled': return setNode(e.nodeId, { status: 'cancelled' });
     case 'run-finished':
@@ -113,7 +115,7 @@ function outcomeRun(o: NodeOutcome, prev: NodeRun | undefined): NodeRun {
   const preview = prev?.preview;
   switch (o.state) {
     case 'done': return { status: o.cached ? 'cached' : 'done', ms: o.ms, preview };
-    case 'failed': return { status: 'failed', message: o.message, preview };
+    case 'failed': return { status: 'failed', message: o.message, details: o.details, preview };
     case 'skipped': return { status: 'skipped', message: o.because, preview };
     case 'cancelled': return { status: 'cancelled', preview };
   }
