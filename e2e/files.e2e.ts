@@ -82,7 +82,8 @@ test('export a PNG with the graph inside and drop it back to restore the graph',
   await dropFile('result.png', 'image/png', png);
   await nodesMeasured(page);
   expect(await nodeCount(page)).toBe(4);
-  expect(await edgeCount(page)).toBe(3);
+  // Wires are drawn a frame after the nodes are measured.
+  await expect.poll(() => edgeCount(page)).toBe(3);
   expect(await node(page, 'n1').getByTestId('param-blue').inputValue()).toBe('0.7');
   await shot(page, 'restored-from-png');
 });
