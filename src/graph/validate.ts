@@ -81,14 +81,30 @@ function nodeWithDefaults(node: GraphNode, catalog: Catalog): GraphNode {
   return { ...current, params: { ...defaultParams(schema), ...current.params } };
 }
 
-/** Checks a structurally valid document against the node catalog. Linear in nodes and edges. */
+/**
+ * Checks a structurally valid document against the node catalog: named rules, each adding its
+ * problems, in the order a person would want to hear them. Linear in nodes and edges.
+ */
 export function checkMeaning(doc: GraphDoc, catalog: Catalog): Problem[] {
-  const problems: Problem[] = [];
   const byId = new Map<string, GraphNode>();
+  for (const node of doc.nodes) if (!byId.has(node.id)) byId.set(node.id, node);
+  return [
+    ...nodeProblems(doc, catalog),
+    ...edgeProblems(doc, catalog, byId),
+    ...missingInputs(doc, catalog),
+    ...bypassProblems(doc, catalog),
+    ...cycleProblem(doc, byId),
+  ];
+}
+
+/** Duplicate ids, unknown types, versions this app cannot read, unknown or bad params. */
+function nodeProblems(doc: GraphDoc, catalog: Catalog): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
   for (const node of doc.nodes) {
     const where = `node ${quote(node.id)}`;
-    if (byId.has(node.id)) problems.push({ code: 'duplicate-node-id', node: node.id, message: `two nodes have the id ${quote(node.id)}` });
-    else byId.set(node.id, node);
+    if (seen.has(node.id)) problems.push({ code: 'duplicate-node-id', node: node.id, message: `two nodes have the id ${quote(node.id)}` });
+    seen.add(node.id);
     const schema = catalog.get(node.type);
     if (!schema) {
       problems.push({ code: 'unknown-node-type', node: node.id, field: 'type', message: `${where} has unknown type ${quote(node.type)}` });
@@ -111,7 +127,12 @@ export function checkMeaning(doc: GraphDoc, catalog: Catalog): Problem[] {
       if (why) problems.push({ code: 'bad-param', node: node.id, field, message: `${where} (${node.type}): param "${name}" ${why}` });
     }
   }
+  return problems;
+}
 
+/** Every wire against the connection rules the canvas uses: ends that exist, ports, types, one wire per input. */
+function edgeProblems(doc: GraphDoc, catalog: Catalog, byId: Map<string, GraphNode>): Problem[] {
+  const problems: Problem[] = [];
   const knownType = (id: string): boolean => catalog.get(byId.get(id)!.type) !== undefined;
   const seenEdges = new Set<string>();
   /** The accepted edge into each input, by node and port. */
@@ -128,7 +149,7 @@ export function checkMeaning(doc: GraphDoc, catalog: Catalog): Problem[] {
       problem('edge-to-missing-node', `connects node ${quote(missing)}, which does not exist`, undefined, byId.has(other) ? other : undefined);
       continue;
     }
-    if (!knownType(edge.from.node) || !knownType(edge.to.node)) continue; // already reported above
+    if (!knownType(edge.from.node) || !knownType(edge.to.node)) continue; // already reported by nodeProblems
     const from = nodePort(byId.get(edge.from.node), catalog, edge.from, 'outputs');
     const to = nodePort(byId.get(edge.to.node), catalog, edge.to, 'inputs');
     if ('reason' in from) { problem('unknown-port', from.reason, edge.from.port, edge.from.node); continue; }
@@ -144,26 +165,29 @@ export function checkMeaning(doc: GraphDoc, catalog: Catalog): Problem[] {
     }
     if (!taken) wired.set(input, edge);
   }
+  return problems;
+}
 
+/** Required inputs with no wire; a bypassed node does not run, so bypassProblems checks what it passes on. */
+function missingInputs(doc: GraphDoc, catalog: Catalog): Problem[] {
+  const problems: Problem[] = [];
   const connected = new Set(doc.edges.map((e) => inputKey(e.to.node, e.to.port)));
   for (const node of doc.nodes) {
     const schema = catalog.get(node.type);
-    if (!schema) continue;
-    if (node.bypass) continue; // it does not run: only what it passes on must be connected (below)
+    if (!schema || node.bypass) continue;
     for (const [port, spec] of Object.entries(schema.inputs)) {
       if (spec.optional || connected.has(inputKey(node.id, port))) continue;
       problems.push({ code: 'missing-input', node: node.id, port, message: `node ${quote(node.id)} (${node.type}): required input "${port}" is not connected` });
     }
   }
-
-  problems.push(...bypassProblems(doc, catalog));
-
-  const sorted = topoSort([...byId.keys()], doc.edges);
-  if (!sorted.ok) {
-    const shown = sorted.cycle.length > 20 ? [...sorted.cycle.slice(0, 20).map((id) => quote(id)), `… (${sorted.cycle.length} nodes)`] : [...sorted.cycle, sorted.cycle[0]].map((id) => quote(id));
-    problems.push({ code: 'cycle', node: sorted.cycle[0], message: `the graph has a cycle: ${shown.join(' -> ')}` });
-  }
   return problems;
+}
+
+function cycleProblem(doc: GraphDoc, byId: Map<string, GraphNode>): Problem[] {
+  const sorted = topoSort([...byId.keys()], doc.edges);
+  if (sorted.ok) return [];
+  const shown = sorted.cycle.length > 20 ? [...sorted.cycle.slice(0, 20).map((id) => quote(id)), `… (${sorted.cycle.length} nodes)`] : [...sorted.cycle, sorted.cycle[0]].map((id) => quote(id));
+  return [{ code: 'cycle', node: sorted.cycle[0], message: `the graph has a cycle: ${shown.join(' -> ')}` }];
 }
 
 const inputKey = (node: string, port: string) => `${node}\u0000${port}`;
