@@ -2,11 +2,7 @@
 // sessions. The kinds themselves are declared once, in contracts/.
 import type { IoSpec } from '../runtime/runtime.ts';
 import { listIo, type Contract, type Precision, type Role } from './contracts/contract.ts';
-import { GAN } from './contracts/gan.ts';
-import { IMAGE_MODEL } from './contracts/imageModel.ts';
-import { TEXT_ENCODER } from './contracts/textEncoder.ts';
-import { UNET } from './contracts/unet.ts';
-import { VAE_DECODER } from './contracts/vaeDecoder.ts';
+import { CONTRACTS } from './contracts/index.ts';
 
 export type { Precision, Role } from './contracts/contract.ts';
 
@@ -41,8 +37,10 @@ export interface Refused {
 
 export type Recognition = Recognized | Refused;
 
-/** The Stable Diffusion parts, recognised by the public exports' input and output names. */
-export const SD_CONTRACTS: readonly Contract[] = [TEXT_ENCODER, UNET, VAE_DECODER];
+/** Kinds recognised by the public exports' input and output names (the Stable Diffusion parts). */
+const NAMED = CONTRACTS.filter((c) => c.named);
+/** Kinds recognised by the shape of their one input. */
+const BY_SHAPE = CONTRACTS.filter((c) => c.shape);
 
 export function recognize(inputs: IoSpec[], outputs: IoSpec[]): Recognition {
   const io = { inputs, outputs };
@@ -52,7 +50,8 @@ export function recognize(inputs: IoSpec[], outputs: IoSpec[]): Recognition {
     return { ok: false, nearest: 'vae_decoder', reason: 'looks like a VAE encoder (image to latents); only VAE decoders are used' };
   }
   const rank = inputs.length === 1 ? inputs[0].shape?.length : undefined;
-  const structural = rank === 4 ? recognizeAs(IMAGE_MODEL, io) : rank === 2 ? recognizeAs(GAN, io) : null;
+  const byShape = BY_SHAPE.find((c) => c.shape!.inputRank === rank);
+  const structural = byShape ? recognizeAs(byShape, io) : null;
   // Some names in common with a contract, but a plain image model or generator fits better.
   if (structural?.ok || (structural && !named)) return structural;
   if (named) return recognizeAs(named.contract, io);
@@ -83,7 +82,7 @@ function recognizeAs(c: Contract, io: { inputs: IoSpec[]; outputs: IoSpec[] }): 
 function nearestNamed(io: { inputs: IoSpec[]; outputs: IoSpec[] }): { contract: Contract; complete: boolean } | null {
   let best: Contract | null = null;
   let bestScore = 0;
-  for (const c of SD_CONTRACTS) {
+  for (const c of NAMED) {
     const { inputs, outputs } = c.named!;
     const names = [...Object.keys(inputs).map((n) => has(io.inputs, n)), ...Object.keys(outputs).map((n) => has(io.outputs, n))];
     // A share of the contract's names, so a one-input decoder is not beaten by a partial UNet.

@@ -24,6 +24,8 @@ export interface Contract<F extends BaseFacts = BaseFacts> {
   file: string;
   /** Inputs and outputs by their public export names; absent for kinds matched by shape alone. */
   named?: { inputs: Record<string, IoRule>; outputs: Record<string, IoRule> };
+  /** For kinds matched by shape: the rank of their one input. */
+  shape?: { inputRank: number };
   /** The facts, or the first reason the model does not fit. */
   fit(io: ModelIo): Fit<F>;
 }

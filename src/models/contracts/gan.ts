@@ -12,7 +12,7 @@ export interface GanFacts extends BaseFacts {
 }
 
 export const GAN: Contract<GanFacts> = {
-  role: 'gan', title: 'GAN generator', a: 'a GAN generator ([B,n] in)', file: 'model',
+  role: 'gan', title: 'GAN generator', a: 'a GAN generator ([B,n] in)', file: 'model', shape: { inputRank: 2 },
   fit({ inputs, outputs }) {
     if (inputs.length !== 1) return refuse(`has ${inputs.length} inputs; expected one latent input`);
     const input = inputs[0];

@@ -17,7 +17,7 @@ export interface ImageModelFacts extends BaseFacts {
 const IMAGE = { dtypes: ['float32'], ranks: [4] };
 
 export const IMAGE_MODEL: Contract<ImageModelFacts> = {
-  role: 'image', title: 'image model', a: 'an image model ([1,3,H,W] in)', file: 'model',
+  role: 'image', title: 'image model', a: 'an image model ([1,3,H,W] in)', file: 'model', shape: { inputRank: 4 },
   fit({ inputs, outputs }) {
     if (inputs.length !== 1) return refuse(`has ${inputs.length} inputs (${listIo(inputs)}); expected one image`);
     if (outputs.length !== 1) return refuse(`has ${outputs.length} outputs (${listIo(outputs)}); expected one image`);

@@ -1,0 +1,10 @@
+// Every model kind the app knows, in the order recognition tries them. A new kind is one contract file
+// and one line here; recognition and the nodes that open it use the same declaration.
+import type { Contract } from './contract.ts';
+import { GAN } from './gan.ts';
+import { IMAGE_MODEL } from './imageModel.ts';
+import { TEXT_ENCODER } from './textEncoder.ts';
+import { UNET } from './unet.ts';
+import { VAE_DECODER } from './vaeDecoder.ts';
+
+export const CONTRACTS: readonly Contract[] = [TEXT_ENCODER, UNET, VAE_DECODER, IMAGE_MODEL, GAN];
