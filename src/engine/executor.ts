@@ -182,17 +182,8 @@ export class Executor {
       emit({ type: 'node-started', runId, nodeId: id });
       const t0 = performance.now();
       try {
-        const def = this.def(node);
         const inputs = Object.fromEntries(plan.sources(id).map((e) => [e.to.port, values.get(e.from.node)![e.from.port]]));
-        const memoKey = `memo:${resume}`;
-        const ctx: NodeContext = {
-          nodeId: id, runtime: this.runtime, signal,
-          progress: (step, total, preview) => emit({ type: 'node-progress', runId, nodeId: id, step, total, preview }),
-          memo: { get: () => this.cache.get(memoKey)?.value, set: (value) => { this.cache.set(memoKey, { value }); } },
-        };
-        const outputs = await def.run({ inputs, params: node.params, ctx });
-        const missing = Object.keys(def.outputs).find((port) => outputs[port] === undefined);
-        if (missing) throw new Error(`kernel returned no value for output "${missing}"`);
+        const outputs = await this.runKernel(node, inputs, resume, state);
         this.cache.set(key, outputs);
         settle(id, key, outputs, performance.now() - t0, false);
       } catch (e) {
@@ -200,6 +191,21 @@ export class Executor {
         else this.fail(state, node, e);
       }
     }
+  }
+
+  /** One kernel call, with its context; its partial work is kept under the node's resume key. */
+  private async runKernel(node: GraphNode, inputs: Record<string, unknown>, resume: string, state: RunState): Promise<Outputs> {
+    const def = this.def(node);
+    const memoKey = `memo:${resume}`;
+    const ctx: NodeContext = {
+      nodeId: node.id, runtime: this.runtime, signal: state.signal,
+      progress: (step, total, preview) => state.emit({ type: 'node-progress', runId: state.runId, nodeId: node.id, step, total, preview }),
+      memo: { get: () => this.cache.get(memoKey)?.value, set: (value) => { this.cache.set(memoKey, { value }); } },
+    };
+    const outputs = await def.run({ inputs, params: node.params, ctx });
+    const missing = Object.keys(def.outputs).find((port) => outputs[port] === undefined);
+    if (missing) throw new Error(`kernel returned no value for output "${missing}"`);
+    return outputs;
   }
 
   /** Outcomes for the planned nodes a cached result spared, the results of the targets, and the status. */
