@@ -1,4 +1,6 @@
 // Size limits checked before any pixel buffer is made: a float32 RGBA image of the budget is already 1 GiB.
+// Within them, what an image costs is weighed against the engine's memory budget (imageNeed, which nodes
+// return as their declared memory need).
 
 export const MAX_IMAGE_SIDE = 16384;
 export const MAX_IMAGE_PIXELS = 64 * 1024 * 1024;
@@ -23,4 +25,21 @@ export function imageSizeProblem(width: number, height: number, batch = 1): stri
 export function checkImageSize(width: number, height: number, what: string, batch = 1): void {
   const problem = imageSizeProblem(width, height, batch);
   if (problem) throw new Error(`${what}: ${problem}`);
+}
+
+/** Bytes of a float32 image batch. */
+export function imageBytes(width: number, height: number, channels: number, batch = 1): number {
+  return width * height * channels * batch * 4;
+}
+
+/**
+ * The memory need of a node making this image: the size limits first (throws, naming `what`), then `copies`
+ * float buffers of its size, and `lower` for the message when that is over the budget.
+ */
+export function imageNeed(
+  size: { width: number; height: number; channels: number; batch?: number }, what: string, lower: string, copies = 1,
+): { bytes: number; lower: string } {
+  const { width, height, channels, batch = 1 } = size;
+  checkImageSize(width, height, what, batch);
+  return { bytes: copies * imageBytes(width, height, channels, batch), lower };
 }

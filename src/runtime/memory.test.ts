@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, parseBytes } from './memory.ts';
+
+describe('sizes in words', () => {
+  it('formats bytes with two significant figures', () => {
+    expect(formatBytes(512)).toBe('512 bytes');
+    expect(formatBytes(1_500_000_000)).toBe('1.5 GB');
+    expect(formatBytes(2.2e12)).toBe('2.2 TB');
+    expect(formatBytes(268_435_456)).toBe('268 MB');
+  });
+  it('reads budgets with units', () => {
+    expect(parseBytes('512MB')).toBe(512e6);
+    expect(parseBytes('2 GiB')).toBe(2 * 1024 ** 3);
+    expect(parseBytes('1.5g')).toBe(1.5e9);
+    expect(parseBytes('1000')).toBe(1000);
+    expect(parseBytes('lots')).toBeNull();
+    expect(parseBytes('0')).toBeNull();
+  });
+});
