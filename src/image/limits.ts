@@ -4,20 +4,26 @@
 
 export const MAX_IMAGE_SIDE = 16384;
 export const MAX_IMAGE_PIXELS = 64 * 1024 * 1024;
+/**
+ * Images a browser tab decodes: 4096x4096. Decoding goes through the browser's bitmap, a canvas and its
+ * ImageData besides our float copy, and the image then crosses to the page to be shown, so an 8192x8192
+ * file (64 megapixels) took the tab to 7.8 GB.
+ */
+export const MAX_BROWSER_IMAGE_PIXELS = 16 * 1024 * 1024;
 /** The largest image file Load Image reads from a path (CLI): 256 MiB. */
 export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
 
 /** Why an image of this size is refused, or null. */
-export function imageSizeProblem(width: number, height: number, batch = 1): string | null {
+export function imageSizeProblem(width: number, height: number, batch = 1, maxPixels = MAX_IMAGE_PIXELS): string | null {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     return `${width}x${height} is not a valid image size`;
   }
   if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
     return `${width}x${height} is too large: each side must be at most ${MAX_IMAGE_SIDE} pixels`;
   }
-  if (width * height * batch > MAX_IMAGE_PIXELS) {
+  if (width * height * batch > maxPixels) {
     const mp = (width * height * batch / 1e6).toFixed(1);
-    return `${width}x${height}${batch > 1 ? ` x ${batch}` : ''} (${mp} megapixels) is over the budget of ${(MAX_IMAGE_PIXELS / 1e6).toFixed(1)} megapixels`;
+    return `${width}x${height}${batch > 1 ? ` x ${batch}` : ''} (${mp} megapixels) is over the budget of ${(maxPixels / 1e6).toFixed(1)} megapixels`;
   }
   return null;
 }
