@@ -33,6 +33,20 @@ describe('memory needs against the budget', () => {
     expect(fits.nodes.grid).toMatchObject({ state: 'done' });
   });
 
+  it('weighs a GAN batch and an upscaled image from their models\' manifests', async () => {
+    const gan = graph([{ id: 'gan', type: 'model.load_gan', params: { model: 'loom-emoji-gan' } }, { id: 'gen', type: 'gan.generate', params: { batch: 64 } }], [['gan', 'gan', 'gen', 'gan']]);
+    expect(failure(await executor(budgeted(16e6)).run(gan, { targets: ['gen'] }), 'gen')).toMatch(/^GAN Generator \("gen"\): needs about 21 MB .*; lower batch$/);
+    gan.nodes[1].params.batch = 1;
+    expect((await executor(budgeted(16e6)).run(gan, { targets: ['gen'] })).nodes.gen).toMatchObject({ state: 'done' });
+    testImages.set('square', image(2048, 2048, 3));
+    const up = graph([{ id: 'i', type: 'test.image', params: { name: 'square' } }, { id: 'm', type: 'model.load_upscaler', params: { model: 'loom-sr-x4' } }, { id: 'u', type: 'image.upscale' }],
+      [['i', 'image', 'u', 'image'], ['m', 'upscaler', 'u', 'upscaler']]);
+    const events: RunEvent[] = [];
+    const result = await executor(budgeted(512 * 1024 ** 2)).run(up, { targets: ['u'], onEvent: (e) => events.push(e) });
+    expect(failure(result, 'u')).toMatch(/^Upscale \("u"\): needs about 806 MB of memory at once, over the 537 MB .*; lower the size or batch of the image \(a Resize before Upscale\)$/);
+    expect(events.some((e) => e.type === 'node-progress' && e.nodeId === 'u')).toBe(false); // no tile ran
+  });
+
   it('keeps image side limits in the same check', async () => {
     const doc = graph([{ id: 'r', type: 'image.resize', params: { mode: 'factor', factor: 16 } }, { id: 'g', type: 'image.gradient', params: { width: 2048, height: 8 } }], [['g', 'image', 'r', 'image']]);
     const result = await executor(budgeted(64 * GiB)).run(doc, { targets: ['r'] });
