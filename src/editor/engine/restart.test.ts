@@ -9,6 +9,7 @@ describe('restarting the engine after a run that ran out of memory', () => {
       v: { state: 'skipped', because: 'input "latent" comes from "d", which did not run' },
     } })).toBe('d');
     expect(outOfMemoryFailure({ nodes: { g: { state: 'failed', message: 'Grid ("g"): Array buffer allocation failed', details: 'Array buffer allocation failed' } } })).toBe('g');
+    expect(outOfMemoryFailure({ nodes: { u: { state: 'failed', message: 'UNet Step ("u"): onnxruntime could not run the model', details: 'RuntimeError: Aborted(). Build with -sASSERTIONS for more info.' } } })).toBe('u');
   });
 
   it('does not restart after other failures, or after a run refused before it allocated', () => {

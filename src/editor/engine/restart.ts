@@ -10,12 +10,17 @@ import { classifyOrtMessage } from '../../runtime/ortErrors.ts';
  */
 export function outOfMemoryFailure(result: Pick<RunResult, 'nodes'>): string | null {
   for (const [id, outcome] of Object.entries(result.nodes)) {
-    if (outcome.state === 'failed' && classifyOrtMessage(outcome.details ?? outcome.message)?.kind === 'out-of-memory') return id;
+    if (outcome.state === 'failed' && spent(outcome.details ?? outcome.message)) return id;
   }
   return null;
 }
 
 /** Whether an error thrown by the engine itself (not a node) means its memory is spent. */
 export function outOfMemoryError(error: unknown): boolean {
-  return classifyOrtMessage(error instanceof Error ? error.message : String(error))?.kind === 'out-of-memory';
+  return spent(error instanceof Error ? error.message : String(error));
+}
+
+/** Out of memory, or the WASM instance aborted (what running out of its heap often ends in): it is unusable after. */
+function spent(text: string): boolean {
+  return classifyOrtMessage(text)?.kind === 'out-of-memory' || /\bAborted\(/.test(text);
 }
