@@ -65,6 +65,26 @@ test('text to image on the tiny models: the Denoise steps can be scrubbed', asyn
   await shot(page, 'step-scrubber');
 }, 90_000);
 
+test('a run over the memory budget is refused naming what to lower; lowering it runs fine on the same engine', async () => {
+  const denoise = doc.nodes.find((n) => n.type === 'diffusion.denoise');
+  const noise = doc.nodes.find((n) => n.type === 'diffusion.noise');
+  if (!denoise || !noise) return;
+  const size = async (px: string) => {
+    await node(page, noise.id).getByTestId('node-title').click();
+    await page.getByTestId('inspector').getByTestId('param-width').fill(px);
+    await page.getByTestId('inspector').getByTestId('param-height').fill(px);
+  };
+  await size('2048');
+  await runAll(page, 60_000);
+  expect(await status(page, denoise.id)).toBe('failed');
+  expect(await node(page, denoise.id).getByTestId('node-message').textContent()).toMatch(
+    /^Denoise \(".+"\): needs about [\d.]+ GB of memory at once, over the 3\.2 GB this engine allows \(wasm\); lower the latent size \(Noise width and height\)/);
+  await size('64');
+  await page.getByTestId('inspector').getByTestId('param-seed').fill('7'); // a latent not cached yet
+  await runAll(page, 60_000);
+  expect(await status(page, denoise.id)).toBe('done');
+}, 120_000);
+
 test('cancel ends a long run between steps; the running node shows its live preview', async () => {
   const denoise = doc.nodes.find((n) => n.type === 'diffusion.denoise');
   const scheduler = doc.nodes.find((n) => n.type === 'diffusion.scheduler');

@@ -57,6 +57,17 @@ test('a reload finds the autosaved graph', async () => {
   expect(await node(page, 'n1').getByTestId('param-blue').inputValue()).toBe('0.7');
 });
 
+test('an edit made just before a reload survives it (no wait for autosave)', async () => {
+  for (const blue of ['0.35', '0.7']) { // ends where the next test expects it
+    await node(page, 'n1').getByTestId('node-title').click();
+    await page.getByTestId('inspector').getByTestId('param-blue').fill(blue);
+    await page.reload();
+    await waitForEngine(page);
+    await nodesMeasured(page);
+    expect(await node(page, 'n1').getByTestId('param-blue').inputValue()).toBe(blue);
+  }
+});
+
 test('opening an example is one undo step: undo brings back the edited graph, redo opens the example again', async () => {
   expect(await node(page, 'n1').getByTestId('param-blue').inputValue()).toBe('0.7');
   await openExample(page, 'gradient');

@@ -53,6 +53,18 @@ test('a picked image runs into an Image Output; Save Image downloads it by its f
   expect(fromGallery.name).toBe('my-picture.png');
 });
 
+test('an image over the browser\'s pixel limit is refused from its header, saying the limit', async () => {
+  // 8192x8192: under 1 MB of PNG, 64 megapixels; decoding it took the tab to 7.8 GB.
+  const huge = await sharp({ create: { width: 8192, height: 8192, channels: 3, background: { r: 0, g: 0, b: 255 } } }).png().toBuffer();
+  await node(page, 'n1').getByTestId('node-title').click();
+  await page.getByTestId('inspector').getByTestId('file-input-image').setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: huge });
+  await expect.poll(() => node(page, 'n1').getByTestId('file-name-image').textContent()).toBe('huge.png');
+  await runAll(page);
+  expect(await status(page, 'n1')).toBe('failed');
+  expect(await node(page, 'n1').getByTestId('node-message').textContent()).toContain(
+    'uploaded file "huge.png": PNG image 8192x8192 (67.1 megapixels) is over the budget of 16.8 megapixels in the browser (the CLI loads larger ones); resize it first');
+});
+
 test('a JPEG dropped on the canvas becomes a Load Image node there, and it loads', async () => {
   const before = await nodeCount(page);
   const data = await page.evaluateHandle((b64) => {

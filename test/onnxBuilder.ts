@@ -44,3 +44,25 @@ function msg(parts: Uint8Array[]): Uint8Array {
   for (const p of parts) { out.set(p, at); at += p.length; }
   return out;
 }
+
+/**
+ * A tiny image model ([1,3,h,w] -> [1,3,h*k,w*k]) whose output is ConstantOfShape(Shape(x) * [1,1,k,k]):
+ * a few hundred bytes of file that make onnxruntime allocate 12 * h * w * k^2 bytes when run. With
+ * `declared`, the output's declared shape is fixed to it (e.g. absurdly large) instead of symbolic.
+ */
+export function inflatingOnnx(k: number, declared?: number[]): Uint8Array {
+  const node = (inputs: string[], output: string, name: string, op: string) =>
+    msg([...inputs.map((i) => str(1, i)), str(2, output), str(3, name), str(4, op)]);
+  const int64s = Uint8Array.from([1, 1, k, k].flatMap(varint));
+  const factor = msg([varintField(1, 4), varintField(2, TYPES.int64), bytes(7, int64s), str(8, 'k')]);
+  const graph = msg([
+    bytes(1, node(['x'], 's', 'shape', 'Shape')),
+    bytes(1, node(['s', 'k'], 't', 'mul', 'Mul')),
+    bytes(1, node(['t'], 'y', 'fill', 'ConstantOfShape')),
+    str(2, 'g'),
+    bytes(5, factor),
+    bytes(11, valueInfo({ name: 'x', dtype: 'float32', shape: [1, 3, 'h', 'w'] })),
+    bytes(12, valueInfo({ name: 'y', dtype: 'float32', shape: declared ?? [1, 3, 'H', 'W'] })),
+  ]);
+  return msg([varintField(1, 8), bytes(8, msg([str(1, ''), varintField(2, 17)])), bytes(7, graph)]);
+}

@@ -6,6 +6,7 @@ import { defineNode, float, int, type ImageValue } from '../../src/kernel/define
 import { latentPreview } from './preview.ts';
 import { latentAt, samplerStep, startFrom, type Cursor } from './sampling.ts';
 import { openUnet } from './unet.ts';
+import { unetNeed } from './unetMemory.ts';
 
 /** What is kept of every step, so any step can be inspected, and a longer run can resume from a shorter one. */
 interface StepRecord {
@@ -27,6 +28,11 @@ export default defineNode({
   outputs: { latent: 'LATENT', denoised: 'LATENT', steps: 'STEPS' },
   // Everything but `end` decides the steps: a run to a later end carries on from an earlier one.
   resume: { ignoreParams: ['end'] },
+  memory(params, inputs) {
+    if (!inputs) return undefined;
+    const steps = Math.max(0, Math.min(params.end, inputs.schedule.schedule.timesteps.length) - params.start);
+    return unetNeed(inputs.unet, inputs.latent, params.cfg, steps);
+  },
   async run({ inputs, params, ctx }) {
     const { schedule } = inputs.schedule;
     const { manifest } = inputs.unet;

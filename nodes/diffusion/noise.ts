@@ -1,5 +1,6 @@
 import { TorchGenerator } from '../../src/diffusion/torchRandom.ts';
 import { defineNode, int, seed } from '../../src/kernel/define.ts';
+import { F32 } from '../../src/runtime/memory.ts';
 
 export default defineNode({
   type: 'diffusion.noise', version: 1, title: 'Noise', category: 'Diffusion',
@@ -12,6 +13,12 @@ export default defineNode({
     batch: int({ default: 1, min: 1, max: 64 }),
   },
   outputs: { latent: 'LATENT' },
+  memory(params, inputs) {
+    // Without its inputs yet (before the run), SD's 4 channels and 1/8 size; the exact figure comes later.
+    const { channels, downscale } = inputs?.unet?.manifest.latent ?? { channels: 4, downscale: 8 };
+    const values = params.batch * channels * Math.ceil(params.height / downscale) * Math.ceil(params.width / downscale);
+    return { bytes: 2 * F32 * values, lower: 'batch, width or height' };
+  },
   async run({ inputs, params }) {
     // Channels and downscale come from the model; SD 1.x/2.x values when no model is wired.
     const { channels, downscale } = inputs.unet?.manifest.latent ?? { channels: 4, downscale: 8 };

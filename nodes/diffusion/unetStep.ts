@@ -1,6 +1,7 @@
 import { defineNode, float, int } from '../../src/kernel/define.ts';
 import { latentAt, samplerStep, startFrom } from './sampling.ts';
 import { openUnet } from './unet.ts';
+import { unetNeed } from './unetMemory.ts';
 
 export default defineNode({
   type: 'diffusion.unet_step', version: 1, title: 'UNet Step', category: 'Diffusion',
@@ -8,6 +9,7 @@ export default defineNode({
   inputs: { unet: 'UNET', latent: 'LATENT', positive: 'CONDITIONING', negative: { type: 'CONDITIONING', optional: true }, schedule: 'SCHEDULE' },
   params: { step: int({ default: 0, min: 0, max: 999 }), cfg: float({ default: 7.5, min: 0, max: 30, step: 0.5 }) },
   outputs: { latent: 'LATENT', denoised: 'LATENT' },
+  memory: (params, inputs) => (inputs ? unetNeed(inputs.unet, inputs.latent, params.cfg, 1) : undefined),
   async run({ inputs, params, ctx }) {
     const { schedule } = inputs.schedule;
     if (params.step >= schedule.timesteps.length) throw new Error(`step ${params.step} is outside the schedule's ${schedule.timesteps.length} steps`);

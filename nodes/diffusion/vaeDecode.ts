@@ -3,6 +3,8 @@ import { openFor } from '../../src/models/contracts/contract.ts';
 import { VAE_DECODER } from '../../src/models/contracts/vaeDecoder.ts';
 import { defineNode, stack } from '../../src/kernel/define.ts';
 import { fromNCHW } from '../../src/image/convert.ts';
+import { imageNeed } from '../../src/image/limits.ts';
+import { vaeRunBytes, weightBytes } from '../../src/models/memory.ts';
 
 export default defineNode({
   type: 'diffusion.vae_decode', version: 1, title: 'VAE Decode', category: 'Diffusion',
@@ -10,6 +12,16 @@ export default defineNode({
   inputs: { vae: 'VAE', latent: 'LATENT' },
   params: {},
   outputs: { image: 'IMAGE' },
+  memory(_params, inputs) {
+    if (!inputs) return undefined;
+    const { manifest } = inputs.vae;
+    const [b, , h, w] = inputs.latent.tensor.dims;
+    const down = manifest.latent?.downscale ?? 8;
+    const lower = 'the latent size (Noise width and height) or batch';
+    // Items decode one at a time; the images are then stacked into one batch.
+    const images = imageNeed({ width: w * down, height: h * down, channels: 3, batch: b }, 'decoded image', lower, 2);
+    return { bytes: images.bytes + vaeRunBytes(weightBytes(manifest, 'vae_decoder'), w * down * h * down), lower };
+  },
   async run({ inputs, ctx }) {
     const { manifest } = inputs.vae;
     const { info, facts: { dtype } } = await openFor(ctx.runtime, manifest, VAE_DECODER);

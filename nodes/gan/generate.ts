@@ -1,5 +1,7 @@
 import { bool, defineNode, float, image, int, seed, stack } from '../../src/kernel/define.ts';
 import { fromNCHW } from '../../src/image/convert.ts';
+import { imageNeed } from '../../src/image/limits.ts';
+import { weightBytes } from '../../src/models/memory.ts';
 import { openGenerator } from '../../src/models/contracts/gan.ts';
 import { latentOf, slerp, truncate } from './latent.ts';
 
@@ -17,6 +19,13 @@ export default defineNode({
     sweep: bool({ default: false }),
   },
   outputs: { images: 'IMAGE' },
+  memory(params, inputs) {
+    const size = inputs?.gan.manifest.image;
+    if (!inputs || !size) return undefined;
+    // Each chunk's NCHW output and its NHWC image, then all of them stacked into one batch.
+    const need = imageNeed({ ...size, channels: 3, batch: params.batch }, 'GAN images', 'batch', 3);
+    return { ...need, bytes: need.bytes + 3 * weightBytes(inputs.gan.manifest, 'model') };
+  },
   async run({ inputs, params, ctx }) {
     const g = await openGenerator(ctx.runtime, inputs.gan.manifest);
     const { batch } = params;

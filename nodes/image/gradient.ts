@@ -1,3 +1,4 @@
+import { imageNeed } from '../../src/image/limits.ts';
 import { defineNode, float, image, int } from '../../src/kernel/define.ts';
 
 export default defineNode({
@@ -10,6 +11,7 @@ export default defineNode({
     blue: float({ default: 0.5, min: 0, max: 1, step: 0.05 }),
   },
   outputs: { image: 'IMAGE' },
+  memory: ({ width, height }) => imageNeed({ width, height, channels: 3 }, 'gradient', 'width or height'),
   async run({ params: { width, height, blue } }) {
     const out = image(width, height, 3);
     for (let y = 0; y < height; y++) {

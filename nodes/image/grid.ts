@@ -1,5 +1,5 @@
-import { checkImageSize } from '../../src/image/limits.ts';
-import { defineNode, float, image, int } from '../../src/kernel/define.ts';
+import { checkImageSize, imageNeed } from '../../src/image/limits.ts';
+import { defineNode, float, image, int, type ImageValue } from '../../src/kernel/define.ts';
 
 export default defineNode({
   type: 'image.grid', version: 1, title: 'Image Grid', category: 'Image',
@@ -11,12 +11,14 @@ export default defineNode({
     background: float({ default: 0, min: 0, max: 1, step: 0.05 }),
   },
   outputs: { image: 'IMAGE' },
+  memory(params, inputs) {
+    if (!inputs) return undefined;
+    const { gw, gh } = layout(inputs.images, params);
+    return imageNeed({ width: gw, height: gh, channels: inputs.images.channels }, 'grid', 'gap, or the size or batch of the images fed in');
+  },
   async run({ inputs: { images }, params }) {
     const { batch, width: w, height: h, channels: c } = images;
-    const cols = Math.min(batch, params.columns || Math.ceil(Math.sqrt(batch)));
-    const rows = Math.ceil(batch / cols);
-    const gw = cols * w + (cols - 1) * params.gap;
-    const gh = rows * h + (rows - 1) * params.gap;
+    const { cols, gw, gh } = layout(images, params);
     checkImageSize(gw, gh, 'grid');
     const out = image(gw, gh, c);
     out.data.fill(params.background);
@@ -33,3 +35,9 @@ export default defineNode({
     return { image: out };
   },
 });
+
+function layout({ batch, width: w, height: h }: ImageValue, params: { columns: number; gap: number }): { cols: number; gw: number; gh: number } {
+  const cols = Math.min(batch, params.columns || Math.ceil(Math.sqrt(batch)));
+  const rows = Math.ceil(batch / cols);
+  return { cols, gw: cols * w + (cols - 1) * params.gap, gh: rows * h + (rows - 1) * params.gap };
+}

@@ -19,7 +19,7 @@ export default defineNode({
     // An unreadable file gets its message from run().
     return readImageRef(ref).then(sha256Hex, () => 'unreadable');
   },
-  async run({ params }) {
+  async run({ params, ctx }) {
     if (!params.image) throw new Error('param "image": choose an image file');
     let ref: ImageRef;
     let bytes: Uint8Array;
@@ -29,7 +29,7 @@ export default defineNode({
     } catch (e) {
       throw new Error(`param "image": ${(e as Error).message}`);
     }
-    return { image: await decodeImage(bytes, `param "image": ${refLabel(ref)}`) };
+    return { image: await decodeImage(bytes, `param "image": ${refLabel(ref)}`, ctx.runtime.memoryBudget) };
   },
 });
 

@@ -1,4 +1,5 @@
-import { checkImageSize } from '../../src/image/limits.ts';
+import { checkImageSize, imageNeed } from '../../src/image/limits.ts';
+import { weightBytes } from '../../src/models/memory.ts';
 import { resizeImage } from '../../src/image/resize.ts';
 import { choice, defineNode, image, int, type ImageValue } from '../../src/kernel/define.ts';
 import { planGrid } from '../../src/image/tiles.ts';
@@ -21,6 +22,17 @@ export default defineNode({
     alpha: choice({ choices: ['bicubic', 'bilinear'], default: 'bicubic', label: 'alpha filter' }),
   },
   outputs: { image: 'IMAGE' },
+  memory(params, inputs) {
+    // The scale is known before the run only when the manifest states it; the kernel checks the size again.
+    const scale = inputs?.upscaler.manifest.upscaler?.scale;
+    if (!inputs || scale === undefined) return undefined;
+    const src = inputs.image;
+    // The output, and for alpha its own plane resized (1/4 of RGBA) plus the source's alpha; tiles are
+    // small and shrink when onnxruntime runs out of memory.
+    const need = imageNeed({ width: src.width * scale, height: src.height * scale, channels: src.channels, batch: src.batch },
+      'upscaled image', 'the size or batch of the image (a Resize before Upscale)', src.channels === 4 ? 1.5 : 1);
+    return { ...need, bytes: need.bytes + 3 * weightBytes(inputs.upscaler.manifest, 'model') };
+  },
   async run({ inputs, params, ctx }) {
     const model = await openUpscaler(ctx.runtime, inputs.upscaler.manifest, ctx.signal);
     const src = inputs.image;

@@ -13,7 +13,7 @@ import { KNOWN_MODELS } from '../models/known.ts';
 import { fileNameFromUrl, modelIdProblem } from '../models/names.ts';
 import { fileTarget } from '../models/nodeDownload.ts';
 import { copyModel, diskSource } from '../models/nodeSource.ts';
-import { formatBytes } from '../models/format.ts';
+import { formatBytes } from '../runtime/format.ts';
 import { verifyModel } from '../models/verify.ts';
 import { modelBytes } from '../runtime/manifest.ts';
 import { checkFlags, flag, UsageError, wantsHelp, type Args } from './args.ts';

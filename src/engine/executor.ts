@@ -3,6 +3,7 @@
 import { quote } from '../graph/text.ts';
 import { ancestors, checkMeaning, loadGraph, STRUCTURAL_CODES, topoSort, withDefaults, withoutBypassed, type GraphDoc, type GraphEdge, type GraphNode, type Problem } from '../graph/index.ts';
 import type { NodeContext, NodeDefinition } from '../kernel/define.ts';
+import { roughBytes } from '../runtime/format.ts';
 import type { NodeCatalog } from '../kernel/registry.ts';
 import { classifyOrtMessage } from '../runtime/ortErrors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
@@ -77,6 +78,7 @@ export class Executor {
     state.emit({ type: 'run-started', runId: state.runId, plan: planned.order });
     const keys = await this.keys(planned, state);
     const needed = neededNodes(planned, keys, this.cache);
+    this.checkMemory(planned, keys, needed, state);
     await this.execute(planned, keys, needed, state);
     return finish(this.summarise(planned, keys, needed, state));
   }
@@ -129,6 +131,32 @@ export class Executor {
       }
     }
     return keys;
+  }
+
+  /**
+   * Before any kernel runs: nodes whose declared memory need (from their params alone) is over the
+   * runtime's budget fail now, so a run that cannot fit stops before it allocates.
+   */
+  private checkMemory(plan: Plan, keys: Map<string, NodeKeys>, needed: Set<string>, state: RunState): void {
+    for (const id of plan.order) {
+      const key = keys.get(id)?.key;
+      if (!needed.has(id) || state.outcomes[id] || key === undefined || this.cache.has(key)) continue;
+      const node = plan.nodes.get(id)!;
+      try {
+        this.assertFits(this.def(node), node.params, undefined);
+      } catch (e) {
+        this.fail(state, node, e);
+      }
+    }
+  }
+
+  /** Throws, saying what to lower, when a run of `def` would need more than the runtime's budget. */
+  private assertFits(def: NodeDefinition, params: Record<string, unknown>, inputs: Record<string, unknown> | undefined): void {
+    if (!def.memory) return;
+    const need = def.memory(params, inputs, this.runtime);
+    const budget = this.runtime.memoryBudget;
+    if (!need || budget === undefined || !(need.bytes > budget)) return;
+    throw new Error(`needs about ${roughBytes(need.bytes)} of memory at once, over the ${roughBytes(budget)} this engine allows (${this.runtime.backend}); lower ${need.lower}`);
   }
 
   /** Runs the needed nodes in order; a failed or cancelled node leaves its descendants skipped. */
@@ -196,6 +224,7 @@ export class Executor {
   /** One kernel call, with its context; its partial work is kept under the node's resume key. */
   private async runKernel(node: GraphNode, inputs: Record<string, unknown>, resume: string, state: RunState): Promise<Outputs> {
     const def = this.def(node);
+    this.assertFits(def, node.params, inputs);
     const memoKey = `memo:${resume}`;
     const ctx: NodeContext = {
       nodeId: node.id, runtime: this.runtime, signal: state.signal,

@@ -10,13 +10,6 @@ export async function encodePng(img: ImageValue, text: Record<string, string> = 
   const { width, height, channels } = img;
   const colorType = channels === 1 ? 0 : channels === 3 ? 2 : 6;
   const stride = width * channels;
-  const pixels = new Uint8Array(height * stride);
-  const base = item * width * height * channels;
-  for (let i = 0; i < pixels.length; i++) {
-    const v = img.data[base + i];
-    pixels[i] = Math.round((v < 0 ? 0 : v > 1 ? 1 : v) * 255);
-  }
-  const raw = filterRows(pixels, height, stride, channels);
   const header = new Uint8Array(13);
   const view = new DataView(header.buffer);
   view.setUint32(0, width);
@@ -24,8 +17,35 @@ export async function encodePng(img: ImageValue, text: Record<string, string> = 
   header.set([8, colorType, 0, 0, 0], 8);
   const chunks = [chunk('IHDR', header)];
   for (const [keyword, value] of Object.entries(text)) chunks.push(chunk('iTXt', itxt(keyword, value)));
-  chunks.push(chunk('IDAT', await deflate(raw)), chunk('IEND', new Uint8Array()));
+  chunks.push(chunk('IDAT', await deflateRows(img, item, stride)), chunk('IEND', new Uint8Array()));
   return concat([new Uint8Array(SIGNATURE), ...chunks]);
+}
+
+/**
+ * The image's 8-bit rows, filtered and deflated a band of about 1 MB at a time, so encoding holds the
+ * compressed file and one band beside the float image, not two full 8-bit copies of it.
+ */
+async function deflateRows(img: ImageValue, item: number, stride: number): Promise<Uint8Array> {
+  const { height } = img;
+  const stream = new CompressionStream('deflate');
+  const writer = stream.writable.getWriter();
+  const compressed = new Response(stream.readable).arrayBuffer();
+  const band = Math.max(1, Math.floor((1 << 20) / stride));
+  const base = item * height * stride;
+  let above: Uint8Array | undefined;
+  for (let y0 = 0; y0 < height; y0 += band) {
+    const rows = Math.min(band, height - y0);
+    const pixels = new Uint8Array(rows * stride);
+    const from = base + y0 * stride;
+    for (let i = 0; i < pixels.length; i++) {
+      const v = img.data[from + i];
+      pixels[i] = Math.round((v < 0 ? 0 : v > 1 ? 1 : v) * 255);
+    }
+    await writer.write(filterRows(pixels, rows, stride, img.channels, above) as Uint8Array<ArrayBuffer>);
+    above = pixels.slice((rows - 1) * stride);
+  }
+  await writer.close();
+  return new Uint8Array(await compressed);
 }
 
 /**
@@ -33,7 +53,7 @@ export async function encodePng(img: ImageValue, text: Record<string, string> = 
  * None, Sub, Up, Average and Paeth gives the smallest sum of absolute values (bytes read as signed).
  * Returns the rows, each led by its filter type byte.
  */
-export function filterRows(pixels: Uint8Array, height: number, stride: number, bpp: number): Uint8Array {
+export function filterRows(pixels: Uint8Array, height: number, stride: number, bpp: number, above?: Uint8Array): Uint8Array {
   const out = new Uint8Array(height * (stride + 1));
   const zero = new Uint8Array(stride);
   const candidates = Array.from({ length: 5 }, () => new Uint8Array(stride));
@@ -44,7 +64,7 @@ export function filterRows(pixels: Uint8Array, height: number, stride: number, b
   };
   for (let y = 0; y < height; y++) {
     const cur = pixels.subarray(y * stride, (y + 1) * stride);
-    const up = y > 0 ? pixels.subarray((y - 1) * stride, y * stride) : zero;
+    const up = y > 0 ? pixels.subarray((y - 1) * stride, y * stride) : above ?? zero;
     const [none, sub, upF, avg, paeth] = candidates;
     for (let i = 0; i < stride; i++) {
       const x = cur[i];
@@ -114,11 +134,6 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   out.set(data, 8);
   view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
   return out;
-}
-
-async function deflate(data: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('deflate'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 let table: Uint32Array | null = null;

@@ -26,12 +26,15 @@ export async function decodePng(bytes: Uint8Array, header: ImageHeader): Promise
   const stride = Math.ceil((w * samples * depth) / 8);
   const raw = await inflate(idat);
   if (raw.length < h * (stride + 1)) throw new Error(`image data is cut short (${raw.length} of ${h * (stride + 1)} bytes)`);
-  const rows = unfilter(raw, h, stride, bpp);
+  // Rows are unfiltered where they lie, each after its filter byte: no second copy of the pixels.
+  unfilter(raw, h, stride, bpp);
+  const rows = raw;
+  const pitch = stride + 1;
 
   const out = image(w, h, channels);
   const max = (1 << depth) - 1;
   const sample = (row: number, i: number): number => {
-    const r = row * stride;
+    const r = row * pitch + 1;
     if (depth === 8) return rows[r + i];
     if (depth === 16) return (rows[r + 2 * i] << 8) | rows[r + 2 * i + 1];
     const bit = i * depth;
@@ -66,13 +69,13 @@ export async function decodePng(bytes: Uint8Array, header: ImageHeader): Promise
   return out;
 }
 
-function unfilter(raw: Uint8Array, h: number, stride: number, bpp: number): Uint8Array {
-  const out = new Uint8Array(h * stride);
+/** Unfilters every row in place: row y of `raw` (after its filter byte) becomes its pixels. */
+function unfilter(raw: Uint8Array, h: number, stride: number, bpp: number): void {
+  const zero = new Uint8Array(stride);
   for (let y = 0; y < h; y++) {
     const filter = raw[y * (stride + 1)];
-    const src = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
-    const row = out.subarray(y * stride, (y + 1) * stride);
-    const up = y > 0 ? out.subarray((y - 1) * stride, y * stride) : new Uint8Array(stride);
+    const row = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    const up = y > 0 ? raw.subarray((y - 1) * (stride + 1) + 1, y * (stride + 1)) : zero;
     for (let i = 0; i < stride; i++) {
       const a = i >= bpp ? row[i - bpp] : 0;
       const b = up[i];
@@ -86,10 +89,9 @@ function unfilter(raw: Uint8Array, h: number, stride: number, bpp: number): Uint
         const pa = Math.abs(b - c), pb = Math.abs(a - c), pc = Math.abs(a + b - 2 * c);
         p = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
       } else throw new Error(`row ${y} has an unknown filter ${filter}`);
-      row[i] = (src[i] + p) & 255;
+      row[i] = (row[i] + p) & 255;
     }
   }
-  return out;
 }
 
 async function inflate(parts: Uint8Array[]): Promise<Uint8Array> {

@@ -40,6 +40,16 @@ export type ParamValues<P extends Record<string, ParamSpec>> = { [K in keyof P]:
 
 export interface RunArgs<I, P> { inputs: I; params: P; ctx: NodeContext }
 
+/** What one run of a node needs at its peak, and what the user can lower when it is too much. */
+export interface MemoryNeed {
+  bytes: number;
+  /** e.g. 'batch, width or height': the message says "lower <this>". */
+  lower: string;
+}
+
+/** What a node's `memory` estimate may read of the runtime. */
+export type MemoryContext = Pick<Runtime, 'backend' | 'memoryBudget'>;
+
 /** A node type as the executor runs it. */
 export interface NodeDefinition extends NodeSchema {
   run(args: RunArgs<Record<string, unknown>, Record<string, unknown>>): Promise<Record<string, unknown>>;
@@ -47,6 +57,13 @@ export interface NodeDefinition extends NodeSchema {
   identity?(params: Record<string, unknown>, ctx: Pick<NodeContext, 'runtime'>): Promise<string>;
   /** Params that do not change the work already done: a run that differs only in them resumes from `ctx.memo`. */
   resume?: { ignoreParams: readonly string[] };
+  /**
+   * The memory a run needs, estimated from shapes, checked against `runtime.memoryBudget` before the
+   * kernel allocates: once before any kernel of the run starts (`inputs` undefined: return undefined when
+   * the estimate needs them), and again with the inputs just before this kernel. May throw to refuse a
+   * size outright (e.g. an image side over the limit).
+   */
+  memory?(params: Record<string, unknown>, inputs: Record<string, unknown> | undefined, runtime: MemoryContext): MemoryNeed | undefined;
 }
 
 export function defineNode<
@@ -57,6 +74,7 @@ export function defineNode<
   run(args: RunArgs<InputValues<I>, ParamValues<P>>): Promise<OutputValues<O>>;
   identity?(params: ParamValues<P>, ctx: Pick<NodeContext, 'runtime'>): Promise<string>;
   resume?: { ignoreParams: readonly (keyof P & string)[] };
+  memory?(params: ParamValues<P>, inputs: InputValues<I> | undefined, runtime: MemoryContext): MemoryNeed | undefined;
   migrate?: NodeSchema['migrate'];
   saves?: { filenameParam: keyof P & string };
 }): NodeDefinition {

@@ -153,16 +153,43 @@ async function importSingle(src: ImportSource): Promise<Draft> {
 async function inspect(src: ImportSource, path: string, probe = false): Promise<{ rec: Recognized; io: { inputs: IoSpec[]; outputs: IoSpec[] }; scale?: number }> {
   const model = await src.open(path);
   try {
+    const absurd = absurdShape(model.inputs, model.outputs);
+    if (absurd) throw new Error(`${path}: refused: ${absurd}`);
     const rec = recognize(model.inputs, model.outputs);
     if (!rec.ok) throw new Error(`${path}: ${rec.reason}`);
     let scale = rec.scale ?? undefined;
     if (probe && rec.role === 'image' && scale === undefined) {
-      scale = await measureScale((feeds) => model.run(feeds), { precision: 'fp32', input: rec.input, output: rec.output, scale: null, tile: rec.tile }, path, PROBE);
+      // Bounded in time here too: in the browser the probe runs in the engine's worker, with no process around it.
+      const run = (feeds: Record<string, Tensor>) => withinTime(model.run(feeds), PROBE_MS, `${path}: refused: running it on a small input took longer than ${PROBE_MS / 1000} s`);
+      scale = await measureScale(run, { precision: 'fp32', input: rec.input, output: rec.output, scale: null, tile: rec.tile }, path, PROBE);
     }
     return { rec, io: { inputs: model.inputs, outputs: model.outputs }, scale };
   } finally {
     await model.close();
   }
+}
+
+/** No model this app runs takes or makes a value of more than 2^30 numbers (4 GiB as float32). */
+const MAX_DECLARED_VALUES = 2 ** 30;
+const PROBE_MS = 30_000;
+
+/** Why a fully declared input or output shape is too large to be real, or null. */
+export function absurdShape(inputs: IoSpec[], outputs: IoSpec[]): string | null {
+  for (const [v, kind] of [...inputs.map((v) => [v, 'input'] as const), ...outputs.map((v) => [v, 'output'] as const)]) {
+    if (!v.shape || !v.shape.every((d) => typeof d === 'number')) continue;
+    const values = (v.shape as number[]).reduce((n, d) => n * Math.max(1, d), 1);
+    if (values > MAX_DECLARED_VALUES) {
+      return `its ${kind} "${v.name.length > 40 ? `${v.name.slice(0, 40)}…` : v.name}" is declared as [${v.shape.join(', ')}], ${(values / 1e9).toFixed(1)} billion values; `
+        + `no model this app runs takes or makes more than ${(MAX_DECLARED_VALUES / 1e9).toFixed(1)} billion`;
+    }
+  }
+  return null;
+}
+
+function withinTime<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 async function json(src: ImportSource, path: string): Promise<Record<string, unknown>> {

@@ -8,7 +8,8 @@ import { asOrtModule, openSession } from '../runtime/ort.ts';
 import { quietOrt } from '../runtime/node.ts';
 import { containedPath } from '../runtime/paths.ts';
 import { sha256File } from './disk.ts';
-import type { ImportSource, OpenedModel } from './importModel.ts';
+import { openOnnxBounded, probeLimits } from './boundedOpen.ts';
+import { isExternalData, type ImportSource, type OpenedModel } from './importModel.ts';
 
 export async function diskSource(path: string): Promise<ImportSource & { root: string }> {
   const info = await stat(path).catch(() => null);
@@ -35,7 +36,13 @@ export async function diskSource(path: string): Promise<ImportSource & { root: s
     files,
     read: async (p) => new Uint8Array(await readFile(full(p))),
     sha256: memo((p: string) => sha256File(full(p))),
-    open: (p) => openOnnx(full(p), p),
+    // Inspected in a child process with memory and time limits: a small file can ask for gigabytes.
+    open: (p) => {
+      const dir = p.includes('/') ? p.slice(0, p.lastIndexOf('/') + 1) : '';
+      const bytes = files.filter((f) => f.path === p || (f.path.startsWith(dir) && !f.path.slice(dir.length).includes('/') && isExternalData(f.path)))
+        .reduce((n, f) => n + f.bytes, 0);
+      return openOnnxBounded(full(p), p, probeLimits(bytes));
+    },
   };
 }
 

@@ -17,6 +17,8 @@ interface Entry { info: ModelInfo; session: Ort.InferenceSession }
 export class OrtRuntime implements Runtime {
   private readonly sessions = new Map<string, Promise<Entry>>();
   readonly memory = new Map<string, unknown>();
+  /** Set by whoever makes the runtime: the machine's memory in Node, the backend's heap in the browser. */
+  memoryBudget: number | undefined = undefined;
   /** Runs on one device must not overlap ("Session already started"): one queue for all. */
   private queue: Promise<unknown> = Promise.resolve();
 

@@ -32,6 +32,11 @@ export interface Runtime {
    * shrink), next to the sessions: a fresh engine starts fresh.
    */
   readonly memory: Map<string, unknown>;
+  /**
+   * Bytes one node's run may need at its peak (src/runtime/memory.ts); a node declaring more is refused
+   * before it runs. Unset means no limit.
+   */
+  readonly memoryBudget?: number;
   /** Loads (or reuses) a session for these bytes. */
   load(bytes: Uint8Array, label: string): Promise<ModelInfo>;
   /** Loads the file of `role` from a stored model, checking its sha256 against the manifest. */

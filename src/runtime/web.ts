@@ -1,5 +1,6 @@
 // The browser runtime: onnxruntime-web in our own worker, WebGPU first, WASM when WebGPU is missing or fails.
 import * as ort from 'onnxruntime-web/webgpu';
+import { WEB_MEMORY_BUDGET } from './memory.ts';
 import { asOrtModule, OrtRuntime } from './ort.ts';
 import type { ModelStore } from './runtime.ts';
 
@@ -12,10 +13,11 @@ export async function createWebRuntime(preference: WebBackend, store: ModelStore
   const wasm = { backend: 'wasm', options: { executionProviders: ['wasm'] } };
   const gpu = preference === 'wasm' ? 'none' : await webGpuKind();
   // A software adapter (SwiftShader) runs models far slower than WASM: "auto" only takes real hardware.
-  if (gpu === 'hardware' || (gpu === 'software' && preference === 'webgpu')) {
-    return new OrtRuntime(asOrtModule(ort), 'webgpu', store, { executionProviders: ['webgpu'] }, wasm);
-  }
-  return new OrtRuntime(asOrtModule(ort), 'wasm', store, wasm.options);
+  const runtime = gpu === 'hardware' || (gpu === 'software' && preference === 'webgpu')
+    ? new OrtRuntime(asOrtModule(ort), 'webgpu', store, { executionProviders: ['webgpu'] }, wasm)
+    : new OrtRuntime(asOrtModule(ort), 'wasm', store, wasm.options);
+  runtime.memoryBudget = WEB_MEMORY_BUDGET[runtime.backend] ?? WEB_MEMORY_BUDGET.wasm;
+  return runtime;
 }
 
 interface Adapter { isFallbackAdapter?: boolean; info?: { architecture?: string; isFallbackAdapter?: boolean } }

@@ -6,6 +6,7 @@ import { createStore, useStore } from '../store/createStore.ts';
 import { getDoc } from '../store/graph.ts';
 import { applyEvent, applyResult, engineRestarted, runStore, startRun } from '../store/run.ts';
 import { toast } from '../store/ui.ts';
+import { outOfMemoryError, outOfMemoryFailure } from './restart.ts';
 
 export interface EngineState {
   choice: WebBackend;
@@ -24,13 +25,13 @@ export const useEngine = <S,>(selector: (s: EngineState) => S): S => useStore(en
 let engine: BrowserEngine | null = null;
 let booting: Promise<BrowserEngine> | null = null;
 
-export async function startEngine(choice: WebBackend): Promise<void> {
+export async function startEngine(choice: WebBackend, options: { keepFailures?: boolean } = {}): Promise<void> {
   engine?.close();
   engine = null;
   if (runStore.get().running) runStore.set((s) => ({ ...s, running: false }));
   engineStore.set((s) => ({ ...s, choice, backend: '', starting: true, error: '', cache: null }));
   // A new engine has an empty cache: old statuses would lie about what is cached.
-  engineRestarted();
+  engineRestarted(options.keepFailures);
   const boot = startBrowserEngine(choice);
   booting = boot;
   try {
@@ -64,13 +65,29 @@ export async function runGraph(targets?: string[]): Promise<void> {
     const e = await ready();
     const result = await e.api.run(doc, targets ? { targets } : {}, e.listen(applyEvent));
     applyResult(result, doc);
+    if (outOfMemoryFailure(result) !== null) {
+      await restartAfterOutOfMemory();
+      return;
+    }
     const info = await e.api.info();
     if (engine === e) engineStore.set((s) => ({ ...s, cache: cacheOf(info) }));
     if (result.status === 'invalid') toast(`cannot run: ${result.problems.map((p) => p.message).join('; ')}`, 'error');
   } catch (err) {
     runStore.set((s) => ({ ...s, running: false, summary: `error: ${(err as Error).message}` }));
     toast((err as Error).message, 'error');
+    if (outOfMemoryError(err)) await restartAfterOutOfMemory();
   }
+}
+
+/**
+ * The worker's WASM memory has grown to what the failed run asked for and never shrinks: a new worker
+ * gives it back. The graph is the editor's and stays; the worker's cache of results is lost, so the next
+ * run computes everything again. The failed node keeps its message.
+ */
+async function restartAfterOutOfMemory(): Promise<void> {
+  await startEngine(engineStore.get().choice, { keepFailures: true });
+  runStore.set((s) => ({ ...s, summary: `${s.summary} (out of memory: the engine was restarted to free it; its cache is empty)` }));
+  toast('out of memory: the engine was restarted to free it; lower the size the failed node names and run again', 'error');
 }
 
 export async function cancelRun(): Promise<void> {

@@ -3,7 +3,7 @@
 import type { ChangeEvent } from 'react';
 import { useAction } from '../useAction.ts';
 import type { MissingModel } from '../../models/graphModels.ts';
-import { formatBytes } from '../../models/format.ts';
+import { formatBytes } from '../../runtime/format.ts';
 import { addModelFiles, dismissMissing, downloadModel, useModels } from './modelsStore.ts';
 
 export function MissingModelsDialog() {

@@ -6,7 +6,7 @@ import type { ModelManifest } from '../../runtime/manifest.ts';
 import type { StorageUsage } from '../../runtime/opfsStore.ts';
 import type { PickedFile } from '../../models/fileSource.ts';
 import type { KnownModel } from '../../models/known.ts';
-import { formatBytes } from '../../models/format.ts';
+import { formatBytes } from '../../runtime/format.ts';
 import { modelBytes } from '../../runtime/manifest.ts';
 
 export interface ModelRow { id: string; title: string; kind: string; bytes: number; source: string; removable: boolean }

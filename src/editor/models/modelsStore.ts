@@ -5,7 +5,7 @@ import type { GraphDoc } from '../../graph/index.ts';
 import type { PickedFile } from '../../models/fileSource.ts';
 import type { MissingModel } from '../../models/graphModels.ts';
 import type { Imported } from '../../models/importModel.ts';
-import { formatBytes } from '../../models/format.ts';
+import { formatBytes } from '../../runtime/format.ts';
 import { modelBytes } from '../../runtime/manifest.ts';
 import { ready, refreshModelList } from '../engine/session.ts';
 import { createStore, useStore } from '../store/createStore.ts';

@@ -122,9 +122,13 @@ function outcomeRun(o: NodeOutcome, prev: NodeRun | undefined): NodeRun {
 }
 
 /** A new engine counts its runs from one again and has an empty cache; the images stay. */
-export function engineRestarted(): void {
+/** A new engine has an empty cache: statuses saying what is cached go. `keepFailures` keeps failed and skipped ones and the summary. */
+export function engineRestarted(keepFailures = false): void {
   settledRun = 0;
-  runStore.set((s) => ({ ...s, nodes: {}, plan: [], running: false, summary: '' }));
+  runStore.set((s) => ({
+    ...s, plan: [], running: false, summary: keepFailures ? s.summary : '',
+    nodes: keepFailures ? Object.fromEntries(Object.entries(s.nodes).filter(([, n]) => n.status === 'failed' || n.status === 'skipped')) : {},
+  }));
 }
 
 function resetRunState(): void {

@@ -1,0 +1,85 @@
+// Runs whose declared memory need is over the engine's budget are refused before their kernel allocates,
+// with the node and what to lower; the CLI says so under a real memory cap instead of being killed.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createNodeRuntime, nodeMemoryBudget } from '../runtime/node.ts';
+import { executor, failure, graph, testImages } from '../../test/runGraph.ts';
+import { image } from '../image/value.ts';
+import type { RunEvent } from './events.ts';
+
+const GiB = 1024 ** 3;
+const budgeted = (bytes: number) => createNodeRuntime({ threads: 1, memoryBudget: bytes });
+
+describe('memory needs against the budget', () => {
+  it('refuses a Noise whose latent is over the budget before any kernel starts', async () => {
+    const events: RunEvent[] = [];
+    const doc = graph([{ id: 'g', type: 'image.gradient', params: { width: 8, height: 8 } }, { id: 'n', type: 'diffusion.noise', params: { width: 4096, height: 4096, batch: 64 } }]);
+    const result = await executor(budgeted(256 * 1024 ** 2)).run(doc, { targets: ['n', 'g'], onEvent: (e) => events.push(e) });
+    expect(failure(result, 'n')).toMatch(/^Noise \("n"\): needs about 537 MB of memory at once, over the 268 MB this engine allows \(cpu\); lower batch, width or height$/);
+    expect(events.some((e) => e.type === 'node-started' && e.nodeId === 'n')).toBe(false);
+    expect(result.nodes.g).toMatchObject({ state: 'done' }); // the rest of the graph still runs
+  });
+
+  it('checks nodes whose need depends on their inputs just before their kernel', async () => {
+    testImages.set('batch', image(512, 512, 3, undefined, 16));
+    const doc = graph([{ id: 'i', type: 'test.image', params: { name: 'batch' } }, { id: 'grid', type: 'image.grid', params: { gap: 0 } }], [['i', 'image', 'grid', 'images']]);
+    const result = await executor(budgeted(32 * 1024 ** 2)).run(doc, { targets: ['grid'] });
+    expect(failure(result, 'grid')).toMatch(/^Image Grid \("grid"\): needs about 50 MB .* lower gap, or the size or batch of the images fed in$/);
+    const fits = await executor(budgeted(GiB)).run(doc, { targets: ['grid'] });
+    expect(fits.nodes.grid).toMatchObject({ state: 'done' });
+  });
+
+  it('weighs a GAN batch and an upscaled image from their models\' manifests', async () => {
+    const gan = graph([{ id: 'gan', type: 'model.load_gan', params: { model: 'loom-emoji-gan' } }, { id: 'gen', type: 'gan.generate', params: { batch: 64 } }], [['gan', 'gan', 'gen', 'gan']]);
+    expect(failure(await executor(budgeted(16e6)).run(gan, { targets: ['gen'] }), 'gen')).toMatch(/^GAN Generator \("gen"\): needs about 21 MB .*; lower batch$/);
+    gan.nodes[1].params.batch = 1;
+    expect((await executor(budgeted(16e6)).run(gan, { targets: ['gen'] })).nodes.gen).toMatchObject({ state: 'done' });
+    testImages.set('square', image(2048, 2048, 3));
+    const up = graph([{ id: 'i', type: 'test.image', params: { name: 'square' } }, { id: 'm', type: 'model.load_upscaler', params: { model: 'loom-sr-x4' } }, { id: 'u', type: 'image.upscale' }],
+      [['i', 'image', 'u', 'image'], ['m', 'upscaler', 'u', 'upscaler']]);
+    const events: RunEvent[] = [];
+    const result = await executor(budgeted(512 * 1024 ** 2)).run(up, { targets: ['u'], onEvent: (e) => events.push(e) });
+    expect(failure(result, 'u')).toMatch(/^Upscale \("u"\): needs about 806 MB of memory at once, over the 537 MB .*; lower the size or batch of the image \(a Resize before Upscale\)$/);
+    expect(events.some((e) => e.type === 'node-progress' && e.nodeId === 'u')).toBe(false); // no tile ran
+  });
+
+  it('keeps image side limits in the same check', async () => {
+    const doc = graph([{ id: 'r', type: 'image.resize', params: { mode: 'factor', factor: 16 } }, { id: 'g', type: 'image.gradient', params: { width: 2048, height: 8 } }], [['g', 'image', 'r', 'image']]);
+    const result = await executor(budgeted(64 * GiB)).run(doc, { targets: ['r'] });
+    expect(failure(result, 'r')).toContain('resized image: 32768x128 is too large: each side must be at most 16384 pixels');
+  });
+
+  it('reads the budget from LATENT_LOOM_MEMORY_BUDGET, and refuses one that is not a size', () => {
+    expect(nodeMemoryBudget({ LATENT_LOOM_MEMORY_BUDGET: '2GiB' })).toBe(2 * GiB);
+    expect(() => nodeMemoryBudget({ LATENT_LOOM_MEMORY_BUDGET: 'lots' })).toThrow(/not a size/);
+    expect(nodeMemoryBudget({})).toBeGreaterThan(0);
+  });
+});
+
+describe('the CLI under a memory cap', () => {
+  const bin = fileURLToPath(new URL('../../bin/latent-loom.mjs', import.meta.url));
+  const defaultGraph = fileURLToPath(new URL('../../graphs/default.json', import.meta.url));
+
+  it('refuses a Denoise that would need hundreds of GB, quickly, with what to lower', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loom-mem-'));
+    const doc = JSON.parse(readFileSync(defaultGraph, 'utf8'));
+    const noise = doc.nodes.find((n: { type: string }) => n.type === 'diffusion.noise');
+    noise.params = { ...noise.params, width: 1024, height: 1024, batch: 16 };
+    writeFileSync(join(dir, 'g.json'), JSON.stringify(doc));
+    // RLIMIT_DATA caps the private memory onnxruntime and our arrays take (not the address space V8 and
+    // WebAssembly reserve, which --as would); before the check, onnxruntime ran into it after 1.7 GB.
+    const started = performance.now();
+    const { code, stderr: output, signal } = await new Promise<{ code: number | null; stderr: string; signal: string | null }>((ok) => {
+      execFile('prlimit', [`--data=${3 * GiB}`, process.execPath, bin, 'run', join(dir, 'g.json'), '--out', join(dir, 'out'), '--threads', '1', '--steps', 'false'],
+        { timeout: 60_000 }, (e, stdout, stderr) => ok({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, signal: e?.signal ?? null, stderr: stdout + stderr }));
+    });
+    expect(signal).toBeNull();
+    expect(code).toBe(1);
+    expect(output).toMatch(/Denoise \("denoise"\): needs about \d+ GB of memory at once, over the [\d.]+ GB this engine allows \(cpu\); lower the latent size \(Noise width and height\) or batch, or set cfg to 1/);
+    expect(performance.now() - started).toBeLessThan(30_000);
+  });
+});
