@@ -51,6 +51,29 @@ export function makeSchedule(kind: SchedulerKind, config: SchedulerConfig, steps
   };
 }
 
+/**
+ * Image to image, as diffusers' StableDiffusionImg2ImgPipeline.get_timesteps: of `steps` steps, the
+ * last int(steps * strength) run (every scheduler here has order 1), starting at begin_index
+ * steps - int(steps * strength). The returned schedule holds those steps only (`begin` says where
+ * they start); strength 1 gives the whole schedule.
+ */
+export function img2imgSchedule(schedule: Schedule, strength: number): Schedule {
+  if (!(strength > 0 && strength <= 1)) throw new Error(`strength must be in (0, 1], got ${strength}`);
+  const n = schedule.steps;
+  const run = Math.min(Math.trunc(n * strength), n);
+  if (run < 1) {
+    throw new Error(`strength ${strength} of ${n} steps leaves no step to run (int(steps x strength) is 0): raise the strength or the steps`);
+  }
+  const begin = Math.max(n - run, 0);
+  if (begin === 0) return schedule;
+  return { ...schedule, timesteps: schedule.timesteps.slice(begin), sigmas: schedule.sigmas.slice(begin), begin };
+}
+
+/** The clean latent (an encoded image, scaled) noised to the schedule's first step: diffusers' add_noise. */
+export function addNoise(schedule: Schedule, original: Float32Array, noise: Float32Array): Float32Array {
+  return schedulerOf(schedule.kind).addNoise(schedule, original, noise);
+}
+
 /** What the model sees at a step: Euler-family samplers divide by sqrt(sigma^2 + 1). */
 export function scaleModelInput(schedule: Schedule, stepIndex: number, sample: Float32Array): Float32Array {
   checkIndex(schedule, stepIndex);
