@@ -7,6 +7,7 @@ import { IMAGE_MODEL } from './contracts/imageModel.ts';
 import { TEXT_ENCODER } from './contracts/textEncoder.ts';
 import { UNET } from './contracts/unet.ts';
 import { VAE_DECODER } from './contracts/vaeDecoder.ts';
+import { VAE_ENCODER } from './contracts/vaeEncoder.ts';
 
 export type { Precision, Role } from './contracts/contract.ts';
 
@@ -42,15 +43,12 @@ export interface Refused {
 export type Recognition = Recognized | Refused;
 
 /** The Stable Diffusion parts, recognised by the public exports' input and output names. */
-export const SD_CONTRACTS: readonly Contract[] = [TEXT_ENCODER, UNET, VAE_DECODER];
+export const SD_CONTRACTS: readonly Contract[] = [TEXT_ENCODER, UNET, VAE_DECODER, VAE_ENCODER];
 
 export function recognize(inputs: IoSpec[], outputs: IoSpec[]): Recognition {
   const io = { inputs, outputs };
   const named = nearestNamed(io);
   if (named?.complete) return recognizeAs(named.contract, io);
-  if (has(inputs, 'sample') && has(outputs, 'latent_sample')) {
-    return { ok: false, nearest: 'vae_decoder', reason: 'looks like a VAE encoder (image to latents); only VAE decoders are used' };
-  }
   const rank = inputs.length === 1 ? inputs[0].shape?.length : undefined;
   const structural = rank === 4 ? recognizeAs(IMAGE_MODEL, io) : rank === 2 ? recognizeAs(GAN, io) : null;
   // Some names in common with a contract, but a plain image model or generator fits better.
@@ -60,7 +58,7 @@ export function recognize(inputs: IoSpec[], outputs: IoSpec[]): Recognition {
     ok: false, nearest: null,
     reason: `fits no model contract (inputs: ${listIo(inputs)}; outputs: ${listIo(outputs)}). Expected a text encoder ` +
       '(input_ids -> last_hidden_state), a UNet (sample, timestep, encoder_hidden_states -> out_sample), a VAE decoder ' +
-      '(latent_sample -> sample), an image model ([1,3,H,W] -> [1,3,sH,sW]) or a GAN generator ([B,n] -> [B,3,H,W])',
+      '(latent_sample -> sample), a VAE encoder (sample -> latent_sample), an image model ([1,3,H,W] -> [1,3,sH,sW]) or a GAN generator ([B,n] -> [B,3,H,W])',
   };
 }
 
@@ -74,7 +72,7 @@ function recognizeAs(c: Contract, io: { inputs: IoSpec[]; outputs: IoSpec[] }): 
     if (facts.zDim === null) return refuse(`input "${fit.facts.input}" has no fixed latent size (dim 1 is "${io.inputs[0].shape![1]}")`);
     delete facts.batch;
   }
-  for (const k of ['sampleDtype', 'idsDtype', 'dtype']) delete facts[k];
+  for (const k of ['sampleDtype', 'idsDtype', 'dtype', 'outputChannels']) delete facts[k];
   const clean = Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined));
   return { ok: true, role: c.role, title: c.title, ...clean } as Recognized;
 }
