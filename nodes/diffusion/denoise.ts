@@ -1,6 +1,6 @@
 import type { TorchGeneratorState } from '../../src/diffusion/torchRandom.ts';
 import { TorchGenerator } from '../../src/diffusion/torchRandom.ts';
-import type { SchedulerState } from '../../src/diffusion/schedulers/index.ts';
+import { img2imgSchedule, type SchedulerState } from '../../src/diffusion/schedulers/index.ts';
 import type { Tensor } from '../../src/runtime/tensor.ts';
 import { defineNode, float, int, type ImageValue } from '../../src/kernel/define.ts';
 import { latentPreview } from './preview.ts';
@@ -17,10 +17,16 @@ interface StepRecord {
 
 export default defineNode({
   type: 'diffusion.denoise', version: 1, title: 'Denoise', category: 'Diffusion',
-  description: 'The sampling loop over steps [start, end), keeping every step for the step scrubber.',
-  inputs: { unet: 'UNET', positive: 'CONDITIONING', negative: { type: 'CONDITIONING', optional: true }, latent: 'LATENT', schedule: 'SCHEDULE' },
+  description: 'The sampling loop over steps [start, end), keeping every step for the step scrubber. ' +
+    "Image to image: wire an init latent (VAE Encode) and set strength below 1: the last int(steps x strength) steps run, " +
+    "from the init latent noised to the first of them (as diffusers' img2img pipeline).",
+  inputs: {
+    unet: 'UNET', positive: 'CONDITIONING', negative: { type: 'CONDITIONING', optional: true }, latent: 'LATENT', schedule: 'SCHEDULE',
+    init: { type: 'LATENT', optional: true },
+  },
   params: {
     cfg: float({ default: 7.5, min: 0, max: 30, step: 0.5 }),
+    strength: float({ default: 1, min: 0.01, max: 1, step: 0.05, label: 'strength (image to image)' }),
     start: int({ default: 0, min: 0, max: 1000 }),
     end: int({ default: 1000, min: 1, max: 1000, label: 'end (clamped to the steps)' }),
   },
@@ -28,7 +34,8 @@ export default defineNode({
   // Everything but `end` decides the steps: a run to a later end carries on from an earlier one.
   resume: { ignoreParams: ['end'] },
   async run({ inputs, params, ctx }) {
-    const { schedule } = inputs.schedule;
+    // Start and end count the steps this strength runs; strength 1 is the whole schedule.
+    const schedule = img2imgSchedule(inputs.schedule.schedule, params.strength);
     const { manifest } = inputs.unet;
     const start = params.start;
     const end = Math.min(params.end, schedule.timesteps.length);
@@ -40,7 +47,7 @@ export default defineNode({
     const record: StepRecord = saved
       ? { latents: [...saved.record.latents], denoised: [...saved.record.denoised], previews: [...saved.record.previews], states: [...saved.record.states] }
       : { latents: [], denoised: [], previews: [], states: [] };
-    let cursor = startFrom(inputs.latent, schedule, start);
+    let cursor = startFrom(inputs.latent, schedule, start, inputs.init);
     const done = record.latents.length;
     if (done > 0) {
       const at = Math.min(done, end - start) - 1;

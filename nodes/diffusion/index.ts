@@ -6,5 +6,6 @@ import scheduler from './scheduler.ts';
 import textEncoder from './textEncoder.ts';
 import unetStep from './unetStep.ts';
 import vaeDecode from './vaeDecode.ts';
+import vaeEncode from './vaeEncode.ts';
 
-export default [loadCheckpoint, textEncoder, noise, scheduler, unetStep, denoise, pickStep, vaeDecode];
+export default [loadCheckpoint, textEncoder, noise, scheduler, unetStep, denoise, pickStep, vaeDecode, vaeEncode];
