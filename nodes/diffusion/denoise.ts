@@ -19,14 +19,17 @@ export default defineNode({
   type: 'diffusion.denoise', version: 1, title: 'Denoise', category: 'Diffusion',
   description: 'The sampling loop over steps [start, end), keeping every step for the step scrubber. ' +
     "Image to image: wire an init latent (VAE Encode) and set strength below 1: the last int(steps x strength) steps run, " +
-    "from the init latent noised to the first of them (as diffusers' img2img pipeline).",
+    "from the init latent noised to the first of them (as diffusers' img2img pipeline). " +
+    'Prompt editing: wire positive_after and its prompt takes over after the first switch_at of the steps.',
   inputs: {
     unet: 'UNET', positive: 'CONDITIONING', negative: { type: 'CONDITIONING', optional: true }, latent: 'LATENT', schedule: 'SCHEDULE',
     init: { type: 'LATENT', optional: true },
+    positive_after: { type: 'CONDITIONING', optional: true },
   },
   params: {
     cfg: float({ default: 7.5, min: 0, max: 30, step: 0.5 }),
     strength: float({ default: 1, min: 0.01, max: 1, step: 0.05, label: 'strength (image to image)' }),
+    switch_at: float({ default: 0.5, min: 0, max: 1, step: 0.05, label: 'switch to positive_after at (fraction of steps)' }),
     start: int({ default: 0, min: 0, max: 1000 }),
     end: int({ default: 1000, min: 1, max: 1000, label: 'end (clamped to the steps)' }),
   },
@@ -42,6 +45,9 @@ export default defineNode({
     if (start >= end) throw new Error(`start (${start}) must be below end (${end}; the schedule has ${schedule.timesteps.length} steps)`);
     const unet = await openUnet(ctx.runtime, manifest);
     const guidance = { positive: inputs.positive.tensor, negative: inputs.negative?.tensor, cfg: params.cfg };
+    // Prompt editing, as the web UI's [A:B:x]: steps 0 to int(x * steps) (inclusive) use positive, later ones positive_after.
+    const switchStep = Math.trunc(params.switch_at * schedule.timesteps.length);
+    const guidanceAt = (i: number) => (inputs.positive_after && i > switchStep ? { ...guidance, positive: inputs.positive_after.tensor } : guidance);
 
     const saved = ctx.memo.get() as { record: StepRecord } | undefined;
     const record: StepRecord = saved
@@ -56,7 +62,7 @@ export default defineNode({
     }
     for (let i = start + done; i < end; i++) {
       ctx.signal.throwIfAborted();
-      const out = await samplerStep(ctx.runtime, unet, schedule, i, cursor, guidance, ctx.signal);
+      const out = await samplerStep(ctx.runtime, unet, schedule, i, cursor, guidanceAt(i), ctx.signal);
       cursor = { ...cursor, x: out.x, state: out.state };
       const denoised: Tensor = { dtype: 'float32', dims: cursor.dims, data: out.denoised };
       const preview = latentPreview(denoised, manifest);

@@ -1,3 +1,4 @@
+import conditioningCombine from './conditioningCombine.ts';
 import denoise from './denoise.ts';
 import loadCheckpoint from './loadCheckpoint.ts';
 import noise from './noise.ts';
@@ -8,4 +9,4 @@ import unetStep from './unetStep.ts';
 import vaeDecode from './vaeDecode.ts';
 import vaeEncode from './vaeEncode.ts';
 
-export default [loadCheckpoint, textEncoder, noise, scheduler, unetStep, denoise, pickStep, vaeDecode, vaeEncode];
+export default [loadCheckpoint, textEncoder, conditioningCombine, noise, scheduler, unetStep, denoise, pickStep, vaeDecode, vaeEncode];

@@ -11,11 +11,13 @@ export interface Unet {
   info: ModelInfo;
   sampleDtype: string;
   timestep: { dtype: string; rank: number };
+  /** Conditioning tokens the export fixes, if it does. */
+  tokens?: number;
 }
 
 export async function openUnet(runtime: Runtime, manifest: ModelManifest): Promise<Unet> {
   const { info, facts } = await openFor(runtime, manifest, UNET);
-  return { info, sampleDtype: facts.sampleDtype, timestep: facts.timestep };
+  return { info, sampleDtype: facts.sampleDtype, timestep: facts.timestep, tokens: facts.tokens };
 }
 
 function timestepTensor(unet: Unet, t: number): Tensor {
@@ -46,6 +48,18 @@ export async function predict(
   const batch = dims[0];
   const guided = g.cfg !== 1;
   if (guided && !g.negative) throw new Error(`cfg ${g.cfg} needs a negative conditioning (wire a Text Encoder, even with an empty prompt), or set cfg to 1`);
+  for (const c of guided ? [g.positive, g.negative!] : [g.positive]) {
+    if (unet.tokens !== undefined && c.dims[1] !== unet.tokens) {
+      throw new Error(`this UNet export takes ${unet.tokens} conditioning tokens, the prompt gives ${c.dims[1]} ` +
+        `(${Math.ceil(c.dims[1] / 77)} chunks of 75 tokens): shorten it or drop BREAK, or use an export with a free sequence length`);
+    }
+  }
+  // Prompts of different lengths (chunks of 75) cannot share a batch: the web UI then runs them one after the other.
+  if (guided && g.negative!.dims[1] !== g.positive.dims[1]) {
+    const uncond = await predict(runtime, unet, sample, dims, t, { positive: g.negative!, cfg: 1 }, signal);
+    const cond = await predict(runtime, unet, sample, dims, t, { positive: g.positive, cfg: 1 }, signal);
+    return uncond.map((u, i) => u + g.cfg * (cond[i] - u));
+  }
   const [, tokens, width] = g.positive.dims;
   const runs = guided ? 2 : 1;
   // One run for both halves: uncond first, then cond, as diffusers batches them.

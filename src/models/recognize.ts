@@ -72,7 +72,7 @@ function recognizeAs(c: Contract, io: { inputs: IoSpec[]; outputs: IoSpec[] }): 
     if (facts.zDim === null) return refuse(`input "${fit.facts.input}" has no fixed latent size (dim 1 is "${io.inputs[0].shape![1]}")`);
     delete facts.batch;
   }
-  for (const k of ['sampleDtype', 'idsDtype', 'dtype', 'outputChannels']) delete facts[k];
+  for (const k of ['sampleDtype', 'idsDtype', 'dtype', 'outputChannels', 'tokens']) delete facts[k];
   const clean = Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined));
   return { ok: true, role: c.role, title: c.title, ...clean } as Recognized;
 }

@@ -6,6 +6,8 @@ export interface UnetFacts extends BaseFacts {
   latentChannels?: number;
   /** The width encoder_hidden_states take. */
   hiddenSize?: number;
+  /** Conditioning tokens encoder_hidden_states takes, when the export fixes them (often 77). */
+  tokens?: number;
   timestep: { dtype: string; rank: number };
 }
 
@@ -26,6 +28,7 @@ export const UNET: Contract<UnetFacts> = {
     return {
       precision: precisionOf(sample.dtype), input: 'sample', output: 'out_sample', sampleDtype: sample.dtype,
       latentChannels: dim(sample, 1), hiddenSize: dim(get('inputs', 'encoder_hidden_states'), 2),
+      tokens: dim(get('inputs', 'encoder_hidden_states'), 1),
       timestep: { dtype: t.dtype, rank: t.shape?.length ?? 1 },
     };
   }, ' (SDXL-style UNets are not supported)'),
