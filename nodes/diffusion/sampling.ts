@@ -4,6 +4,8 @@ import { TorchGenerator } from '../../src/diffusion/torchRandom.ts';
 import { hash128 } from '../../src/runtime/sha256.ts';
 import type { Runtime } from '../../src/runtime/runtime.ts';
 import type { LatentValue } from '../../src/kernel/values.ts';
+import { interpolate } from '../../src/diffusion/interpolate.ts';
+import type { MaskValue } from '../../src/image/mask.ts';
 import { predict, type Guidance, type Unet } from './unet.ts';
 
 /** A short identity of a schedule (a hash of what decides its steps), to tell whether a latent is part-way through this one. */
@@ -23,13 +25,16 @@ export interface Cursor {
  * init latent (an encoded image), the noise is added to it at the schedule's first step, as diffusers'
  * image-to-image pipeline does (`schedule` then comes from img2imgSchedule).
  */
-export function startFrom(latent: LatentValue, schedule: Schedule, start: number, init?: LatentValue): Cursor {
+export function startFrom(latent: LatentValue, schedule: Schedule, start: number, init?: LatentValue, noiseAtFullStrength = false): Cursor {
   const { tensor, progress } = latent;
   const generator = latent.generator ? TorchGenerator.fromState(latent.generator) : null;
   const dims = [...tensor.dims];
   if (!progress) {
     if (start !== 0) throw new Error(`starting at step ${start} needs a latent that a Denoise left at step ${start}; this one is fresh noise`);
-    if (init) return { x: addNoise(schedule, initRows(init, dims), tensor.data as Float32Array), dims, state: freshState(), generator };
+    // Inpainting at full strength starts from noise alone, as diffusers' inpainting pipeline does.
+    if (init && !(noiseAtFullStrength && !schedule.begin)) {
+      return { x: addNoise(schedule, initRows(init, dims), tensor.data as Float32Array), dims, state: freshState(), generator };
+    }
     if (schedule.begin) throw new Error('a strength below 1 starts part-way through the schedule: wire an init latent (an image through VAE Encode)');
     const x = Float32Array.from(tensor.data as Float32Array, (v) => v * schedule.initNoiseSigma);
     return { x, dims, state: freshState(), generator };
@@ -40,7 +45,7 @@ export function startFrom(latent: LatentValue, schedule: Schedule, start: number
 }
 
 /** The init latent's data for a noise latent of `dims`: the same shape, or one item repeated over the batch. */
-function initRows(init: LatentValue, dims: number[]): Float32Array {
+export function initRows(init: LatentValue, dims: number[]): Float32Array {
   const got = init.tensor.dims;
   const data = init.tensor.data as Float32Array;
   if (got.length !== 4 || got[1] !== dims[1] || got[2] !== dims[2] || got[3] !== dims[3] || (got[0] !== dims[0] && got[0] !== 1)) {
@@ -50,6 +55,16 @@ function initRows(init: LatentValue, dims: number[]): Float32Array {
   const out = new Float32Array(data.length * dims[0]);
   for (let i = 0; i < dims[0]; i++) out.set(data, i * data.length);
   return out;
+}
+
+/**
+ * An inpainting mask at latent size, as diffusers prepares it: binarised at 0.5 in pixels, then shrunk
+ * with interpolate's default (legacy nearest) mode. One item: the same mask for the whole batch.
+ */
+export function latentMask(m: MaskValue, h: number, w: number): Float32Array {
+  if (m.batch !== 1) throw new Error(`the mask has ${m.batch} items; inpainting takes one mask for the batch`);
+  const hard = m.data.map((v) => (v >= 0.5 ? 1 : 0));
+  return interpolate(hard, [1, 1, m.height, m.width], h, w, 'nearest');
 }
 
 export interface StepOutcome { x: Float32Array; denoised: Float32Array; state: SchedulerState }

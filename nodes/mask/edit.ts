@@ -1,5 +1,5 @@
 // The mask edits, one node each: threshold, invert, grow (or shrink), feather, and a view as an image.
-import { featherMask, growMask, invertMask, maskToImage, thresholdMask } from '../../src/image/mask.ts';
+import { featherMask, growMask, invertMask, maskedImageOf, maskToImage, thresholdMask } from '../../src/image/mask.ts';
 import { defineNode, float, int } from '../../src/kernel/define.ts';
 
 export const threshold = defineNode({
@@ -45,4 +45,14 @@ export const toImage = defineNode({
   params: {},
   outputs: { image: 'IMAGE' },
   async run({ inputs }) { return { image: maskToImage(inputs.mask) }; },
+});
+
+export const maskedImage = defineNode({
+  type: 'mask.masked_image', version: 1, title: 'Masked Image', category: 'Mask',
+  description: "The image with the masked area (mask >= 0.5) set to grey, as diffusers blanks it for an inpainting UNet's masked-image latent: " +
+    'feed it through VAE Encode into Denoise\'s masked_latent.',
+  inputs: { image: 'IMAGE', mask: 'MASK' },
+  params: {},
+  outputs: { image: 'IMAGE' },
+  async run({ inputs }) { return { image: maskedImageOf(inputs.image, inputs.mask) }; },
 });

@@ -23,6 +23,14 @@ function nearestExactTaps(input: number, output: number): Taps {
   return { index, weight: new Float32Array(output).fill(1), size: 1 };
 }
 
+/** Legacy 'nearest' (interpolate's default mode): min(floorf(dst * scale), input - 1). */
+function nearestTaps(input: number, output: number): Taps {
+  const scale = scaleOf(input, output);
+  const index = new Int32Array(output);
+  for (let i = 0; i < output; i++) index[i] = Math.min(Math.floor(f(i * scale)), input - 1);
+  return { index, weight: new Float32Array(output).fill(1), size: 1 };
+}
+
 function linearTaps(input: number, output: number): Taps {
   const scale = scaleOf(input, output);
   const index = new Int32Array(output * 2);
@@ -61,13 +69,14 @@ function cubicTaps(input: number, output: number): Taps {
   return { index, weight, size: 4 };
 }
 
-function taps(mode: InterpolateMode, input: number, output: number): Taps {
+function taps(mode: InterpolateMode | 'nearest', input: number, output: number): Taps {
+  if (mode === 'nearest') return nearestTaps(input, output);
   if (mode === 'nearest-exact') return nearestExactTaps(input, output);
   return mode === 'bilinear' ? linearTaps(input, output) : cubicTaps(input, output);
 }
 
 /** data [n, c, h, w] resized to [n, c, outH, outW]. */
-export function interpolate(data: Float32Array, dims: number[], outH: number, outW: number, mode: InterpolateMode): Float32Array {
+export function interpolate(data: Float32Array, dims: number[], outH: number, outW: number, mode: InterpolateMode | 'nearest'): Float32Array {
   const [n, c, h, w] = dims;
   if (dims.length !== 4 || data.length !== n * c * h * w) throw new Error(`expected an [N, C, H, W] tensor, got [${dims.join(', ')}]`);
   if (!(Number.isInteger(outH) && Number.isInteger(outW) && outH >= 1 && outW >= 1)) throw new Error(`bad output size ${outW}x${outH}`);

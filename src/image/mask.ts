@@ -147,3 +147,22 @@ export function padImage(img: ImageValue, p: Padding): { image: ImageValue; mask
   }
   return { image: out, mask: m };
 }
+
+/**
+ * The image with its masked pixels (mask >= 0.5, the mask resized to the image if needed) set to grey
+ * 0.5: diffusers' init_image * (mask < 0.5) in [-1, 1]. Alpha, if any, is kept.
+ */
+export function maskedImageOf(img: ImageValue, m: MaskValue): ImageValue {
+  const mk = resizeMask(m, img.width, img.height);
+  const out = image(img.width, img.height, img.channels, img.data.slice(), img.batch);
+  const plane = img.width * img.height;
+  const colours = img.channels === 4 ? 3 : img.channels;
+  for (let n = 0; n < img.batch; n++) {
+    const weights = maskItem(mk, n);
+    for (let p = 0; p < plane; p++) {
+      if (weights[p] < 0.5) continue;
+      for (let k = 0; k < colours; k++) out.data[(n * plane + p) * img.channels + k] = 0.5;
+    }
+  }
+  return out;
+}

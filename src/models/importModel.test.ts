@@ -44,6 +44,11 @@ describe('importModel', () => {
     );
   });
 
+  it('an inpainting SD folder (9-channel UNet) imports with 4 latent channels', async () => {
+    const { manifest } = await importModel(await diskSource(await copyWithoutManifest('tiny-sd-inpaint')));
+    expect(manifest).toMatchObject({ kind: 'stable-diffusion', latent: { channels: 4 } });
+  });
+
   it('single files: the upscaler\'s scale by a probe run, the GAN\'s z size and image size', async () => {
     const up = await importModel(await diskSource(join(testModels, 'tiny-upscaler/model.onnx')), { source: 'https://example.org/up.onnx' });
     expect(up.manifest).toMatchObject({ id: 'tiny-upscaler', kind: 'upscaler', upscaler: { scale: 2, range: [0, 1] }, source: 'https://example.org/up.onnx' });

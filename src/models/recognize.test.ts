@@ -23,6 +23,7 @@ describe('recognize, on the models the project ships', () => {
     ['tiny-sd/text_encoder/model.onnx', { role: 'text_encoder', precision: 'fp32', hiddenSize: 32, maxLength: 77 }],
     ['tiny-sd/unet/model.onnx', { role: 'unet', latentChannels: 4, hiddenSize: 32, timestep: { dtype: 'int64', rank: 1 } }],
     ['tiny-sd-float-timestep/unet/model.onnx', { role: 'unet', timestep: { dtype: 'float32', rank: 0 } }],
+    ['tiny-sd-inpaint/unet/model.onnx', { role: 'unet', latentChannels: 4, inpainting: true }],
     ['tiny-sd/vae_decoder/model.onnx', { role: 'vae_decoder', latentChannels: 4 }],
     // Channels left symbolic by the export (4 and 8): the node tells the two forms apart by the output it gets.
     ['tiny-sd/vae_encoder/model.onnx', { role: 'vae_encoder', output: 'latent_sample' }],

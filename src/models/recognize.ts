@@ -25,6 +25,8 @@ export interface Recognized {
   /** Tokens per prompt, when the text encoder fixes it. */
   maxLength?: number;
   latentChannels?: number;
+  /** UNets: takes the mask and the masked image's latent too (9 channels for SD). */
+  inpainting?: boolean;
   timestep?: { dtype: string; rank: number };
   /** Image models: the scale when fixed dims give it, null when only a probe run can tell. */
   scale?: number | null;
@@ -72,7 +74,8 @@ function recognizeAs(c: Contract, io: { inputs: IoSpec[]; outputs: IoSpec[] }): 
     if (facts.zDim === null) return refuse(`input "${fit.facts.input}" has no fixed latent size (dim 1 is "${io.inputs[0].shape![1]}")`);
     delete facts.batch;
   }
-  for (const k of ['sampleDtype', 'idsDtype', 'dtype', 'outputChannels', 'tokens']) delete facts[k];
+  if (facts.inpainting === false) delete facts.inpainting;
+  for (const k of ['sampleDtype', 'idsDtype', 'dtype', 'outputChannels', 'tokens', 'inputChannels']) delete facts[k];
   const clean = Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined));
   return { ok: true, role: c.role, title: c.title, ...clean } as Recognized;
 }

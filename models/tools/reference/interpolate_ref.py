@@ -5,7 +5,8 @@ Usage:
     /usr/bin/python3 models/tools/reference/interpolate_ref.py [--out src/diffusion/fixtures/interpolate.json]
 
 Latent-like tensors (torch.randn, seed 0) resized to a size, align_corners False, as ComfyUI's
-common_upscale calls it, for the modes nearest-exact, bilinear and bicubic.
+common_upscale calls it, for the modes nearest-exact, bilinear and bicubic, and legacy nearest (the
+default mode, which diffusers' inpainting pipeline shrinks its mask with).
 """
 import argparse
 import json
@@ -27,8 +28,8 @@ def main():
     out = []
     for shape, size in CASES:
         x = torch.randn(shape, generator=g)
-        for mode in ('nearest-exact', 'bilinear', 'bicubic'):
-            y = F.interpolate(x, size=size, mode=mode, **({} if mode == 'nearest-exact' else {'align_corners': False}))
+        for mode in ('nearest', 'nearest-exact', 'bilinear', 'bicubic'):
+            y = F.interpolate(x, size=size, mode=mode, **({} if mode.startswith('nearest') else {'align_corners': False}))
             out.append({'dims': list(shape), 'size': list(size), 'mode': mode,
                         'input': [float(v) for v in x.reshape(-1)], 'output': [float(v) for v in y.reshape(-1)]})
     with open(args.out, 'w') as f:

@@ -75,10 +75,10 @@ export interface SchedulerDef<K extends string = string> {
   ): StepResult;
   freshState(): SchedulerState;
   /**
-   * Image to image: the clean latent noised to the schedule's first step, as the diffusers class's
-   * add_noise at that step (float32 operations, in its order).
+   * The clean latent noised to the level of step `stepIndex` (image to image: 0; inpainting: every
+   * next step), as the diffusers class's add_noise at that step (float32 operations, in its order).
    */
-  addNoise(schedule: Schedule, original: Float32Array, noise: Float32Array): Float32Array;
+  addNoise(schedule: Schedule, stepIndex: number, original: Float32Array, noise: Float32Array): Float32Array;
 }
 
 export function freshState(): SchedulerState {
@@ -208,18 +208,18 @@ export function checkLengths(modelOutput: Float32Array, sample: Float32Array): v
  * add_noise of the DDPM-family classes (DDIM, PNDM, LCM) at timestep t:
  * alphas_cumprod[t] ** 0.5 * original + (1 - alphas_cumprod[t]) ** 0.5 * noise.
  */
-export function addNoiseAtTimestep(schedule: Schedule, original: Float32Array, noise: Float32Array): Float32Array {
+export function addNoiseAtTimestep(schedule: Schedule, stepIndex: number, original: Float32Array, noise: Float32Array): Float32Array {
   checkLengths(noise, original);
-  const a = schedule.alphasCumprod[schedule.timesteps[0]];
+  const a = schedule.alphasCumprod[schedule.timesteps[stepIndex]];
   const sa = sqrtf(a);
   const sb = sqrtf(f(1 - a));
   return original.map((x, i) => f(sa * x) + f(sb * noise[i]));
 }
 
 /** add_noise of the k-diffusion-style classes (Euler, Euler ancestral): original + noise * sigma. */
-export function addNoiseAtSigma(schedule: Schedule, original: Float32Array, noise: Float32Array): Float32Array {
+export function addNoiseAtSigma(schedule: Schedule, stepIndex: number, original: Float32Array, noise: Float32Array): Float32Array {
   checkLengths(noise, original);
-  const sigma = schedule.sigmas[0];
+  const sigma = schedule.sigmas[stepIndex];
   return original.map((x, i) => x + f(noise[i] * sigma));
 }
 

@@ -94,10 +94,10 @@ export const dpmpp2m: SchedulerDef<'dpmpp_2m'> = {
     return { prevSample, predOriginal: x0, state: { ...state, stepsDone: state.stepsDone + 1, previousX0: x0.slice() } };
   },
   freshState,
-  addNoise(schedule, original, noise) {
+  addNoise(schedule, stepIndex, original, noise) {
     checkLengths(noise, original);
-    // alpha_t * original_samples + sigma_t * noise, at the first step's sigma
-    const { alpha, sigma } = vp(schedule.sigmas[0]);
+    // alpha_t * original_samples + sigma_t * noise, at the step's sigma
+    const { alpha, sigma } = vp(schedule.sigmas[stepIndex]);
     return original.map((x, i) => f(alpha * x) + f(sigma * noise[i]));
   },
 };

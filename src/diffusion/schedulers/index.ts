@@ -69,9 +69,15 @@ export function img2imgSchedule(schedule: Schedule, strength: number): Schedule 
   return { ...schedule, timesteps: schedule.timesteps.slice(begin), sigmas: schedule.sigmas.slice(begin), begin };
 }
 
-/** The clean latent (an encoded image, scaled) noised to the schedule's first step: diffusers' add_noise. */
-export function addNoise(schedule: Schedule, original: Float32Array, noise: Float32Array): Float32Array {
-  return schedulerOf(schedule.kind).addNoise(schedule, original, noise);
+/**
+ * The clean latent (an encoded image, scaled) noised to the level of step `stepIndex` (0: the first
+ * step of an image-to-image schedule): diffusers' add_noise at that step.
+ */
+export function addNoise(schedule: Schedule, original: Float32Array, noise: Float32Array, stepIndex = 0): Float32Array {
+  if (!Number.isInteger(stepIndex) || stepIndex < 0 || stepIndex >= schedule.timesteps.length) {
+    throw new Error(`step index ${stepIndex} is outside 0..${schedule.timesteps.length - 1}`);
+  }
+  return schedulerOf(schedule.kind).addNoise(schedule, stepIndex, original, noise);
 }
 
 /** What the model sees at a step: Euler-family samplers divide by sqrt(sigma^2 + 1). */
@@ -98,4 +104,23 @@ function checkIndex(schedule: Schedule, stepIndex: number): void {
   if (!Number.isInteger(stepIndex) || stepIndex < 0 || stepIndex >= schedule.timesteps.length) {
     throw new Error(`step index ${stepIndex} is outside 0..${schedule.timesteps.length - 1}`);
   }
+}
+
+/**
+ * Inpainting with a plain (4-channel) UNet, as diffusers' StableDiffusionInpaintPipeline after each
+ * step: outside the mask the latent goes back to the init latent, noised to the next step's level
+ * (the init latent itself after the last step): (1 - mask) * add_noise(init, noise, next) + mask * x.
+ * `mask` is one value per latent cell (h * w), the same for every batch item and channel.
+ */
+export function inpaintBlend(
+  schedule: Schedule, stepIndex: number, x: Float32Array, init: Float32Array, noise: Float32Array, mask: Float32Array,
+): Float32Array {
+  const last = stepIndex === schedule.timesteps.length - 1;
+  const proper = last ? init : addNoise(schedule, init, noise, stepIndex + 1);
+  const plane = mask.length;
+  const f = Math.fround;
+  return x.map((v, i) => {
+    const m = mask[i % plane];
+    return f(f(1 - m) * proper[i]) + f(m * v);
+  });
 }
