@@ -28,7 +28,7 @@ export default defineNode({
       return { conditioning: { kind: 'conditioning', tensor: await encode(tokenizer.encode(inputs.text)), text: inputs.text } };
     }
     const chunks = promptChunks(parsePromptAttention(inputs.text), (t) => tokenizer.encodeRaw(t),
-      { start: tokenizer.startId, end: tokenizer.endId, pad: tokenizer.padId }, tokenizer.maxLength - 2);
+      { start: tokenizer.startId, end: tokenizer.endId, pad: tokenizer.padId, comma: tokenizer.tokenId(',</w>') }, tokenizer.maxLength - 2);
     const parts: Float32Array[] = [];
     let width = 0;
     for (const chunk of chunks) {

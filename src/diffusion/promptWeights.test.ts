@@ -28,3 +28,17 @@ describe('promptChunks', () => {
     expect(promptChunks([['', 1]], words, ids)).toHaveLength(1);
   });
 });
+
+describe('promptChunks, comma backtracking', () => {
+  const ids = { start: 100, end: 101, pad: 101, comma: 9 };
+  const tokens = (t: string) => t.split(' ').filter(Boolean).map((w) => (w === ',' ? 9 : 1));
+  it('a full chunk whose last comma is at most 20 tokens back moves what follows the comma to the next chunk', () => {
+    const text = `${Array(60).fill('a').join(' ')} , ${Array(20).fill('a').join(' ')}`; // comma at 60, then 20 tokens
+    const [first, second] = promptChunks([[text, 1]], tokens, ids);
+    expect(first.tokens.indexOf(101)).toBe(62); // start + 60 tokens + the comma
+    expect(second.tokens.slice(1).indexOf(101)).toBe(20);
+    const far = `${Array(50).fill('a').join(' ')} , ${Array(30).fill('a').join(' ')}`; // comma 25 back: no move
+    expect(promptChunks([[far, 1]], tokens, ids)[0].tokens.indexOf(101)).toBe(76);
+    expect(promptChunks([[text, 1]], tokens, ids, 75, 0)[0].tokens.indexOf(101)).toBe(76); // backtracking off
+  });
+});

@@ -1,7 +1,7 @@
 // Prompt emphasis as AUTOMATIC1111's web UI reads it (modules/prompt_parser.py, parse_prompt_attention):
 // (text) x1.1, [text] / 1.1, (text:1.3) x1.3, nested brackets multiply, \( \) \[ \] \\ are literal,
 // unclosed brackets apply to the end, BREAK starts a new 75-token chunk. Then its token chunks
-// (sd_hijack_clip.py, tokenize_line, without comma backtracking): 75 tokens each between start and end
+// (sd_hijack_clip.py, tokenize_line, with its comma backtracking): 75 tokens each between start and end
 // tokens, padded, with one multiplier per token; and its "Original" emphasis, which scales the text
 // encoder's output by the multipliers and restores the chunk's mean.
 
@@ -60,17 +60,27 @@ function pythonFloat(s: string): number {
 
 export interface PromptChunk { tokens: number[]; multipliers: number[] }
 
-export interface ChunkTokens { start: number; end: number; pad: number }
+export interface ChunkTokens {
+  start: number;
+  end: number;
+  pad: number;
+  /** The comma's id (',</w>'), for backtracking; none: no backtracking. */
+  comma?: number;
+}
 
 /**
  * The weighted pieces as chunks of `length` + 2 tokens: start, up to `length` tokens (a BREAK or a full
  * chunk starts the next one), end-token padding, end; then, as the web UI does for encoders whose pad
- * token is not the end token, every token after the first end token becomes the pad token.
+ * token is not the end token, every token after the first end token becomes the pad token. When a chunk
+ * is full and its last comma is at most `backtrack` tokens back (the web UI's comma_padding_backtrack,
+ * 20 by default), the tokens after that comma move to the next chunk.
  */
-export function promptChunks(parsed: Weighted[], tokenize: (text: string) => number[], ids: ChunkTokens, length = 75): PromptChunk[] {
+export function promptChunks(parsed: Weighted[], tokenize: (text: string) => number[], ids: ChunkTokens, length = 75, backtrack = 20): PromptChunk[] {
   const chunks: PromptChunk[] = [];
   let chunk: PromptChunk = { tokens: [], multipliers: [] };
+  let lastComma = -1;
   const next = () => {
+    lastComma = -1;
     const add = length - chunk.tokens.length;
     const tokens = [ids.start, ...chunk.tokens, ...new Array<number>(Math.max(0, add)).fill(ids.end), ids.end];
     const firstEnd = tokens.indexOf(ids.end);
@@ -81,6 +91,15 @@ export function promptChunks(parsed: Weighted[], tokenize: (text: string) => num
   for (const [text, weight] of parsed) {
     if (text === 'BREAK' && weight === -1) { next(); continue; }
     for (const token of tokenize(text)) {
+      if (token === ids.comma) {
+        lastComma = chunk.tokens.length;
+      } else if (backtrack !== 0 && chunk.tokens.length === length && lastComma !== -1 && chunk.tokens.length - lastComma <= backtrack) {
+        const at = lastComma + 1;
+        const moved = { tokens: chunk.tokens.slice(at), multipliers: chunk.multipliers.slice(at) };
+        chunk = { tokens: chunk.tokens.slice(0, at), multipliers: chunk.multipliers.slice(0, at) };
+        next();
+        chunk = moved;
+      }
       if (chunk.tokens.length === length) next();
       chunk.tokens.push(token);
       chunk.multipliers.push(weight);

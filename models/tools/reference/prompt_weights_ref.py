@@ -10,8 +10,8 @@ its parse_prompt_attention is run on every case below (lark, which that module i
 editing, is stubbed when not installed; only parse_prompt_attention is used). A case that raises
 records the error's type.
 
-Emphasis: for a few prompts, the web UI's chunking (sd_hijack_clip.py tokenize_line, comma backtracking
-off) and EmphasisOriginal.after_transformers, re-stated here, on the bundled loom-emoji-sd text encoder
+Emphasis: for a few prompts, the web UI's chunking (sd_hijack_clip.py tokenize_line, with its default
+comma_padding_backtrack of 20) and EmphasisOriginal.after_transformers, re-stated here, on the bundled loom-emoji-sd text encoder
 rebuilt in torch from its ONNX file's weights (the tiny test encoder's untrained final LayerNorm makes
 every token's output zero-mean, so the mean that emphasis restores would be rounding noise there), with
 its tokenizer (clip_tokenizer_ref.py).
@@ -57,13 +57,15 @@ def load_parser(path):
     return module.parse_prompt_attention
 
 
-def chunks(parsed, tokenizer, start, end, pad, length=75):
-    """tokenize_line: 75 tokens a chunk, BREAK starts the next; start/end added, end-padded."""
+def chunks(parsed, tokenizer, start, end, pad, comma, length=75, backtrack=20):
+    """tokenize_line: 75 tokens a chunk, BREAK starts the next, comma backtracking; start/end added, end-padded."""
     out = []
     chunk = {'tokens': [], 'multipliers': []}
+    last_comma = -1
 
     def next_chunk():
-        nonlocal chunk
+        nonlocal chunk, last_comma
+        last_comma = -1
         add = length - len(chunk['tokens'])
         tokens = [start] + chunk['tokens'] + [end] * max(0, add) + [end]
         mult = [1.0] + chunk['multipliers'] + [1.0] * max(0, add) + [1.0]
@@ -78,6 +80,15 @@ def chunks(parsed, tokenizer, start, end, pad, length=75):
             next_chunk()
             continue
         for token in tokenizer.encode(text):
+            if token == comma:
+                last_comma = len(chunk['tokens'])
+            elif backtrack != 0 and len(chunk['tokens']) == length and last_comma != -1 and \
+                    len(chunk['tokens']) - last_comma <= backtrack:
+                at = last_comma + 1
+                moved = {'tokens': chunk['tokens'][at:], 'multipliers': chunk['multipliers'][at:]}
+                chunk = {'tokens': chunk['tokens'][:at], 'multipliers': chunk['multipliers'][:at]}
+                next_chunk()
+                chunk = moved
             if len(chunk['tokens']) == length:
                 next_chunk()
             chunk['tokens'].append(token)
@@ -114,10 +125,11 @@ def emphasis_cases(parse):
     start, end = tokenizer.encoder['<|startoftext|>'], tokenizer.encoder['<|endoftext|>']
     text_encoder = bundled_text_encoder()
     prompts = ['red apple', 'a (red:1.5) apple, [green] leaves', 'a ((red)) apple BREAK on a (wooden:0.7) table',
-               ' '.join(['red apple', 'green pear', 'yellow banana'] * 12) + ' (smiling face:1.4)']
+               ' '.join(['red apple', 'green pear', 'yellow banana'] * 12) + ' (smiling face:1.4)',
+               ', '.join(['red apple', '(green pear:1.2)', 'yellow banana', 'a big red cat'] * 7), ', '.join(['red apple', 'cat'] * 20)]
     out = []
     for prompt in prompts:
-        cs = chunks(parse(prompt), tokenizer, start, end, end)
+        cs = chunks(parse(prompt), tokenizer, start, end, end, tokenizer.encoder[',</w>'])
         zs = []
         for c in cs:
             with torch.no_grad():
