@@ -3,9 +3,10 @@ import { benchDiffusion } from './diffusion.ts';
 import { benchEditor } from './editor.ts';
 import { benchExecutor } from './executor.ts';
 import { benchHash } from './hash.ts';
+import { benchImg2img } from './img2img.ts';
 import { benchUpscale } from './upscale.ts';
 
-const suites: [string, () => Promise<Record<string, number | string>>][] = [['executor', benchExecutor], ['hash', benchHash], ['diffusion', benchDiffusion], ['upscale', benchUpscale], ['editor', benchEditor]];
+const suites: [string, () => Promise<Record<string, number | string>>][] = [['executor', benchExecutor], ['hash', benchHash], ['diffusion', benchDiffusion], ['img2img', benchImg2img], ['upscale', benchUpscale], ['editor', benchEditor]];
 
 const only = process.argv.slice(2);
 for (const [name, run] of suites) {

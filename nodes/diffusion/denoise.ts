@@ -1,10 +1,10 @@
 import type { TorchGeneratorState } from '../../src/diffusion/torchRandom.ts';
 import { TorchGenerator } from '../../src/diffusion/torchRandom.ts';
-import type { SchedulerState } from '../../src/diffusion/schedulers/index.ts';
+import { img2imgSchedule, inpaintBlend, type SchedulerState } from '../../src/diffusion/schedulers/index.ts';
 import type { Tensor } from '../../src/runtime/tensor.ts';
 import { defineNode, float, int, type ImageValue } from '../../src/kernel/define.ts';
 import { latentPreview } from './preview.ts';
-import { latentAt, samplerStep, startFrom, type Cursor } from './sampling.ts';
+import { initRows, latentAt, latentMask, samplerStep, startFrom, type Cursor } from './sampling.ts';
 import { openUnet } from './unet.ts';
 import { unetNeed } from './unetMemory.ts';
 
@@ -18,10 +18,23 @@ interface StepRecord {
 
 export default defineNode({
   type: 'diffusion.denoise', version: 1, title: 'Denoise', category: 'Diffusion',
-  description: 'The sampling loop over steps [start, end), keeping every step for the step scrubber.',
-  inputs: { unet: 'UNET', positive: 'CONDITIONING', negative: { type: 'CONDITIONING', optional: true }, latent: 'LATENT', schedule: 'SCHEDULE' },
+  description: 'The sampling loop over steps [start, end), keeping every step for the step scrubber. ' +
+    "Image to image: wire an init latent (VAE Encode) and set strength below 1: the last int(steps x strength) steps run, " +
+    "from the init latent noised to the first of them (as diffusers' img2img pipeline). " +
+    'Prompt editing: wire positive_after and its prompt takes over after the first switch_at of the steps. ' +
+    'Inpainting: wire a mask (1 = repaint) with the init latent; a plain UNet keeps the rest of the init latent at every step, ' +
+    'an inpainting UNet (9 channels) also takes the masked image\'s latent (Masked Image -> VAE Encode) on masked_latent.',
+  inputs: {
+    unet: 'UNET', positive: 'CONDITIONING', negative: { type: 'CONDITIONING', optional: true }, latent: 'LATENT', schedule: 'SCHEDULE',
+    init: { type: 'LATENT', optional: true },
+    positive_after: { type: 'CONDITIONING', optional: true },
+    mask: { type: 'MASK', optional: true },
+    masked_latent: { type: 'LATENT', optional: true },
+  },
   params: {
     cfg: float({ default: 7.5, min: 0, max: 30, step: 0.5 }),
+    strength: float({ default: 1, min: 0.01, max: 1, step: 0.05, label: 'strength (image to image)' }),
+    switch_at: float({ default: 0.5, min: 0, max: 1, step: 0.05, label: 'switch to positive_after at (fraction of steps)' }),
     start: int({ default: 0, min: 0, max: 1000 }),
     end: int({ default: 1000, min: 1, max: 1000, label: 'end (clamped to the steps)' }),
   },
@@ -34,19 +47,47 @@ export default defineNode({
     return unetNeed(inputs.unet, inputs.latent, params.cfg, steps);
   },
   async run({ inputs, params, ctx }) {
-    const { schedule } = inputs.schedule;
+    // Start and end count the steps this strength runs; strength 1 is the whole schedule.
+    const schedule = img2imgSchedule(inputs.schedule.schedule, params.strength);
     const { manifest } = inputs.unet;
     const start = params.start;
     const end = Math.min(params.end, schedule.timesteps.length);
     if (start >= end) throw new Error(`start (${start}) must be below end (${end}; the schedule has ${schedule.timesteps.length} steps)`);
     const unet = await openUnet(ctx.runtime, manifest);
-    const guidance = { positive: inputs.positive.tensor, negative: inputs.negative?.tensor, cfg: params.cfg };
+    const [, channels, h, w] = inputs.latent.tensor.dims;
+    let blend: { mask: Float32Array; init: Float32Array; noise: Float32Array } | undefined;
+    let extra: Float32Array | undefined;
+    if (inputs.mask) {
+      if (!inputs.init) throw new Error('a mask needs an init latent: the image to inpaint, through VAE Encode');
+      if (inputs.latent.progress) throw new Error('inpainting starts from fresh noise: wire a Noise node into latent');
+      const mask = latentMask(inputs.mask, h, w);
+      if (unet.inpainting) {
+        const masked = inputs.masked_latent;
+        if (!masked) throw new Error("this inpainting UNet also needs the masked image's latent on masked_latent (Masked Image -> VAE Encode)");
+        const md = masked.tensor.dims;
+        if (md[0] !== 1 || md[1] !== channels || md[2] !== h || md[3] !== w) {
+          throw new Error(`masked_latent is [${md.join(', ')}]; expected [1, ${channels}, ${h}, ${w}] (one image, the noise's size)`);
+        }
+        extra = new Float32Array(mask.length * (1 + channels));
+        extra.set(mask);
+        extra.set(masked.tensor.data as Float32Array, mask.length);
+      } else {
+        if (inputs.masked_latent) throw new Error('masked_latent is for inpainting UNets (9 input channels); this UNet takes the latent alone');
+        blend = { mask, init: initRows(inputs.init, inputs.latent.tensor.dims), noise: inputs.latent.tensor.data as Float32Array };
+      }
+    } else if (inputs.masked_latent) {
+      throw new Error('masked_latent needs a mask');
+    }
+    const guidance = { positive: inputs.positive.tensor, negative: inputs.negative?.tensor, cfg: params.cfg, inpaint: extra };
+    // Prompt editing, as the web UI's [A:B:x]: steps 0 to int(x * steps) (inclusive) use positive, later ones positive_after.
+    const switchStep = Math.trunc(params.switch_at * schedule.timesteps.length);
+    const guidanceAt = (i: number) => (inputs.positive_after && i > switchStep ? { ...guidance, positive: inputs.positive_after.tensor } : guidance);
 
     const saved = ctx.memo.get() as { record: StepRecord } | undefined;
     const record: StepRecord = saved
       ? { latents: [...saved.record.latents], denoised: [...saved.record.denoised], previews: [...saved.record.previews], states: [...saved.record.states] }
       : { latents: [], denoised: [], previews: [], states: [] };
-    let cursor = startFrom(inputs.latent, schedule, start);
+    let cursor = startFrom(inputs.latent, schedule, start, inputs.init, inputs.mask !== undefined);
     const done = record.latents.length;
     if (done > 0) {
       const at = Math.min(done, end - start) - 1;
@@ -55,7 +96,8 @@ export default defineNode({
     }
     for (let i = start + done; i < end; i++) {
       ctx.signal.throwIfAborted();
-      const out = await samplerStep(ctx.runtime, unet, schedule, i, cursor, guidance, ctx.signal);
+      const out = await samplerStep(ctx.runtime, unet, schedule, i, cursor, guidanceAt(i), ctx.signal);
+      if (blend) out.x = inpaintBlend(schedule, i, out.x, blend.init, blend.noise, blend.mask);
       cursor = { ...cursor, x: out.x, state: out.state };
       const denoised: Tensor = { dtype: 'float32', dims: cursor.dims, data: out.denoised };
       const preview = latentPreview(denoised, manifest);

@@ -1,3 +1,4 @@
+import conditioningCombine from './conditioningCombine.ts';
 import denoise from './denoise.ts';
 import loadCheckpoint from './loadCheckpoint.ts';
 import noise from './noise.ts';
@@ -6,5 +7,6 @@ import scheduler from './scheduler.ts';
 import textEncoder from './textEncoder.ts';
 import unetStep from './unetStep.ts';
 import vaeDecode from './vaeDecode.ts';
+import vaeEncode from './vaeEncode.ts';
 
-export default [loadCheckpoint, textEncoder, noise, scheduler, unetStep, denoise, pickStep, vaeDecode];
+export default [loadCheckpoint, textEncoder, conditioningCombine, noise, scheduler, unetStep, denoise, pickStep, vaeDecode, vaeEncode];

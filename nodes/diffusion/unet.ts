@@ -11,11 +11,15 @@ export interface Unet {
   info: ModelInfo;
   sampleDtype: string;
   timestep: { dtype: string; rank: number };
+  /** Conditioning tokens the export fixes, if it does. */
+  tokens?: number;
+  /** Takes the mask and the masked image's latent after the latent (9 channels for SD). */
+  inpainting: boolean;
 }
 
 export async function openUnet(runtime: Runtime, manifest: ModelManifest): Promise<Unet> {
   const { info, facts } = await openFor(runtime, manifest, UNET);
-  return { info, sampleDtype: facts.sampleDtype, timestep: facts.timestep };
+  return { info, sampleDtype: facts.sampleDtype, timestep: facts.timestep, tokens: facts.tokens, inpainting: facts.inpainting };
 }
 
 function timestepTensor(unet: Unet, t: number): Tensor {
@@ -37,7 +41,29 @@ function rows(t: Tensor, n: number): Float32Array {
   return out;
 }
 
-export interface Guidance { positive: Tensor; negative?: Tensor; cfg: number }
+export interface Guidance {
+  positive: Tensor;
+  negative?: Tensor;
+  cfg: number;
+  /**
+   * Inpainting UNets: the channels after the latent, per batch item ([1 + c, h, w]: the mask at latent
+   * size, then the masked image's latent), as diffusers concatenates them to the scaled model input.
+   */
+  inpaint?: Float32Array;
+}
+
+/** The latent [B, c, h, w] with `extra` ([k, h, w] per item) after each item's channels. */
+function withChannels(sample: Float32Array, dims: number[], extra: Float32Array): { data: Float32Array; dims: number[] } {
+  const [b, c, h, w] = dims;
+  const plane = h * w;
+  const k = extra.length / plane;
+  const data = new Float32Array(b * (c + k) * plane);
+  for (let n = 0; n < b; n++) {
+    data.set(sample.subarray(n * c * plane, (n + 1) * c * plane), n * (c + k) * plane);
+    data.set(extra, (n * (c + k) + c) * plane);
+  }
+  return { data, dims: [b, c + k, h, w] };
+}
 
 /** The guided noise (or v) prediction for `sample` [B, C, h, w] at timestep t. */
 export async function predict(
@@ -46,6 +72,18 @@ export async function predict(
   const batch = dims[0];
   const guided = g.cfg !== 1;
   if (guided && !g.negative) throw new Error(`cfg ${g.cfg} needs a negative conditioning (wire a Text Encoder, even with an empty prompt), or set cfg to 1`);
+  for (const c of guided ? [g.positive, g.negative!] : [g.positive]) {
+    if (unet.tokens !== undefined && c.dims[1] !== unet.tokens) {
+      throw new Error(`this UNet export takes ${unet.tokens} conditioning tokens, the prompt gives ${c.dims[1]} ` +
+        `(${Math.ceil(c.dims[1] / 77)} chunks of 75 tokens): shorten it or drop BREAK, or use an export with a free sequence length`);
+    }
+  }
+  // Prompts of different lengths (chunks of 75) cannot share a batch: the web UI then runs them one after the other.
+  if (guided && g.negative!.dims[1] !== g.positive.dims[1]) {
+    const uncond = await predict(runtime, unet, sample, dims, t, { positive: g.negative!, cfg: 1, inpaint: g.inpaint }, signal);
+    const cond = await predict(runtime, unet, sample, dims, t, { positive: g.positive, cfg: 1, inpaint: g.inpaint }, signal);
+    return uncond.map((u, i) => u + g.cfg * (cond[i] - u));
+  }
   const [, tokens, width] = g.positive.dims;
   const runs = guided ? 2 : 1;
   // One run for both halves: uncond first, then cond, as diffusers batches them.
@@ -59,8 +97,11 @@ export async function predict(
   } else {
     context.set(rows(g.positive, batch));
   }
+  if (unet.inpainting && !g.inpaint) throw new Error('this is an inpainting UNet (9 input channels): wire a mask and the masked image\'s latent into Denoise');
+  if (!unet.inpainting && g.inpaint) throw new Error('masked_latent is for inpainting UNets (9 input channels); this UNet takes the latent alone');
+  const input = g.inpaint ? withChannels(x, [batch * runs, ...dims.slice(1)], g.inpaint) : { data: x, dims: [batch * runs, ...dims.slice(1)] };
   const feeds = {
-    sample: asFloat({ dtype: 'float32', dims: [batch * runs, ...dims.slice(1)], data: x }, unet.sampleDtype),
+    sample: asFloat({ dtype: 'float32', dims: input.dims, data: input.data }, unet.sampleDtype),
     timestep: timestepTensor(unet, t),
     encoder_hidden_states: asFloat({ dtype: 'float32', dims: [batch * runs, tokens, width], data: context }, unet.sampleDtype),
   };

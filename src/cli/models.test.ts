@@ -34,12 +34,12 @@ describe('latent-loom models', () => {
     const { src, store } = await userCopy();
     const added = await cli('models', 'add', src, '--to', store, '--url', 'https://example.org/my-sd');
     expect(added.code).toBe(0);
-    expect(added.lines[0]).toBe(`added my-sd (stable-diffusion, 11 files, 1.50 MB) to ${join(store, 'my-sd')}`);
+    expect(added.lines[0]).toBe(`added my-sd (stable-diffusion, 13 files, 1.70 MB) to ${join(store, 'my-sd')}`);
     const manifest = JSON.parse(await readFile(join(store, 'my-sd/manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ id: 'my-sd', title: 'My SD', source: 'https://example.org/my-sd' });
     const listed = await cli('models', 'list', '--models', store);
     expect(listed.lines[0]).toMatch(/^id +kind +size +source$/);
-    expect(listed.lines[1]).toMatch(/^my-sd +stable-diffusion +1\.50 MB +https:\/\/example\.org\/my-sd$/);
+    expect(listed.lines[1]).toMatch(/^my-sd +stable-diffusion +1\.70 MB +https:\/\/example\.org\/my-sd$/);
     expect(listed.lines.some((l) => l.startsWith('test-tiny-upscaler '))).toBe(true);
     expect((await cli('models', 'add', src, '--to', store)).lines).toEqual([
       `error: ${join(store, 'my-sd')} already holds a model; remove it or choose another id with --id`,
@@ -57,7 +57,7 @@ describe('latent-loom models', () => {
   it('verify passes on an intact copy and names the file with a changed byte', async () => {
     const { src, store } = await userCopy();
     await cli('models', 'add', src, '--to', store);
-    expect(await cli('models', 'verify', 'my-sd', '--models', store)).toEqual({ code: 0, lines: ['ok my-sd (11 files)'] });
+    expect(await cli('models', 'verify', 'my-sd', '--models', store)).toEqual({ code: 0, lines: ['ok my-sd (13 files)'] });
     const file = join(store, 'my-sd/unet/model.onnx');
     const bytes = await readFile(file);
     bytes[1000] ^= 1;

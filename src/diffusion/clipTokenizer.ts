@@ -100,6 +100,11 @@ export class ClipTokenizer {
     return new ClipTokenizer(encoder, ranks, pad, maxLength);
   }
 
+  /** The id of a vocabulary entry (e.g. ',</w>'), if it has one. */
+  tokenId(token: string): number | undefined {
+    return this.encoder.get(token);
+  }
+
   private idOf(token: string): number {
     const id = this.encoder.get(token);
     if (id === undefined) throw new Error(`token ${JSON.stringify(token)} is not in the vocabulary`);

@@ -4,6 +4,7 @@ import type { Schedule, SchedulerState } from '../diffusion/schedulers/common.ts
 import type { TorchGeneratorState } from '../diffusion/torchRandom.ts';
 import type { Tensor } from '../runtime/tensor.ts';
 import type { ImageValue } from '../image/value.ts';
+import type { MaskValue } from '../image/mask.ts';
 
 /** A model on a wire: which stored model, and its manifest. Sessions stay in the runtime. */
 export interface ModelHandle {
@@ -51,6 +52,8 @@ export interface WireTypes {
   SEED: number;
   FLOAT: number;
   IMAGE: ImageValue;
+  /** One float per pixel in [0, 1]: 1 marks the area to change (inpainting) or to take from a pasted source. */
+  MASK: MaskValue;
   TENSOR: Tensor;
   MODEL: ModelHandle;
   CONDITIONING: ConditioningValue;

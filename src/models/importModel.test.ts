@@ -29,8 +29,24 @@ describe('importModel', () => {
     for (const f of shipped.files) expect(manifest.files).toContainEqual(f);
     // Beyond the shipped list: the configs the scheduler and tokenizer read, so verify covers them too.
     expect(manifest.files.filter((f) => !shipped.files.some((s) => s.path === f.path)).map((f) => f.role).sort()).toEqual([
-      'model_index', 'scheduler_config', 'tokenizer_config', 'tokenizer_special_tokens', 'unet_config', 'vae_decoder_config',
+      'model_index', 'scheduler_config', 'tokenizer_config', 'tokenizer_special_tokens', 'unet_config', 'vae_decoder_config', 'vae_encoder_config',
     ]);
+    expect(manifest.files.find((f) => f.role === 'vae_encoder')?.path).toBe('vae_encoder/model.onnx');
+  });
+
+  it('the VAE encoder is optional in an SD folder, and refused on its own', async () => {
+    const dir = await copyWithoutManifest('tiny-sd');
+    await rm(join(dir, 'vae_encoder'), { recursive: true });
+    const { manifest } = await importModel(await diskSource(dir));
+    expect(manifest.files.map((f) => f.role)).not.toContain('vae_encoder');
+    await expect(importModel(await diskSource(join(testModels, 'tiny-sd/vae_encoder/model.onnx')))).rejects.toThrow(
+      'vae_encoder: is a VAE encoder, one part of a Stable Diffusion model; add the whole folder',
+    );
+  });
+
+  it('an inpainting SD folder (9-channel UNet) imports with 4 latent channels', async () => {
+    const { manifest } = await importModel(await diskSource(await copyWithoutManifest('tiny-sd-inpaint')));
+    expect(manifest).toMatchObject({ kind: 'stable-diffusion', latent: { channels: 4 } });
   });
 
   it('single files: the upscaler\'s scale by a probe run, the GAN\'s z size and image size', async () => {

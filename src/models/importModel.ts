@@ -29,6 +29,9 @@ export interface Imported {
 }
 
 const SD_PARTS = ['text_encoder', 'unet', 'vae_decoder'] as const;
+/** Parts an SD folder may have: the VAE encoder, for image to image and inpainting. */
+const SD_OPTIONAL_PARTS = ['vae_encoder'] as const;
+type SdPart = (typeof SD_PARTS)[number] | (typeof SD_OPTIONAL_PARTS)[number];
 const CONFIG_ROLES: Record<string, string> = {
   'model_index.json': 'model_index',
   'scheduler/scheduler_config.json': 'scheduler_config',
@@ -37,6 +40,7 @@ const CONFIG_ROLES: Record<string, string> = {
   'text_encoder/config.json': 'text_encoder_config',
   'unet/config.json': 'unet_config',
   'vae_decoder/config.json': 'vae_decoder_config',
+  'vae_encoder/config.json': 'vae_encoder_config',
 };
 const PROBE = 8;
 
@@ -82,8 +86,8 @@ async function importSd(src: ImportSource): Promise<Draft> {
   }
   const files: Draft['files'] = [];
   const known: Draft['known'] = [];
-  const parts: Partial<Record<(typeof SD_PARTS)[number], Recognized>> = {};
-  for (const part of SD_PARTS) {
+  const parts: Partial<Record<SdPart, Recognized>> = {};
+  for (const part of [...SD_PARTS, ...SD_OPTIONAL_PARTS.filter((p) => has(`${p}/model.onnx`))]) {
     const path = `${part}/model.onnx`;
     const { rec, io } = await inspect(src, path);
     if (rec.role !== part) throw new Error(`${path}: is a ${rec.title}, not a ${part.replace('_', ' ')}`);
@@ -100,6 +104,10 @@ async function importSd(src: ImportSource): Promise<Draft> {
   for (const [path, role] of Object.entries(CONFIG_ROLES)) if (has(path)) files.push({ role, path });
 
   const { text_encoder: te, unet, vae_decoder: vae } = parts as Required<typeof parts>;
+  const encoder = parts.vae_encoder;
+  if (encoder?.latentChannels && unet.latentChannels && encoder.latentChannels !== unet.latentChannels) {
+    throw new Error(`vae_encoder/model.onnx makes ${encoder.latentChannels} latent channels, but unet/model.onnx takes ${unet.latentChannels}`);
+  }
   if (te.hiddenSize && unet.hiddenSize && te.hiddenSize !== unet.hiddenSize) {
     throw new Error(`text_encoder/model.onnx gives ${te.hiddenSize}-wide embeddings, but unet/model.onnx takes ${unet.hiddenSize}: they are from different models`);
   }
@@ -127,7 +135,7 @@ async function importSingle(src: ImportSource): Promise<Draft> {
   }
   const path = models[0].path;
   const { rec, io, scale } = await inspect(src, path, true);
-  if (rec.role === 'text_encoder' || rec.role === 'unet') {
+  if (rec.role === 'text_encoder' || rec.role === 'unet' || rec.role === 'vae_encoder') {
     throw new Error(`${src.name}: is a ${rec.title}, one part of a Stable Diffusion model; add the whole folder (text_encoder/, unet/, vae_decoder/, tokenizer/)`);
   }
   const role = rec.role === 'image' || rec.role === 'gan' ? 'model' : rec.role;

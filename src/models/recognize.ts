@@ -20,6 +20,8 @@ export interface Recognized {
   /** Tokens per prompt, when the text encoder fixes it. */
   maxLength?: number;
   latentChannels?: number;
+  /** UNets: takes the mask and the masked image's latent too (9 channels for SD). */
+  inpainting?: boolean;
   timestep?: { dtype: string; rank: number };
   /** Image models: the scale when fixed dims give it, null when only a probe run can tell. */
   scale?: number | null;
@@ -46,9 +48,6 @@ export function recognize(inputs: IoSpec[], outputs: IoSpec[]): Recognition {
   const io = { inputs, outputs };
   const named = nearestNamed(io);
   if (named?.complete) return recognizeAs(named.contract, io);
-  if (has(inputs, 'sample') && has(outputs, 'latent_sample')) {
-    return { ok: false, nearest: 'vae_decoder', reason: 'looks like a VAE encoder (image to latents); only VAE decoders are used' };
-  }
   const rank = inputs.length === 1 ? inputs[0].shape?.length : undefined;
   const byShape = BY_SHAPE.find((c) => c.shape!.inputRank === rank);
   const structural = byShape ? recognizeAs(byShape, io) : null;
@@ -59,7 +58,7 @@ export function recognize(inputs: IoSpec[], outputs: IoSpec[]): Recognition {
     ok: false, nearest: null,
     reason: `fits no model contract (inputs: ${listIo(inputs)}; outputs: ${listIo(outputs)}). Expected a text encoder ` +
       '(input_ids -> last_hidden_state), a UNet (sample, timestep, encoder_hidden_states -> out_sample), a VAE decoder ' +
-      '(latent_sample -> sample), an image model ([1,3,H,W] -> [1,3,sH,sW]) or a GAN generator ([B,n] -> [B,3,H,W])',
+      '(latent_sample -> sample), a VAE encoder (sample -> latent_sample), an image model ([1,3,H,W] -> [1,3,sH,sW]) or a GAN generator ([B,n] -> [B,3,H,W])',
   };
 }
 
@@ -73,7 +72,8 @@ function recognizeAs(c: Contract, io: { inputs: IoSpec[]; outputs: IoSpec[] }): 
     if (facts.zDim === null) return refuse(`input "${fit.facts.input}" has no fixed latent size (dim 1 is "${io.inputs[0].shape![1]}")`);
     delete facts.batch;
   }
-  for (const k of ['sampleDtype', 'idsDtype', 'dtype']) delete facts[k];
+  if (facts.inpainting === false) delete facts.inpainting;
+  for (const k of ['sampleDtype', 'idsDtype', 'dtype', 'outputChannels', 'tokens', 'inputChannels']) delete facts[k];
   const clean = Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined));
   return { ok: true, role: c.role, title: c.title, ...clean } as Recognized;
 }

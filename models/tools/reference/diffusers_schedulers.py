@@ -90,6 +90,18 @@ class Base:
     def scale(self, i, x):
         return x
 
+    def add_noise(self, original, noise, i):
+        """add_noise at step index i (the pipeline's begin_index), as the DDPM-family classes write it."""
+        alphas_cumprod = self.alphas_cumprod.to(dtype=original.dtype)
+        timesteps = self.timesteps[i:i + 1].long()
+        sqrt_alpha_prod = (alphas_cumprod[timesteps] ** 0.5).flatten()
+        while len(sqrt_alpha_prod.shape) < len(original.shape):
+            sqrt_alpha_prod = sqrt_alpha_prod.unsqueeze(-1)
+        sqrt_one_minus_alpha_prod = ((1 - alphas_cumprod[timesteps]) ** 0.5).flatten()
+        while len(sqrt_one_minus_alpha_prod.shape) < len(original.shape):
+            sqrt_one_minus_alpha_prod = sqrt_one_minus_alpha_prod.unsqueeze(-1)
+        return sqrt_alpha_prod * original + sqrt_one_minus_alpha_prod * noise
+
     def karras(self, in_sigmas, n):
         sigma_min, sigma_max = in_sigmas[-1].item(), in_sigmas[0].item()
         rho = 7.0
@@ -149,6 +161,13 @@ class Euler(Base):
 
     def scale(self, i, x):
         return x / ((self.sigmas[i] ** 2 + 1) ** 0.5)
+
+    def add_noise(self, original, noise, i):
+        # step_indices = [begin_index]; sigma = sigmas[step_indices].flatten(); original + noise * sigma
+        sigma = self.sigmas.to(dtype=original.dtype)[[i]].flatten()
+        while len(sigma.shape) < len(original.shape):
+            sigma = sigma.unsqueeze(-1)
+        return original + noise * sigma
 
     def x0(self, i, out, x):
         sigma = self.sigmas[i]
@@ -252,6 +271,13 @@ class DPMpp2M(Base):
         self.init_noise_sigma = 1.0
         self.outputs = [None, None]
         self.lower_order_nums = 0
+
+    def add_noise(self, original, noise, i):
+        sigma = self.sigmas.to(dtype=original.dtype)[[i]].flatten()
+        alpha_t, sigma_t = self.alpha_sigma(sigma)
+        while len(sigma_t.shape) < len(original.shape):
+            alpha_t, sigma_t = alpha_t.unsqueeze(-1), sigma_t.unsqueeze(-1)
+        return alpha_t * original + sigma_t * noise
 
     @staticmethod
     def alpha_sigma(sigma):

@@ -22,6 +22,11 @@ export interface Schedule {
   initNoiseSigma: number;
   /** torch.cumprod(1 - betas) of the training schedule, float32 values. */
   alphasCumprod: number[];
+  /**
+   * Image to image: the index in the full schedule of this one's first step (diffusers' begin_index;
+   * timesteps and sigmas start there). Absent or 0 for a schedule that starts from pure noise.
+   */
+  begin?: number;
 }
 
 /** What a scheduler's set_timesteps decides; the rest of a Schedule is shared. */
@@ -69,6 +74,11 @@ export interface SchedulerDef<K extends string = string> {
     state: SchedulerState, noise: NoiseSource,
   ): StepResult;
   freshState(): SchedulerState;
+  /**
+   * The clean latent noised to the level of step `stepIndex` (image to image: 0; inpainting: every
+   * next step), as the diffusers class's add_noise at that step (float32 operations, in its order).
+   */
+  addNoise(schedule: Schedule, stepIndex: number, original: Float32Array, noise: Float32Array): Float32Array;
 }
 
 export function freshState(): SchedulerState {
@@ -192,6 +202,25 @@ export function checkLengths(modelOutput: Float32Array, sample: Float32Array): v
   if (modelOutput.length !== sample.length) {
     throw new Error(`model output has ${modelOutput.length} values, sample has ${sample.length}`);
   }
+}
+
+/**
+ * add_noise of the DDPM-family classes (DDIM, PNDM, LCM) at timestep t:
+ * alphas_cumprod[t] ** 0.5 * original + (1 - alphas_cumprod[t]) ** 0.5 * noise.
+ */
+export function addNoiseAtTimestep(schedule: Schedule, stepIndex: number, original: Float32Array, noise: Float32Array): Float32Array {
+  checkLengths(noise, original);
+  const a = schedule.alphasCumprod[schedule.timesteps[stepIndex]];
+  const sa = sqrtf(a);
+  const sb = sqrtf(f(1 - a));
+  return original.map((x, i) => f(sa * x) + f(sb * noise[i]));
+}
+
+/** add_noise of the k-diffusion-style classes (Euler, Euler ancestral): original + noise * sigma. */
+export function addNoiseAtSigma(schedule: Schedule, stepIndex: number, original: Float32Array, noise: Float32Array): Float32Array {
+  checkLengths(noise, original);
+  const sigma = schedule.sigmas[stepIndex];
+  return original.map((x, i) => x + f(noise[i] * sigma));
 }
 
 /** float32 sqrt of a float32. */

@@ -1,7 +1,7 @@
 // DDIM (Song et al. 2020), as diffusers' DDIMScheduler, with eta for the stochastic variant.
 // Every operation is the float32 tensor operation diffusers runs, in its order.
 import {
-  type Schedule, type SchedulerConfig, type SchedulerDef, checkLengths, freshState, spacedTimesteps, sqrtf,
+  addNoiseAtTimestep, type Schedule, type SchedulerConfig, type SchedulerDef, checkLengths, freshState, spacedTimesteps, sqrtf,
 } from './common.ts';
 import { f } from './float32.ts';
 
@@ -69,4 +69,5 @@ export const ddim: SchedulerDef<'ddim'> = {
     return { prevSample, predOriginal: x0, state: { ...state, stepsDone: state.stepsDone + 1 } };
   },
   freshState,
+  addNoise: addNoiseAtTimestep,
 };

@@ -6,7 +6,7 @@ import {
   type ScheduleTimes, type SchedulerConfig, type SchedulerDef, checkLengths, freshState, interpSigma,
   karrasSigmas, linspace, logSigmas, roundHalfEven, sigmaToT, sqrtf, trainingSigmas,
 } from './common.ts';
-import { f } from './float32.ts';
+import { f, torchExpf } from './float32.ts';
 
 function dpmTimesteps(config: SchedulerConfig, steps: number): number[] {
   const T = config.numTrainTimesteps;
@@ -58,7 +58,9 @@ export const dpmpp2m: SchedulerDef<'dpmpp_2m'> = {
   schedule: dpmSchedule,
   step(schedule, stepIndex, modelOutput, sample, state) {
     checkLengths(modelOutput, sample);
-    const n = schedule.timesteps.length;
+    // diffusers compares its absolute step index with the full schedule's length (image to image starts part-way).
+    const n = schedule.steps;
+    const at = stepIndex + (schedule.begin ?? 0);
     const s0 = vp(schedule.sigmas[stepIndex]);
     const t = vp(schedule.sigmas[stepIndex + 1]);
     const x0 = new Float32Array(sample.length);
@@ -69,11 +71,11 @@ export const dpmpp2m: SchedulerDef<'dpmpp_2m'> = {
     }
     const h = f(t.lambda - s0.lambda);
     const ratio = f(t.sigma / s0.sigma);
-    // alpha_t * (torch.exp(-h) - 1.0)
-    const coef = f(t.alpha * f(f(Math.exp(-h)) - 1));
+    // alpha_t * (torch.exp(-h) - 1.0), with torch's own (SLEEF) exp
+    const coef = f(t.alpha * f(torchExpf(-h) - 1));
     const prevSample = new Float32Array(sample.length);
     const { finalSigmasType, lowerOrderFinal } = schedule.config;
-    const lowerFinal = stepIndex === n - 1 && (finalSigmasType === 'zero' || (lowerOrderFinal && n < 15));
+    const lowerFinal = at === n - 1 && (finalSigmasType === 'zero' || (lowerOrderFinal && n < 15));
     const firstOrder = state.previousX0 === null || stepIndex === 0 || lowerFinal;
     if (firstOrder) {
       for (let i = 0; i < x0.length; i++) prevSample[i] = f(ratio * sample[i]) - f(coef * x0[i]);
@@ -92,4 +94,10 @@ export const dpmpp2m: SchedulerDef<'dpmpp_2m'> = {
     return { prevSample, predOriginal: x0, state: { ...state, stepsDone: state.stepsDone + 1, previousX0: x0.slice() } };
   },
   freshState,
+  addNoise(schedule, stepIndex, original, noise) {
+    checkLengths(noise, original);
+    // alpha_t * original_samples + sigma_t * noise, at the step's sigma
+    const { alpha, sigma } = vp(schedule.sigmas[stepIndex]);
+    return original.map((x, i) => f(alpha * x) + f(sigma * noise[i]));
+  },
 };

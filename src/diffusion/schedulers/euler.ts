@@ -1,7 +1,7 @@
 // Euler (Karras et al. 2022, Algorithm 2 without churn), as diffusers' EulerDiscreteScheduler.
 // Every operation is the float32 tensor (or float64 numpy) operation diffusers runs, in its order.
 import {
-  type Schedule, type ScheduleTimes, type SchedulerConfig, type SchedulerDef, checkLengths, freshState,
+  addNoiseAtSigma, type Schedule, type ScheduleTimes, type SchedulerConfig, type SchedulerDef, checkLengths, freshState,
   interpSigma, karrasSigmas, logSigmas, sigmaToT, spacedTimesteps, sqrtf, trainingSigmas,
 } from './common.ts';
 import { f } from './float32.ts';
@@ -70,4 +70,5 @@ export const euler: SchedulerDef<'euler'> = {
     return { prevSample, predOriginal, state: { ...state, stepsDone: state.stepsDone + 1 } };
   },
   freshState,
+  addNoise: addNoiseAtSigma,
 };

@@ -1,7 +1,7 @@
 // Euler ancestral, as diffusers' EulerAncestralDiscreteScheduler: an Euler step down to sigma_down,
 // then fresh noise of size sigma_up. Karras sigmas (which diffusers' class lacks), when asked for,
 // are built as for Euler.
-import { type SchedulerDef, freshState, sqrtf } from './common.ts';
+import { addNoiseAtSigma, type SchedulerDef, freshState, sqrtf } from './common.ts';
 import { eulerFamilySchedule, eulerMove, eulerScaleModelInput, eulerX0 } from './euler.ts';
 import { f } from './float32.ts';
 
@@ -30,4 +30,5 @@ export const eulerAncestral: SchedulerDef<'euler_ancestral'> = {
     return { prevSample, predOriginal, state: { ...state, stepsDone: state.stepsDone + 1 } };
   },
   freshState,
+  addNoise: addNoiseAtSigma,
 };

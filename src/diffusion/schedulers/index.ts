@@ -51,6 +51,35 @@ export function makeSchedule(kind: SchedulerKind, config: SchedulerConfig, steps
   };
 }
 
+/**
+ * Image to image, as diffusers' StableDiffusionImg2ImgPipeline.get_timesteps: of `steps` steps, the
+ * last int(steps * strength) run (every scheduler here has order 1), starting at begin_index
+ * steps - int(steps * strength). The returned schedule holds those steps only (`begin` says where
+ * they start); strength 1 gives the whole schedule.
+ */
+export function img2imgSchedule(schedule: Schedule, strength: number): Schedule {
+  if (!(strength > 0 && strength <= 1)) throw new Error(`strength must be in (0, 1], got ${strength}`);
+  const n = schedule.steps;
+  const run = Math.min(Math.trunc(n * strength), n);
+  if (run < 1) {
+    throw new Error(`strength ${strength} of ${n} steps leaves no step to run (int(steps x strength) is 0): raise the strength or the steps`);
+  }
+  const begin = Math.max(n - run, 0);
+  if (begin === 0) return schedule;
+  return { ...schedule, timesteps: schedule.timesteps.slice(begin), sigmas: schedule.sigmas.slice(begin), begin };
+}
+
+/**
+ * The clean latent (an encoded image, scaled) noised to the level of step `stepIndex` (0: the first
+ * step of an image-to-image schedule): diffusers' add_noise at that step.
+ */
+export function addNoise(schedule: Schedule, original: Float32Array, noise: Float32Array, stepIndex = 0): Float32Array {
+  if (!Number.isInteger(stepIndex) || stepIndex < 0 || stepIndex >= schedule.timesteps.length) {
+    throw new Error(`step index ${stepIndex} is outside 0..${schedule.timesteps.length - 1}`);
+  }
+  return schedulerOf(schedule.kind).addNoise(schedule, stepIndex, original, noise);
+}
+
 /** What the model sees at a step: Euler-family samplers divide by sqrt(sigma^2 + 1). */
 export function scaleModelInput(schedule: Schedule, stepIndex: number, sample: Float32Array): Float32Array {
   checkIndex(schedule, stepIndex);
@@ -75,4 +104,23 @@ function checkIndex(schedule: Schedule, stepIndex: number): void {
   if (!Number.isInteger(stepIndex) || stepIndex < 0 || stepIndex >= schedule.timesteps.length) {
     throw new Error(`step index ${stepIndex} is outside 0..${schedule.timesteps.length - 1}`);
   }
+}
+
+/**
+ * Inpainting with a plain (4-channel) UNet, as diffusers' StableDiffusionInpaintPipeline after each
+ * step: outside the mask the latent goes back to the init latent, noised to the next step's level
+ * (the init latent itself after the last step): (1 - mask) * add_noise(init, noise, next) + mask * x.
+ * `mask` is one value per latent cell (h * w), the same for every batch item and channel.
+ */
+export function inpaintBlend(
+  schedule: Schedule, stepIndex: number, x: Float32Array, init: Float32Array, noise: Float32Array, mask: Float32Array,
+): Float32Array {
+  const last = stepIndex === schedule.timesteps.length - 1;
+  const proper = last ? init : addNoise(schedule, init, noise, stepIndex + 1);
+  const plane = mask.length;
+  const f = Math.fround;
+  return x.map((v, i) => {
+    const m = mask[i % plane];
+    return f(f(1 - m) * proper[i]) + f(m * v);
+  });
 }

@@ -1,7 +1,7 @@
 // Latent Consistency Model sampling (Luo et al. 2023), as diffusers' LCMScheduler: each step maps
 // the sample to a consistency-model estimate of x0, then re-noises it to the next timestep.
 // Float32 operations in diffusers' order.
-import { type SchedulerDef, freshState, linspace, sqrtf } from './common.ts';
+import { addNoiseAtTimestep, type SchedulerDef, freshState, linspace, sqrtf } from './common.ts';
 import { alphaAt, x0AndEpsilon } from './ddim.ts';
 import { f } from './float32.ts';
 
@@ -51,4 +51,5 @@ export const lcm: SchedulerDef<'lcm'> = {
     return { prevSample, predOriginal: denoised, state: { ...state, stepsDone: state.stepsDone + 1 } };
   },
   freshState,
+  addNoise: addNoiseAtTimestep,
 };

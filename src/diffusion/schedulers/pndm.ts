@@ -4,7 +4,7 @@
 // linear multistep formulas of order 2, 3 and 4. Without it, 12 Runge-Kutta evaluations come first.
 // Float32 operations in diffusers' order.
 import {
-  type Schedule, type SchedulerConfig, type SchedulerDef, type SchedulerState, arangeDown, checkLengths,
+  addNoiseAtTimestep, type Schedule, type SchedulerConfig, type SchedulerDef, type SchedulerState, arangeDown, checkLengths,
   freshState, linspace, roundHalfEven, sqrtf,
 } from './common.ts';
 import { alphaAt } from './ddim.ts';
@@ -182,4 +182,5 @@ export const pndm: SchedulerDef<'pndm'> = {
     return { prevSample: prev, predOriginal, state: { ...next, stepsDone: state.stepsDone + 1 } };
   },
   freshState,
+  addNoise: addNoiseAtTimestep,
 };

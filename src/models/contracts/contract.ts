@@ -4,7 +4,7 @@
 import type { ModelManifest } from '../../runtime/manifest.ts';
 import type { IoSpec, ModelInfo, Runtime } from '../../runtime/runtime.ts';
 
-export type Role = 'text_encoder' | 'unet' | 'vae_decoder' | 'image' | 'gan';
+export type Role = 'text_encoder' | 'unet' | 'vae_decoder' | 'vae_encoder' | 'image' | 'gan';
 export type Precision = 'fp32' | 'fp16';
 
 export interface IoRule { dtypes: readonly string[]; ranks: readonly number[] }

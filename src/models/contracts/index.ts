@@ -6,5 +6,6 @@ import { IMAGE_MODEL } from './imageModel.ts';
 import { TEXT_ENCODER } from './textEncoder.ts';
 import { UNET } from './unet.ts';
 import { VAE_DECODER } from './vaeDecoder.ts';
+import { VAE_ENCODER } from './vaeEncoder.ts';
 
-export const CONTRACTS: readonly Contract[] = [TEXT_ENCODER, UNET, VAE_DECODER, IMAGE_MODEL, GAN];
+export const CONTRACTS: readonly Contract[] = [TEXT_ENCODER, UNET, VAE_DECODER, VAE_ENCODER, IMAGE_MODEL, GAN];
