@@ -24,10 +24,10 @@ describe('topological order', () => {
 });
 
 describe('scale', () => {
-  /** Best of three: how long `work` takes. */
+  /** Best of five: how long `work` takes. */
   const time = (work: () => void): number => {
     let best = Infinity;
-    for (let k = 0; k < 3; k++) {
+    for (let k = 0; k < 5; k++) {
       const t = performance.now();
       work();
       best = Math.min(best, performance.now() - t);
@@ -37,19 +37,19 @@ describe('scale', () => {
   const ids = (n: number) => Array.from({ length: n }, (_, i) => `n${i}`);
   const chain = (nodes: string[]) => nodes.slice(1).map((id, i) => edge(nodes[i], id));
 
-  // Four graphs of 5,000 against one of 20,000: about the same for linear work, four times as much
-  // for quadratic work. The bound is loose, so only the growth is tested, not the machine's speed.
+  // Ten graphs of 2,000 against one of 20,000: about the same for linear work, ten times as much for
+  // quadratic work. The bound sits between the two, so only the growth is tested, not the machine's speed.
   it('sorts 20,000 isolated nodes and a 20,000-node chain in linear-looking time', () => {
     for (const make of [(n: string[]) => [], chain]) {
-      const small = ids(5_000);
+      const small = ids(2_000);
       const large = ids(20_000);
       const smallEdges = make(small);
       const largeEdges = make(large);
       const sorted = topoSort(large, largeEdges);
       expect(sorted.ok && sorted.order).toEqual(large);
-      const four = time(() => { for (let k = 0; k < 4; k++) topoSort(small, smallEdges); });
+      const ten = time(() => { for (let k = 0; k < 10; k++) topoSort(small, smallEdges); });
       const one = time(() => topoSort(large, largeEdges));
-      expect(one / four).toBeLessThan(2.5);
+      expect(one / ten).toBeLessThan(4);
     }
   });
 

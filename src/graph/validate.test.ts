@@ -169,7 +169,7 @@ describe('large documents', () => {
   };
   const time = (work: () => void): number => {
     let best = Infinity;
-    for (let k = 0; k < 2; k++) {
+    for (let k = 0; k < 5; k++) {
       const t = performance.now();
       work();
       best = Math.min(best, performance.now() - t);
@@ -178,13 +178,14 @@ describe('large documents', () => {
   };
 
   // Ten documents of 2,000 nodes against one of 20,000: about the same for linear work, ten times as
-  // much for quadratic work. Only the growth is tested, not the machine's speed.
+  // much for quadratic work. Only the growth is tested, not the machine's speed; the bound sits between
+  // the two so that a busy machine (best of five) does not decide the outcome.
   it.each([['isolated nodes', false], ['a chain', true]] as const)('validates 20,000 %s in linear-looking time', (_name, chained) => {
     const small = big(2_000, chained);
     const large = big(20_000, chained);
     expect(loadGraph(large, catalog).ok).toBe(true);
     const ten = time(() => { for (let k = 0; k < 10; k++) loadGraph(small, catalog); });
     const one = time(() => loadGraph(large, catalog));
-    expect(one / ten).toBeLessThan(3);
+    expect(one / ten).toBeLessThan(5);
   });
 });
