@@ -14,7 +14,8 @@ const solid = (format: 'png' | 'jpeg') =>
   sharp({ create: { width: 8, height: 6, channels: 3, background: { r: 255, g: 0, b: 0 } } })[format]().toBuffer();
 
 async function downloadOf(click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
-  const [dl] = await Promise.all([page.waitForEvent('download'), click()]);
+  // The PNG is made in the page after the click (the graph asks the engine for its models): a busy machine takes a while.
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), click()]);
   return { name: dl.suggestedFilename(), bytes: await readFile((await dl.path())!) };
 }
 
