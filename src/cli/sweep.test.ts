@@ -75,7 +75,7 @@ describe('latent-loom run --sweep', () => {
   });
 
   it('answers --help on every command', async () => {
-    for (const command of ['run', 'models']) {
+    for (const command of ['run', 'models', 'serve', 'worker']) {
       const { code, lines } = await cli(command, '--help');
       expect(code, command).toBe(0);
       expect(lines.join('\n'), command).toContain(`latent-loom ${command}`);
