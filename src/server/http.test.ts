@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinRegistry } from '../../nodes/registry.ts';
+import { readEvents } from '../../test/sse.ts';
 import { main } from '../cli/main.ts';
 import { planRuns } from './plan.ts';
 import type { ApiEvent } from './runs.ts';
@@ -37,25 +38,7 @@ afterAll(async () => {
 const post = (server: RunningServer, path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${server.url}${path}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...headers } });
 
-/** Every event of a run's stream, until the server ends it (bounded by the test's timeout). */
-async function events(server: RunningServer, id: string, onEvent: (e: ApiEvent) => void = () => {}): Promise<ApiEvent[]> {
-  const res = await fetch(`${server.url}/runs/${id}/events`);
-  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const seen: ApiEvent[] = [];
-  let text = '';
-  for await (const chunk of res.body!) {
-    text += Buffer.from(chunk).toString('utf8');
-    for (let end = text.indexOf('\n\n'); end >= 0; end = text.indexOf('\n\n')) {
-      const data = text.slice(0, end).split('\n').find((l) => l.startsWith('data: '));
-      text = text.slice(end + 2);
-      if (!data) continue;
-      const event = JSON.parse(data.slice(6)) as ApiEvent;
-      seen.push(event);
-      onEvent(event);
-    }
-  }
-  return seen;
-}
+const events = (server: RunningServer, id: string, onEvent?: (e: ApiEvent) => void) => readEvents(`${server.url}/runs/${id}/events`, onEvent);
 
 /** What `latent-loom run` prints for the graph and options, each problem without its "error: ". */
 async function cliProblems(graph: unknown, ...options: string[]): Promise<string[]> {
@@ -98,6 +81,9 @@ describe('the HTTP API', () => {
 
     const again = await (await post(open, '/runs', { graph, sweep: { 'noise.seed': [1, 2] } })).json();
     expect(again.runs.map((r: { id: string; status: string }) => [r.id, r.status])).toEqual(runs.map((r: { id: string }) => [r.id, 'done']));
+    // The graph file itself as the body, the sweep in the query, as curl --data-binary @graph.json sends it.
+    const raw = await (await fetch(`${open.url}/runs?sweep=noise.seed=1..2`, { method: 'POST', body: JSON.stringify(graph) })).json();
+    expect(raw.runs.map((r: { id: string }) => r.id)).toEqual(runs.map((r: { id: string }) => r.id));
     // A finished run's stream replays its events and ends.
     expect((await events(open, runs[1].id)).map((e) => e.type)).toEqual(seen.map((e) => e.type));
   });
@@ -135,6 +121,8 @@ describe('the HTTP API', () => {
       expect(problems.length).toBeGreaterThan(0);
       expect(problems).toEqual(await cliProblems(graph, ...options));
     }
+    const query = await fetch(`${open.url}/runs?set=noise.seed%3D-1&sweep=noise.colour=1..3`, { method: 'POST', body: JSON.stringify(cases[3][0]) });
+    expect([query.status, (await query.json()).problems]).toEqual([400, await cliProblems(cases[3][0], ...cases[3][2])]);
     const shape = await post(open, '/runs', { set: [1], sweep: { 'noise.seed': 5 }, colour: 'red' });
     expect(shape.status).toBe(400);
     expect((await shape.json()).problems).toEqual([

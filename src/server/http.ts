@@ -15,7 +15,7 @@ import type { RunBackend } from './runs.ts';
 export interface ApiOptions {
   backend: RunBackend;
   catalog: Catalog;
-  /** When set, every request but GET /health must carry `Authorization: Bearer <token>`. */
+  /** When set, every request but GET /health and /openapi.yaml must carry `Authorization: Bearer <token>`. */
   token?: string;
   /** Largest request body; a larger one is answered 413. */
   maxBodyBytes: number;
@@ -53,6 +53,10 @@ export function createApi(options: ApiOptions): Server {
     const path = url.pathname.split('/').filter((s) => s !== '');
     const method = req.method ?? 'GET';
     if (method === 'GET' && url.pathname === '/health') return json(res, 200, { ok: true });
+    if (method === 'GET' && url.pathname === '/openapi.yaml') {
+      res.writeHead(200, { 'Content-Type': 'application/yaml; charset=utf-8' });
+      return void res.end(await readFile(OPENAPI));
+    }
     if (tokenDigest) {
       const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (given === undefined || !timingSafeEqual(digest(given), tokenDigest)) {
@@ -61,14 +65,11 @@ export function createApi(options: ApiOptions): Server {
     }
     const route = `${method} /${path.map((s, i) => (i === 1 && path[0] === 'runs' ? ':id' : i === 3 && path[2] === 'files' ? ':name' : s)).join('/')}`;
     switch (route) {
-      case 'GET /openapi.yaml':
-        res.writeHead(200, { 'Content-Type': 'application/yaml; charset=utf-8' });
-        return void res.end(await readFile(OPENAPI));
       case 'GET /models':
         return json(res, 200, { models: await backend.models() });
       case 'POST /runs': {
         const body = await readBody(req, options.maxBodyBytes);
-        const request = runRequest(body);
+        const request = isGraph(body) ? queryRequest(body, url.searchParams) : runRequest(body);
         const plan = planRuns(request.graph, options.catalog, request);
         if (!plan.ok) throw new HttpError(400, plan.problems);
         const pending = await backend.pending();
@@ -168,6 +169,31 @@ async function readBody(req: IncomingMessage, max: number): Promise<unknown> {
 }
 
 type Body = RunRequest & { graph: unknown };
+
+/** A body that is a graph document itself (curl --data-binary @graph.json), its overrides in the query. */
+function isGraph(body: unknown): boolean {
+  return body !== null && typeof body === 'object' && (body as { format?: unknown }).format === 'latent-loom/graph';
+}
+
+/** ?set=NODE.PARAM=VALUE&sweep=NODE.PARAM=VALUES&target=NODE&steps=true, each but steps repeatable, as the CLI's flags. */
+function queryRequest(graph: unknown, query: URLSearchParams): Body {
+  const problems: string[] = [];
+  const known = ['set', 'sweep', 'target', 'steps'];
+  for (const key of new Set(query.keys())) if (!known.includes(key)) problems.push(`unknown query parameter ${quote(key)} (parameters: ${known.join(', ')})`);
+  const pairs = (name: string) => query.getAll(name).flatMap((text): [string, string][] => {
+    const eq = text.indexOf('=');
+    if (eq > 0) return [[text.slice(0, eq), text.slice(eq + 1)]];
+    problems.push(`${name} ${quote(text)} must be NODE.PARAM=${name === 'set' ? 'VALUE' : 'VALUES'}`);
+    return [];
+  });
+  const set = pairs('set');
+  const sweep = pairs('sweep');
+  const steps = query.get('steps');
+  if (steps !== null && steps !== 'true' && steps !== 'false') problems.push(`steps must be true or false (got ${quote(steps)})`);
+  if (problems.length > 0) throw new HttpError(400, problems);
+  const targets = query.getAll('target');
+  return { graph, set, sweep, targets: targets.length > 0 ? targets : undefined, steps: steps === null ? undefined : steps === 'true' };
+}
 
 /** The submission's fields, checked for shape; the graph and the overrides are checked by the plan. */
 function runRequest(body: unknown): Body {

@@ -15,6 +15,8 @@ interface Entry {
   run: PlannedRun;
   events: ApiEvent[];
   wake: Set<() => void>;
+  /** Cancel asked for while running: the engine is told at the run's next event, in case it had not begun. */
+  stopping?: boolean;
 }
 
 export interface LocalOptions {
@@ -63,7 +65,10 @@ export class LocalBackend implements RunBackend {
       this.waiting.splice(this.waiting.indexOf(id), 1);
       this.finish(entry, { status: 'cancelled' });
       this.push(entry, { type: 'run-finished', runId: id, status: 'cancelled', ms: 0 });
-    } else if (entry.state.status === 'running') await this.engine?.api.cancel();
+    } else if (entry.state.status === 'running') {
+      entry.stopping = true;
+      await this.engine?.api.cancel();
+    }
     return { ...entry.state };
   }
 
@@ -114,7 +119,12 @@ export class LocalBackend implements RunBackend {
       // The run's own run-finished is held back until its files are in place and its state says so.
       let finished: ApiEvent | undefined;
       try {
+        let told = false;
         const result = await runIntoFolder(this.engine, entry.run, this.outDir, this.options.catalog, (e) => {
+          if (entry.stopping && !told) {
+            told = true;
+            void this.engine?.api.cancel();
+          }
           const event = apiEvent(id, e);
           if (event.type === 'run-finished') finished = event;
           else this.push(entry, event);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtinRegistry } from '../../nodes/registry.ts';
 import { cliProcess, startRedis, type Proc, type TestRedis } from '../../test/processes.ts';
+import { readEvents } from '../../test/sse.ts';
 import { main } from '../cli/main.ts';
 import type { RunState } from './runs.ts';
 import { startServer, type RunningServer } from './start.ts';
@@ -80,6 +81,24 @@ describe('runs on a BullMQ queue in Redis, taken by worker processes', () => {
     // The same submission again is the same runs, all done; nothing new is queued.
     expect((await submit()).map((r) => [r.id, r.status])).toEqual(runs.map((r) => [r.id, 'done']));
     expect(await server.backend.pending()).toBe(0);
+
+    // Progress came through Redis: a finished run's stream replays it.
+    const seen = await readEvents(`${server.url}/runs/${runs[0].id}/events`);
+    expect([seen[0].type, seen.at(-1)]).toEqual(['run-started', { type: 'run-finished', runId: runs[0].id, status: 'done', ms: expect.any(Number) }]);
+    expect(seen.filter((e) => e.type === 'node-progress' && e.nodeId === 'denoise').map((e) => e.type === 'node-progress' && e.step)).toEqual([1, 2]);
+
+    // Cancel: a queued run at once, a running one between steps, by the worker that has it.
+    graph.nodes.find((n: { id: string }) => n.id === 'scheduler').params.steps = 400;
+    const long = await submit();
+    expect((await (await fetch(`${server.url}/runs/${long[RUNS - 1].id}/cancel`, { method: 'POST' })).json()).status).toBe('cancelled');
+    const stream = await readEvents(`${server.url}/runs/${long[0].id}/events`, (e) => {
+      if (e.type === 'node-progress' && e.nodeId === 'denoise') void fetch(`${server!.url}/runs/${long[0].id}/cancel`, { method: 'POST' });
+    });
+    expect(stream.at(-1)).toMatchObject({ type: 'run-finished', status: 'cancelled' });
+    expect(await state(long[0].id)).toMatchObject({ status: 'cancelled', files: [] });
+    for (const run of long.slice(1, -1)) await fetch(`${server.url}/runs/${run.id}/cancel`, { method: 'POST' });
+    await until('the long runs to stop', async () => (await Promise.all(long.map((r) => state(r.id)))).every((s) => s.status === 'cancelled'), 30_000);
+    graph.nodes.find((n: { id: string }) => n.id === 'scheduler').params.steps = 2;
 
     // The same bytes as one process sweeping the same seeds.
     await writeFile(join(dir, 'graph.json'), JSON.stringify(graph));

@@ -19,6 +19,8 @@ const QUEUE = 'runs';
 const CANCEL_CHANNEL = `${PREFIX}:cancel`;
 /** Events kept per run in its stream (progress of a long run is trimmed first, roughly). */
 const MAX_EVENTS = 10_000;
+/** Longest a worker holds an event before sending it to Redis (they go in batches). */
+const EVENT_FLUSH_MS = 100;
 /** How long a finished run's events are kept. */
 const EVENTS_TTL_S = 7 * 24 * 3600;
 /** Infrastructure failures (a disk, a lost connection) are retried this many times; a failing node is not. */
@@ -163,42 +165,69 @@ export async function startWorker(options: WorkerOptions): Promise<RunWorker> {
   const all: NodeEngine[] = [];
   const active = new Map<string, NodeEngine>();
   const subscriber = connect(url);
-  subscriber.on('message', (_channel, id: string) => void active.get(id)?.api.cancel());
+  // Runs asked to stop: the engine is told at the run's next event, so a cancel that comes before the
+  // engine has begun the run is not lost.
+  const stopping = new Set<string>();
+  subscriber.on('message', (_channel, id: string) => {
+    if (!active.has(id)) return;
+    stopping.add(id);
+    void active.get(id)!.api.cancel();
+  });
   await subscriber.subscribe(CANCEL_CHANNEL);
 
   const process_ = async (job: Job<PlannedRun>): Promise<FolderRun> => {
     const run = job.data;
     if (!RUN_ID.test(run.id) || job.id !== run.id) throw new Error(`job ${clip(String(job.id), 40)} does not carry a run`);
     const id = run.id;
-    const known = parseState(await redis.get(stateKey(id)));
+    const [[, stateText], [, cancelled]] = (await redis.multi().get(stateKey(id)).exists(cancelKey(id)).exec()) as [[unknown, string | null], [unknown, number]];
+    const known = parseState(stateText);
     const base: RunState = known ?? { id, status: 'queued', overrides: run.overrides, files: [], submitted: new Date().toISOString() };
-    const emit = (event: ApiEvent) => void redis.xadd(eventsKey(id), 'MAXLEN', '~', MAX_EVENTS, '*', 'e', JSON.stringify(event)).catch(() => {});
+    // Events go to Redis in batches (a run has dozens): at most every EVENT_FLUSH_MS, in order on one connection.
+    let pending: string[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const flush = (batch = redis.pipeline()) => {
+      clearTimeout(timer);
+      timer = undefined;
+      for (const e of pending) batch.xadd(eventsKey(id), 'MAXLEN', '~', MAX_EVENTS, '*', 'e', e);
+      pending = [];
+      return batch;
+    };
+    const emit = (event: ApiEvent) => {
+      pending.push(JSON.stringify(event));
+      timer ??= setTimeout(() => void flush().exec().catch(() => {}), EVENT_FLUSH_MS);
+    };
     const settle = async (result: FolderRun, finished?: ApiEvent) => {
       const state: RunState = { ...base, status: result.status, files: result.files, errors: result.errors.length > 0 ? result.errors : undefined, ms: Math.round(result.ms), finished: new Date().toISOString() };
-      await redis.set(stateKey(id), JSON.stringify(state));
       // run-finished is told once the files are in place and the state says so.
-      emit(finished ?? { type: 'run-finished', runId: id, status: result.status, ms: result.ms });
-      await redis.expire(eventsKey(id), EVENTS_TTL_S);
+      const last = JSON.stringify(finished ?? { type: 'run-finished', runId: id, status: result.status, ms: result.ms });
+      await flush(redis.multi()).set(stateKey(id), JSON.stringify(state)).xadd(eventsKey(id), 'MAXLEN', '~', MAX_EVENTS, '*', 'e', last).expire(eventsKey(id), EVENTS_TTL_S).exec();
       return result;
     };
-    if (await redis.exists(cancelKey(id))) return settle({ status: 'cancelled', files: [], errors: [], ms: 0 });
+    if (cancelled) return settle({ status: 'cancelled', files: [], errors: [], ms: 0 });
     const engine = idle.pop() ?? startEngine();
     active.set(id, engine);
     try {
       Object.assign(base, { status: 'running', started: new Date().toISOString(), worker: me, attempts: (known?.attempts ?? 0) + 1 });
-      await redis.set(stateKey(id), JSON.stringify(base));
       // A cancel sent before this worker was listening for it left its flag.
-      if (await redis.exists(cancelKey(id))) void engine.api.cancel();
+      const replies = await redis.multi().set(stateKey(id), JSON.stringify(base)).exists(cancelKey(id)).exec();
+      if (replies?.[1]?.[1]) stopping.add(id);
       log(`run ${id} started (attempt ${base.attempts})`);
       let finished: ApiEvent | undefined;
+      let told = false;
       const result = await runIntoFolder(engine, run, options.outDir, options.catalog, (e) => {
+        if (stopping.has(id) && !told) {
+          told = true;
+          void engine.api.cancel();
+        }
         const event = apiEvent(id, e);
         if (event.type === 'run-finished') finished = event;
         else emit(event);
       });
       return await settle(result, finished);
     } finally {
+      clearTimeout(timer);
       active.delete(id);
+      stopping.delete(id);
       idle.push(engine);
     }
   };
