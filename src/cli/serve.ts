@@ -32,7 +32,8 @@ export const WORKER_USAGE = `  latent-loom worker --redis URL [--out DIR] [--con
   lapses, and the run is done again by another.
   --concurrency N  runs at once, each with its own engine (default 1)
   --lock-ms N      how long a run's lock lasts unrenewed (default 30000)
-  Runs until interrupted (Ctrl-C or SIGTERM): the runs in progress are finished first.`;
+  Runs until interrupted (Ctrl-C or SIGTERM): the runs in progress are finished first; a second
+  interrupt stops at once, and those runs are done again by another worker once their locks lapse.`;
 
 /** Resolves on SIGINT or SIGTERM. */
 function interrupted(): Promise<void> {
@@ -66,7 +67,9 @@ export async function serveCommand(args: Args, log: (line: string) => void, unti
   const redis = flag(args, 'redis');
   log(`serving on ${server.url} (${redis ? `runs go on the queue at ${redactUrl(redis)}` : 'runs run here'}; files in ${server.backend.outDir})`);
   await until();
-  await server.close();
+  // Bounded: with Redis gone, closing the queue's connections would wait for it forever.
+  const closed = await Promise.race([server.close().then(() => true), new Promise<boolean>((late) => setTimeout(late, 10_000, false).unref())]);
+  if (!closed) log('warning: stopped without closing every connection (is Redis reachable?)');
   return 0;
 }
 
@@ -84,7 +87,7 @@ export async function workerCommand(args: Args, log: (line: string) => void, unt
     log,
   });
   await until();
-  log('finishing the runs in progress…');
+  log('finishing the runs in progress… (interrupt again to stop at once: another worker will take them)');
   await worker.close();
   return 0;
 }

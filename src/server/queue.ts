@@ -44,11 +44,14 @@ function parseState(text: string | null): RunState | undefined {
 /** The server's side: submits, reads state and events, cancels. */
 export class QueueBackend implements RunBackend {
   private readonly redis: Redis;
+  /** The queue's own connection: BullMQ leaves a connection it was handed open, so it is closed here. */
+  private readonly queueRedis: Redis;
   private readonly queue: Queue;
 
   constructor(url: string, readonly outDir: string, private readonly listModels: () => Promise<ModelManifest[]>) {
     this.redis = connect(url);
-    this.queue = new Queue(QUEUE, { connection: connect(url), prefix: PREFIX });
+    this.queueRedis = connect(url);
+    this.queue = new Queue(QUEUE, { connection: this.queueRedis, prefix: PREFIX });
     this.queue.on('error', () => {});
   }
 
@@ -135,6 +138,7 @@ export class QueueBackend implements RunBackend {
 
   async close(): Promise<void> {
     await this.queue.close();
+    this.queueRedis.disconnect();
     this.redis.disconnect();
   }
 }
@@ -237,8 +241,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunWorker> {
     return engine;
   };
 
+  const workerRedis = connect(url);
   const worker = new Worker<PlannedRun, FolderRun>(QUEUE, process_, {
-    connection: connect(url), prefix: PREFIX, concurrency: options.concurrency,
+    connection: workerRedis, prefix: PREFIX, concurrency: options.concurrency,
     lockDuration: options.lockMs, stalledInterval: Math.max(500, Math.round(options.lockMs / 2)), maxStalledCount: 5,
   });
   worker.on('error', (e) => log(`warning: ${clip(e.message, 200)}`));
@@ -262,6 +267,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunWorker> {
     async close() {
       await worker.close();
       await Promise.all(all.map((e) => e.close()));
+      workerRedis.disconnect();
       subscriber.disconnect();
       redis.disconnect();
     },
