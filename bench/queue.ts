@@ -1,7 +1,9 @@
 // A 30-run seed sweep three ways: `latent-loom run --sweep` in one process, and `serve --redis` with one and
-// with two worker processes on this machine. Per-run time is the batch's wall time over its runs; each
-// way starts fresh engines (workers are restarted between batches, the CLI makes one per sweep), so the
-// queue path is not flattered by warm caches. Its ratio to the direct path is what the queue costs.
+// with two worker processes on this machine. Each way starts fresh engines (workers are restarted between
+// batches, the CLI makes one per sweep), so the queue path is not flattered by warm caches. Two figures
+// per way: the batch's wall time over its runs (engine start and model loading included), and the
+// steady rate, from the first run's end to the last's over the 29 runs between (what a long sweep
+// costs a run). The queue's ratio to the direct path, per batch pair run back to back, is what it costs.
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,13 +33,17 @@ export async function benchQueue(): Promise<Record<string, number | string>> {
   // Each batch sweeps seeds no earlier batch used, so no run is already done (a repeated run is not run again).
   const seeds = () => `${++batch * 1000 + 1}..${batch * 1000 + RUNS}`;
 
-  const direct = async () => {
+  interface Batch { whole: number; steady: number }
+  const direct = async (): Promise<Batch> => {
+    const ends: number[] = [];
     const t0 = performance.now();
-    const code = await main(['run', file, '--out', join(dir, `cli-${batch}`), '--sweep', `noise.seed=${seeds()}`, '--threads', '1'], () => {});
+    const code = await main(['run', file, '--out', join(dir, `cli-${batch}`), '--sweep', `noise.seed=${seeds()}`, '--threads', '1'], (line) => {
+      if (/^run \d+\/\d+ \(.*\) done in /.test(line)) ends.push(performance.now());
+    });
     if (code !== 0) throw new Error(`the CLI sweep exited ${code}`);
-    return (performance.now() - t0) / RUNS;
+    return { whole: (performance.now() - t0) / RUNS, steady: (ends[RUNS - 1] - ends[0]) / (RUNS - 1) };
   };
-  const queued = (workers: number) => async () => {
+  const queued = (workers: number) => async (): Promise<Batch> => {
     const procs: Proc[] = Array.from({ length: workers }, () => cliProcess('worker', '--redis', redis.url, '--out', out, '--threads', '1'));
     try {
       await Promise.all(procs.map((p) => p.waitFor(/^worker \S+ takes runs/, 60_000)));
@@ -51,13 +57,15 @@ export async function benchQueue(): Promise<Record<string, number | string>> {
         if (Date.now() > deadline) throw new Error('the queued batch did not finish in 5 minutes');
         await Promise.race(procs.map((p) => p.waitFor(/ done in /, 5_000, p.lines.length).catch(() => '')));
       }
-      return (performance.now() - t0) / RUNS;
+      const whole = (performance.now() - t0) / RUNS;
+      const ends = procs.flatMap((p) => p.times.filter((_, i) => / done in /.test(p.lines[i]))).sort((a, b) => a - b);
+      return { whole, steady: (ends[RUNS - 1] - ends[0]) / (RUNS - 1) };
     } finally {
       await Promise.all(procs.map((p) => p.stop()));
     }
   };
 
-  const times: Record<string, number[]> = { direct: [], one: [], two: [] };
+  const times: Record<'direct' | 'one' | 'two', Batch[]> = { direct: [], one: [], two: [] };
   try {
     // Interleaved, so drift on a shared machine hits each way alike.
     for (let i = 0; i < TIMES; i++) {
@@ -70,12 +78,17 @@ export async function benchQueue(): Promise<Record<string, number | string>> {
     await redis.stop();
   }
   const summary = (xs: number[]) => `${fmt(median(xs), 1)} ms (min ${fmt(Math.min(...xs), 1)}, max ${fmt(Math.max(...xs), 1)})`;
-  const ratio = (xs: number[]) => fmt(median(xs) / median(times.direct));
-  return {
-    'queue: direct CLI sweep, per run': summary(times.direct),
-    'queue: serve --redis + 1 worker, per run': summary(times.one),
-    'queue: serve --redis + 2 workers, per run': summary(times.two),
-    'queue: 1 worker / direct (at most 1.10)': ratio(times.one),
-    'queue: 2 workers / direct': ratio(times.two),
-  };
+  /** The ratio of each batch to the direct batch run just before it: drift on a shared machine mostly cancels. */
+  const ratios = (way: Batch[], key: keyof Batch) => way.map((b, i) => b[key] / times.direct[i][key]);
+  const ratio = (xs: number[]) => `${fmt(median(xs))} (min ${fmt(Math.min(...xs))}, max ${fmt(Math.max(...xs))})`;
+  const report: Record<string, string> = {};
+  for (const [way, name] of [['direct', 'direct CLI sweep'], ['one', 'serve --redis + 1 worker'], ['two', 'serve --redis + 2 workers']] as const) {
+    report[`queue: ${name}, per run`] = summary(times[way].map((b) => b.whole));
+    report[`queue: ${name}, per run steady`] = summary(times[way].map((b) => b.steady));
+  }
+  report['queue: 1 worker / direct, per run'] = ratio(ratios(times.one, 'whole'));
+  report['queue: 1 worker / direct, steady (at most 1.10)'] = ratio(ratios(times.one, 'steady'));
+  report['queue: 2 workers / direct, per run'] = ratio(ratios(times.two, 'whole'));
+  report['queue: 2 workers / direct, steady'] = ratio(ratios(times.two, 'steady'));
+  return report;
 }

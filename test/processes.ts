@@ -26,6 +26,8 @@ export function freePort(): Promise<number> {
 /** A child process whose stdout and stderr lines are kept, and can be waited for. */
 export class Proc {
   readonly lines: string[] = [];
+  /** When each line arrived (performance.now()). */
+  readonly times: number[] = [];
   readonly exited: Promise<number | null>;
   private readonly waiters = new Set<() => void>();
 
@@ -35,6 +37,8 @@ export class Proc {
       const parts = (partial + chunk.toString('utf8')).split('\n');
       partial = parts.pop()!;
       this.lines.push(...parts);
+      const now = performance.now();
+      for (let i = 0; i < parts.length; i++) this.times.push(now);
       for (const w of [...this.waiters]) w();
     };
     child.stdout?.on('data', take);
