@@ -4,9 +4,10 @@ import { benchEditor } from './editor.ts';
 import { benchExecutor } from './executor.ts';
 import { benchHash } from './hash.ts';
 import { benchImg2img } from './img2img.ts';
+import { benchQueue } from './queue.ts';
 import { benchUpscale } from './upscale.ts';
 
-const suites: [string, () => Promise<Record<string, number | string>>][] = [['executor', benchExecutor], ['hash', benchHash], ['diffusion', benchDiffusion], ['img2img', benchImg2img], ['upscale', benchUpscale], ['editor', benchEditor]];
+const suites: [string, () => Promise<Record<string, number | string>>][] = [['executor', benchExecutor], ['hash', benchHash], ['diffusion', benchDiffusion], ['img2img', benchImg2img], ['upscale', benchUpscale], ['editor', benchEditor], ['queue', benchQueue]];
 
 const only = process.argv.slice(2);
 for (const [name, run] of suites) {

@@ -4,4 +4,8 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// serve and worker return once shut down: nothing they opened (a connection still retrying a Redis that
+// is gone, say) may keep the process alive after that.
+if (['serve', 'worker'].includes(process.argv[2])) process.exit(code);
+process.exitCode = code;

@@ -17,7 +17,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'src/engine': ['src/graph', 'src/runtime', 'src/image', 'src/kernel'],
   nodes: ['src/graph', 'src/runtime', 'src/image', 'src/kernel', 'src/diffusion', 'src/models'],
   'src/editor': ['src/graph', 'src/runtime', 'src/image', 'src/kernel', 'src/diffusion', 'src/models', 'src/engine'],
-  'src/cli': ['src/graph', 'src/runtime', 'src/image', 'src/kernel', 'src/diffusion', 'src/models', 'src/engine', 'nodes'],
+  'src/server': ['src/graph', 'src/runtime', 'src/image', 'src/kernel', 'src/diffusion', 'src/models', 'src/engine', 'nodes'],
+  'src/cli': ['src/graph', 'src/runtime', 'src/image', 'src/kernel', 'src/diffusion', 'src/models', 'src/engine', 'nodes', 'src/server'],
 };
 
 /** The files that put an app together: they alone may also name the models service and the nodes. */

@@ -3,11 +3,16 @@ import { clip, quote } from '../graph/text.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { MODELS_USAGE, modelsCommand } from './models.ts';
 import { RUN_USAGE, runCommand } from './run.ts';
+import { SERVE_USAGE, serveCommand, WORKER_USAGE, workerCommand } from './serve.ts';
 
 const USAGE = `usage:
 ${RUN_USAGE}
 
 ${MODELS_USAGE}
+
+${SERVE_USAGE}
+
+${WORKER_USAGE}
 
   latent-loom COMMAND --help shows one command's usage.`;
 
@@ -17,6 +22,10 @@ export async function main(argv: string[], log: (line: string) => void = console
     switch (command) {
       case 'run':
         return await runCommand(parseArgs(rest, ['verbose']), log);
+      case 'serve':
+        return await serveCommand(parseArgs(rest), log);
+      case 'worker':
+        return await workerCommand(parseArgs(rest), log);
       case 'models':
         return await modelsCommand(parseArgs(rest), log);
       case undefined:

@@ -1,4 +1,4 @@
-// Names for the files `run` writes: every name made from a node id or a Save Image name goes through
+// Names for the files a run writes: every name made from a node id or a Save Image name goes through
 // the one safe-name rule, stays inside --out, and two outputs never get the same file.
 import { safeFileName } from '../graph/text.ts';
 import { containedPath } from '../runtime/paths.ts';
