@@ -17,6 +17,7 @@ interface StepRecord {
 
 export default defineNode({
   type: 'diffusion.denoise', version: 1, title: 'Denoise', category: 'Diffusion',
+  aliases: ['ksampler', 'ksampler advanced', 'sampler', 'sample', 'sampling', 'diffuse', 'generate'],
   description: 'The sampling loop over steps [start, end), keeping every step for the step scrubber.',
   inputs: { unet: 'UNET', positive: 'CONDITIONING', negative: { type: 'CONDITIONING', optional: true }, latent: 'LATENT', schedule: 'SCHEDULE' },
   params: {

@@ -2,6 +2,7 @@ import { choice, defineNode, int } from '../../src/kernel/define.ts';
 
 export default defineNode({
   type: 'diffusion.pick_step', version: 1, title: 'Pick Step', category: 'Diffusion',
+  aliases: ['step', 'intermediate'],
   description: "One recorded step of a Denoise run: its latent after the step, or its predicted clean latent.",
   inputs: { steps: 'STEPS' },
   params: {

@@ -6,6 +6,7 @@ import { tokenizerFor } from './tokenizers.ts';
 
 export default defineNode({
   type: 'diffusion.text_encoder', version: 1, title: 'Text Encoder', category: 'Diffusion',
+  aliases: ['clip text encode', 'clip', 'encode prompt', 'conditioning'],
   description: 'CLIP tokenizer and text encoder: text to conditioning.',
   inputs: { text_encoder: 'TEXT_ENCODER', text: 'TEXT' },
   params: {},

@@ -3,6 +3,7 @@ import { defineNode, float, image, int } from '../../src/kernel/define.ts';
 
 export default defineNode({
   type: 'image.grid', version: 1, title: 'Image Grid', category: 'Image',
+  aliases: ['contact sheet', 'batch grid', 'tile images'],
   description: 'Lays the images of a batch out in rows, left to right, as one image.',
   inputs: { images: 'IMAGE' },
   params: {

@@ -13,6 +13,7 @@ const AUTO_TILE: Record<string, number> = { cpu: 640, webgpu: 512, wasm: 256 };
 
 export default defineNode({
   type: 'image.upscale', version: 1, title: 'Upscale', category: 'Image',
+  aliases: ['upscale image using model', 'image upscale with model', 'esrgan', 'super resolution', 'enlarge'],
   description: 'Runs a super-resolution model over an image of any size in overlapping, blended tiles.',
   inputs: { image: 'IMAGE', upscaler: 'UPSCALER' },
   params: {
