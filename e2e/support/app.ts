@@ -29,8 +29,11 @@ export function appForFile(opened: (app: App) => void | Promise<void>): void {
 }
 
 /** A fresh profile (empty IndexedDB), the app loaded, isolated, with its engine ready. */
-export async function openApp(browser: Browser, query = '?backend=wasm'): Promise<App> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+/** The tests' default address: the WASM backend, with the test fixtures and test models listed. */
+export const TEST_QUERY = '?backend=wasm&fixtures=1';
+
+export async function openApp(browser: Browser, query = TEST_QUERY, viewport = { width: 1400, height: 900 }): Promise<App> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -72,9 +75,10 @@ export async function drag(page: Page, from: Locator, to: Locator): Promise<void
   await page.mouse.up();
 }
 
-/** Opens an example graph from the toolbar. */
+/** Opens an example graph (or, with `?fixtures=1`, a test fixture) from the toolbar's Examples menu, by file name. */
 export async function openExample(page: Page, name: string): Promise<void> {
-  await page.getByTestId('examples').selectOption(name);
+  await page.getByTestId('examples').click();
+  await page.locator(`[data-testid=example-item][data-name="${name}"]`).click();
   await nodesMeasured(page);
 }
 

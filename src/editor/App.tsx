@@ -2,6 +2,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect } from 'react';
 import { Canvas } from './canvas/Canvas.tsx';
 import { onCopy, onKeyDown, onPaste } from './edit/shortcuts.ts';
+import { EnlargedImage } from './images/EnlargedImage.tsx';
 import { Gallery } from './images/Gallery.tsx';
 import { Inspector } from './inspector/Inspector.tsx';
 import { MissingModelsDialog } from './models/MissingModelsDialog.tsx';
@@ -38,6 +39,7 @@ export function App() {
       <ProblemsDialog />
       <ModelsDialog />
       <MissingModelsDialog />
+      <EnlargedImage />
       <Toasts />
     </ReactFlowProvider>
   );

@@ -13,6 +13,7 @@ import { useStore } from '../store/createStore.ts';
 import { getDoc, graphStore, useDoc } from '../store/graph.ts';
 import { patchUi, uiStore, useUi } from '../store/ui.ts';
 import { LoomNode } from './LoomNode.tsx';
+import { FIT_OPTIONS, readableViewport } from './readable.ts';
 import { setViewportReader } from './viewport.ts';
 import { edgeViews, nodeViews } from './view.ts';
 import { wireDropped } from './wires.ts';
@@ -20,6 +21,8 @@ import { wireDropped } from './wires.ts';
 // Outside the component: a new object each render would remount every node.
 const nodeTypes = { loom: LoomNode };
 const GRID: [number, number] = [16, 16];
+/** Node types whose results the run shows: a view that cannot hold the whole graph keeps them in sight. */
+const outputTypes = new Set(registry.all().filter((d) => d.output).map((d) => d.type));
 
 function minimapColour(n: Node): string {
   const type = getDoc().nodes.find((g) => g.id === n.id)?.type;
@@ -40,10 +43,24 @@ export function Canvas() {
   useEffect(() => setScreenToFlow((p) => flow.screenToFlowPosition(p)), [flow]);
   const loads = useStore(graphStore, (s) => s.loads);
   useEffect(() => setViewportReader(() => flow.getViewport()), [flow]);
+  const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (loads <= 1) return;
-    const saved = getDoc().viewport;
-    void (saved ? flow.setViewport(saved) : flow.fitView({ padding: 0.2 }));
+    if (loads < 1) return;
+    // A saved file reopens where its author was looking; the first graph and an example (saved without a view) are fitted.
+    const saved = loads > 1 ? getDoc().viewport : undefined;
+    if (saved) { void flow.setViewport(saved); return; }
+    // Fit once React Flow has measured the new nodes.
+    let frames = 0;
+    const fit = () => {
+      const all = flow.getNodes();
+      if (all.some((n) => !n.measured?.width) && frames++ < 60) { raf = requestAnimationFrame(fit); return; }
+      const rect = box.current?.getBoundingClientRect();
+      if (!rect || all.length === 0) return;
+      const outputs = all.filter((n) => outputTypes.has(getDoc().nodes.find((g) => g.id === n.id)?.type ?? ''));
+      void flow.setViewport(readableViewport(flow.getNodesBounds(all), outputs.length ? flow.getNodesBounds(outputs) : null, rect));
+    };
+    let raf = requestAnimationFrame(fit);
+    return () => cancelAnimationFrame(raf);
   }, [loads, flow]);
 
   const nodes = useMemo(
@@ -115,18 +132,18 @@ export function Canvas() {
   };
 
   return (
-    <div className={`canvas ${dropping ? 'drop-target' : ''}`} data-testid="canvas" onDoubleClick={onDoubleClick}
+    <div ref={box} className={`canvas ${dropping ? 'drop-target' : ''}`} data-testid="canvas" onDoubleClick={onDoubleClick}
       onDragOver={onDragOver} onDragLeave={(e) => !e.currentTarget.contains(e.relatedTarget as Element | null) && setDropping(false)} onDrop={onDrop}>
       <ReactFlow
         nodes={nodes} edges={edges} nodeTypes={nodeTypes}
         onNodesChange={onNodesChange} onEdgesChange={onEdgesChange}
         onConnectEnd={onConnectEnd} isValidConnection={isValidConnection}
         snapToGrid snapGrid={GRID} zoomOnDoubleClick={false} deleteKeyCode={null} selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Control', 'Meta']} minZoom={0.1} fitView colorMode="dark" proOptions={{ hideAttribution: true }}
+        multiSelectionKeyCode={['Control', 'Meta']} minZoom={0.1} colorMode="dark" proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={GRID[0]} />
         <MiniMap pannable zoomable nodeColor={minimapColour} data-testid="minimap" />
-        <Controls data-testid="controls" />
+        <Controls data-testid="controls" fitViewOptions={FIT_OPTIONS} />
       </ReactFlow>
     </div>
   );

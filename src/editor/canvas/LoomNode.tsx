@@ -2,7 +2,8 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { categoryColour, registry, typeColour } from '../catalog.ts';
-import { ImageBatch } from '../images/ImageCanvas.tsx';
+import { NodeImages } from '../images/ImageCanvas.tsx';
+import { patchUi } from '../store/ui.ts';
 import { SaveImageButton } from '../images/SaveImage.tsx';
 import { useGraphNode } from '../store/graph.ts';
 import { useNodeImage, useNodeRun, type NodeRun } from '../store/run.ts';
@@ -11,7 +12,7 @@ import { ParamList } from '../inspector/ParamList.tsx';
 export const LoomNode = memo(function LoomNode({ id, selected }: NodeProps) {
   const node = useGraphNode(id);
   const run = useNodeRun(id);
-  const image = useNodeImage(id);
+  const image = useNodeImage(id, node?.type ?? '');
   const def = node && registry.get(node.type);
   if (!node || !def) return <div className="loom-node unknown">unknown node {node?.type}</div>;
   const shown = node.bypass ? undefined : run?.status === 'running' && run.preview ? run.preview : image;
@@ -44,7 +45,11 @@ export const LoomNode = memo(function LoomNode({ id, selected }: NodeProps) {
       </div>
       <ParamList node={node} def={def} compact />
       {!node.bypass && (run?.status === 'failed' || run?.status === 'skipped' || run?.status === 'invalid') && <div className="node-message" data-testid="node-message" title={run.details}>{run.message}</div>}
-      {shown && <div className="node-image nodrag"><ImageBatch image={shown} testId="node-image" /></div>}
+      {shown && (
+        <div className="node-image nodrag">
+          <NodeImages image={shown} testId="node-image" onEnlarge={(item) => patchUi({ enlarged: { image: shown, item, title: node.title ?? def.title } })} />
+        </div>
+      )}
       {def.saves && <SaveImageButton nodeId={id} />}
     </div>
   );

@@ -1,6 +1,10 @@
 // Every edit the UI makes to the document, each one undo step.
 import { checkConnection, defaultParams, typesCompatible, type GraphEdge, type PortRef, type Validity } from '../../graph/index.ts';
+import type { NodeDefinition } from '../../kernel/define.ts';
+import type { ModelManifest } from '../../runtime/manifest.ts';
 import { registry } from '../catalog.ts';
+import { isTestModel } from '../devSettings.ts';
+import { engineStore } from '../engine/session.ts';
 import { freshId } from '../ids.ts';
 import { edit, endGesture, getDoc } from '../store/graph.ts';
 import type { PendingWire } from '../store/ui.ts';
@@ -13,11 +17,22 @@ export function addNode(type: string, at: { x: number; y: number }, pending?: Pe
   const id = freshId('n', doc.nodes.map((n) => n.id));
   const wire = pending && wireFor(pending, id, type);
   edit((d) => {
-    d.nodes.push({ id, type, version: def.version, position: { x: Math.round(at.x), y: Math.round(at.y) }, params: { ...defaultParams(def), ...params } });
+    d.nodes.push({ id, type, version: def.version, position: { x: Math.round(at.x), y: Math.round(at.y) }, params: { ...defaultParams(def), ...defaultModels(def), ...params } });
     if (wire) d.edges.push({ id: freshId('e', d.edges.map((e) => e.id)), ...wire });
   });
   select([id]);
   return id;
+}
+
+/** A new node's empty model pickers take the one real model of their kind, when there is exactly one. */
+export function defaultModels(def: NodeDefinition, models: readonly ModelManifest[] = engineStore.get().models): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(def.params)) {
+    if (spec.kind !== 'model' || spec.default) continue;
+    const real = models.filter((m) => !isTestModel(m) && (spec.modelKind === 'any' || m.kind === spec.modelKind));
+    if (real.length === 1) out[name] = real[0].id;
+  }
+  return out;
 }
 
 /** The wire from a dropped connection to the first compatible port of a new node. */

@@ -5,6 +5,7 @@ import { saveGraph } from '../files/graphFile.ts';
 import { getDoc, redo, undo } from '../store/graph.ts';
 import { runStore } from '../store/run.ts';
 import { patchUi, select, uiStore } from '../store/ui.ts';
+import { closeTopModal, modalOpen } from '../panels/Modal.tsx';
 import { copySelection, duplicateSelection, paste } from './clipboard.ts';
 import { deleteItems, toggleBypass } from './ops.ts';
 
@@ -74,14 +75,18 @@ function inField(target: EventTarget | null): boolean {
 export function onKeyDown(e: KeyboardEvent): void {
   const typing = inField(e.target);
   const hit = SHORTCUTS.find((s) => s.match(e));
+  // An open dialog owns the keyboard: Escape closes it, nothing reaches the graph behind it.
+  if (modalOpen()) {
+    if (e.key === 'Escape') { e.preventDefault(); closeTopModal(); }
+    return;
+  }
   if (!hit || (typing && !hit.inFields && e.key !== 'Escape')) return;
-  if (uiStore.get().palette && e.key !== 'Escape') return; // the search box owns the keyboard
   e.preventDefault();
   hit.run();
 }
 
 export function onCopy(e: ClipboardEvent): void {
-  if (inField(e.target) || uiStore.get().palette) return;
+  if (inField(e.target) || modalOpen()) return;
   const text = copySelection();
   if (text === null) return;
   e.clipboardData?.setData('text/plain', text);
@@ -89,7 +94,7 @@ export function onCopy(e: ClipboardEvent): void {
 }
 
 export function onPaste(e: ClipboardEvent): void {
-  if (inField(e.target) || uiStore.get().palette) return;
+  if (inField(e.target) || modalOpen()) return;
   e.preventDefault();
   paste(e.clipboardData?.getData('text/plain'));
 }

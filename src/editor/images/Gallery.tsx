@@ -5,20 +5,31 @@ import { useStore } from '../store/createStore.ts';
 import { runStore, type GalleryItem } from '../store/run.ts';
 import { ImageBatch, ImageCanvas } from './ImageCanvas.tsx';
 import { downloadSaved, isSaveImage } from './SaveImage.tsx';
+import { Modal } from '../panels/Modal.tsx';
+import { setCollapsed, useUi } from '../store/ui.ts';
 
-const pngName = (item: GalleryItem) => `latent-loom-${item.runId}-${item.nodeId}.png`;
+const pngName = (item: GalleryItem) => `latent-loom-${item.run}-${item.nodeId}.png`;
 
 export function Gallery() {
   const items = useStore(runStore, (s) => s.gallery);
   const [viewing, setViewing] = useState<GalleryItem | null>(null);
+  const folded = useUi((s) => s.collapsed.gallery);
+  if (folded) {
+    return (
+      <footer className="gallery folded" data-testid="gallery" data-collapsed="true">
+        <button type="button" className="fold" data-testid="gallery-toggle" aria-expanded={false} title="Show the gallery" onClick={() => setCollapsed('gallery', false)}>▴ Gallery ({items.length})</button>
+      </footer>
+    );
+  }
   return (
-    <footer className="gallery" data-testid="gallery">
+    <footer className="gallery" data-testid="gallery" data-collapsed="false">
+      <button type="button" className="fold" data-testid="gallery-toggle" aria-expanded title="Hide the gallery" onClick={() => setCollapsed('gallery', true)}>▾</button>
       {items.length === 0 && <span className="muted">Results of this session appear here.</span>}
       {items.map((item) => (
         <figure key={item.key} data-testid="gallery-item" data-node-id={item.nodeId}>
           <ImageCanvas image={item.image} onClick={() => setViewing(item)} testId="gallery-image" />
           <figcaption>
-            {item.nodeId} · run {item.runId}
+            {item.nodeId} · run {item.run}
             <button type="button" data-testid="gallery-export" title="Save PNG with its graph"
               onClick={() => void exportPng(item.image, item.doc, pngName(item))}>PNG</button>
             {isSaveImage(item.doc, item.nodeId) && (
@@ -35,16 +46,14 @@ export function Gallery() {
 
 function Viewer({ item, close }: { item: GalleryItem; close: () => void }) {
   return (
-    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && close()} onKeyDown={(e) => e.key === 'Escape' && close()}>
-      <div className="dialog viewer" role="dialog" aria-label="Result" data-testid="gallery-viewer">
+    <Modal label="Result" testId="gallery-viewer" className="dialog viewer" onClose={close}>
         <ImageBatch image={item.image} testId="viewer-image" />
-        <p className="muted">{item.nodeId} · run {item.runId} · {item.image.width}×{item.image.height}{item.image.batch > 1 ? ` ×${item.image.batch}` : ''}</p>
+        <p className="muted">{item.nodeId} · run {item.run} · {item.image.width}×{item.image.height}{item.image.batch > 1 ? ` ×${item.image.batch}` : ''}</p>
         <div className="row">
           <button type="button" data-testid="viewer-export" onClick={() => void exportPng(item.image, item.doc, pngName(item))}>Save PNG with graph</button>
-          <button type="button" data-testid="viewer-open-graph" onClick={() => { close(); openGraph(item.doc, `the graph of run ${item.runId}`); }}>Open the graph that made it</button>
+          <button type="button" data-testid="viewer-open-graph" onClick={() => { close(); openGraph(item.doc, `the graph of run ${item.run}`); }}>Open the graph that made it</button>
           <button type="button" data-testid="viewer-close" autoFocus onClick={close}>Close</button>
         </div>
-      </div>
-    </div>
+    </Modal>
   );
 }

@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { MAX_SEED, paramProblem, type ParamSpec } from '../../graph/index.ts';
 import { useEngine } from '../engine/session.ts';
+import { isTestModel, visibleModels } from '../devSettings.ts';
 import { setParam } from '../edit/ops.ts';
 import { endGesture } from '../store/graph.ts';
 
@@ -84,12 +85,13 @@ export function ParamField({ nodeId, name, spec, value, compact }: Props) {
 
 function ModelPicker({ common, modelKind, value, onPick }: { common: object; modelKind: string; value: string; onPick: (v: string) => void }) {
   const models = useEngine((s) => s.models);
-  const fitting = models.filter((m) => modelKind === 'any' || m.kind === modelKind);
+  const fitting = visibleModels(models).filter((m) => modelKind === 'any' || m.kind === modelKind);
+  const hidden = value ? models.find((m) => m.id === value && isTestModel(m)) : undefined;
   return (
     <select {...common} value={value} onChange={(e) => onPick(e.target.value)}>
       <option value="">— choose a model —</option>
       {fitting.map((m) => <option key={m.id} value={m.id}>{m.title} ({m.id})</option>)}
-      {value && !fitting.some((m) => m.id === value) && <option value={value}>{value} (not available)</option>}
+      {value && !fitting.some((m) => m.id === value) && <option value={value}>{value} ({hidden ? 'test model' : 'not available'})</option>}
     </select>
   );
 }

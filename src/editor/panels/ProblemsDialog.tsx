@@ -1,12 +1,12 @@
 // Every problem of a file that could not be opened, each naming its node.
 import { patchUi, useUi } from '../store/ui.ts';
+import { Modal } from './Modal.tsx';
 
 export function ProblemsDialog() {
   const problems = useUi((s) => s.problems);
   if (!problems) return null;
   return (
-    <div className="overlay">
-      <div className="dialog" role="alertdialog" aria-label={problems.title} data-testid="problems">
+    <Modal role="alertdialog" label={problems.title} testId="problems" backdropCloses={false} onClose={() => patchUi({ problems: null })}>
         <h2>{problems.title}</h2>
         <ul>
           {problems.list.map((p, i) => (
@@ -14,7 +14,6 @@ export function ProblemsDialog() {
           ))}
         </ul>
         <button type="button" data-testid="problems-close" onClick={() => patchUi({ problems: null })}>Close</button>
-      </div>
-    </div>
+    </Modal>
   );
 }

@@ -1,8 +1,8 @@
 // Save and open graph files, and the example graphs.
 import { useRef } from 'react';
-import { EXAMPLES } from '../files/examples.ts';
 import { currentViewport } from '../canvas/viewport.ts';
-import { openFile, openGraph, saveGraph } from '../files/graphFile.ts';
+import { openFile, saveGraph } from '../files/graphFile.ts';
+import { ExamplesMenu } from './ExamplesMenu.tsx';
 import { undo, redo, useHistory } from '../store/graph.ts';
 import { useUi } from '../store/ui.ts';
 
@@ -16,10 +16,7 @@ export function FileMenu() {
       <button type="button" data-testid="open-graph" onClick={() => input.current?.click()} title="Open (Ctrl+O)">Open</button>
       <input ref={input} type="file" accept=".json,.png,application/json,image/png" hidden data-testid="open-file-input"
         onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) void openFile(f); }} />
-      <select data-testid="examples" value="" onChange={(e) => { const ex = EXAMPLES.find((x) => x.name === e.target.value); if (ex) openGraph(ex.doc, `example "${ex.name}"`); }} aria-label="examples">
-        <option value="">Examples…</option>
-        {EXAMPLES.map((e) => <option key={e.name} value={e.name}>{e.name}</option>)}
-      </select>
+      <ExamplesMenu />
       <button type="button" data-testid="undo" disabled={!canUndo} onClick={undo} title="Undo (Ctrl+Z)">↶</button>
       <button type="button" data-testid="redo" disabled={!canRedo} onClick={redo} title="Redo (Ctrl+Shift+Z)">↷</button>
       <span className="muted" data-testid="autosave" data-state={autosave}>{autosave === 'saved' ? 'saved' : autosave === 'pending' ? 'saving…' : autosave === 'failed' ? 'autosave failed' : ''}</span>

@@ -1,0 +1,219 @@
+// The editor at first sight, on common screens: a readable fitted view, a one-line toolbar, panels that
+// fold away, bounded images, real examples, no test models, dialogs that Escape closes, results that
+// belong to their own graph, search by the names other tools use, and what the bundled model knows.
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { launch, node, nodesMeasured, openApp, openExample, runAll, shot, status, TEST_QUERY } from './support/app.ts';
+import { MIN_FIT_ZOOM, NODE_MIN_FONT_PX } from '../src/editor/canvas/readable.ts';
+
+let browser: Browser;
+beforeAll(async () => { browser = await launch(); });
+afterAll(async () => { await browser?.close(); });
+
+const PLAIN = '?backend=wasm'; // what a person opens: no developer settings
+
+/** The canvas zoom, read off React Flow's transform. */
+const zoom = (page: Page) => page.locator('.react-flow__viewport').evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);
+
+/** Whether a node lies wholly inside the canvas. */
+async function inView(page: Page, id: string): Promise<boolean> {
+  const c = (await page.getByTestId('canvas').boundingBox())!;
+  const n = (await node(page, id).boundingBox())!;
+  return n.x >= c.x - 1 && n.y >= c.y - 1 && n.x + n.width <= c.x + c.width + 1 && n.y + n.height <= c.y + c.height + 1;
+}
+
+/** The smallest font size of any text in a node, in CSS px at zoom 1. */
+const smallestNodeFont = (page: Page) => page.locator('.react-flow__node').first().evaluate(() => {
+  let min = Infinity;
+  for (const el of document.querySelectorAll<HTMLElement>('.react-flow__node *')) {
+    if (![...el.childNodes].some((c) => c.nodeType === 3 && c.textContent!.trim())) continue;
+    min = Math.min(min, parseFloat(getComputedStyle(el).fontSize));
+  }
+  return min;
+});
+
+async function readableFirstSight(page: Page, name: string): Promise<void> {
+  await nodesMeasured(page);
+  await expect.poll(() => inView(page, 'output')).toBe(true); // the result's node is on screen
+  const z = await zoom(page);
+  expect(z).toBeGreaterThanOrEqual(MIN_FIT_ZOOM - 1e-6);
+  expect(await smallestNodeFont(page)).toBeGreaterThanOrEqual(NODE_MIN_FONT_PX);
+  expect(NODE_MIN_FONT_PX * z).toBeGreaterThanOrEqual(11 - 1e-6);
+  // The toolbar is one line: nothing wraps, nothing overflows.
+  const bar = page.getByTestId('toolbar');
+  expect(await bar.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  expect((await bar.boundingBox())!.height).toBeLessThan(48);
+  await shot(page, name);
+}
+
+test('at 1280x720: readable, one-line toolbar, real examples only, no test models, prompt help', async () => {
+  const { page, context } = await openApp(browser, PLAIN, { width: 1280, height: 720 });
+  await readableFirstSight(page, 'first-sight-1280x720');
+
+  // Examples: titles with a line each; no test fixtures.
+  await page.getByTestId('examples').click();
+  const items = page.getByTestId('example-item');
+  expect(await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual(['default', 'gan', 'upscale']);
+  expect(await items.first().textContent()).toContain('Text to image');
+  expect(await items.first().locator('.menu-desc').textContent()).toMatch(/prompt/i);
+  await shot(page, 'examples-menu');
+  await page.keyboard.press('Escape');
+  expect(await page.getByTestId('examples-menu').count()).toBe(0);
+
+  // Model pickers and the Models panel list no test models.
+  const options = await node(page, 'upscaler').getByTestId('param-model').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  expect(options).toContain('loom-sr-x4');
+  expect(options.filter((o) => o.startsWith('test-'))).toEqual([]);
+  await page.getByTestId('models-button').click();
+  await page.locator('[data-testid=model-row][data-model-id="loom-emoji-sd"]').waitFor();
+  expect(await page.locator('[data-testid=model-row][data-model-id^="test-"]').count()).toBe(0);
+
+  // An open dialog owns the keyboard: Ctrl+Enter does not run the graph behind it; Escape closes it.
+  const runs = await page.getByTestId('run-summary').getAttribute('data-runs');
+  await page.keyboard.press('Control+Enter');
+  await page.waitForTimeout(300);
+  expect(await page.getByTestId('run-summary').getAttribute('data-running')).toBe('false');
+  expect(await page.getByTestId('run-summary').getAttribute('data-runs')).toBe(runs);
+  await page.keyboard.press('Escape');
+  await expect.poll(() => page.getByTestId('models-panel').count()).toBe(0);
+
+  // With nothing selected, the inspector holds the graph's prompts: the prompt and the result are both in sight.
+  // The prompt says what the bundled model knows and completes from it.
+  const inspector = page.getByTestId('inspector').locator('[data-node-id="positive"]');
+  expect(await inspector.getByTestId('prompt-help').textContent()).toMatch(/emoji/);
+  await inspector.getByTestId('param-text').fill('cact');
+  await inspector.locator('[data-testid=prompt-offer]', { hasText: 'cactus' }).click();
+  expect(await inspector.getByTestId('param-text').inputValue()).toBe('cactus');
+  await shot(page, 'prompt-help');
+  await context.close();
+});
+
+test('at 1280x720: the inspector and the gallery fold away, and stay folded after a reload', async () => {
+  const { page, context } = await openApp(browser, PLAIN, { width: 1280, height: 720 });
+  await nodesMeasured(page);
+  const canvasWidth = async () => (await page.getByTestId('canvas').boundingBox())!.width;
+  const before = await canvasWidth();
+  await page.getByTestId('inspector-toggle').click();
+  await page.getByTestId('gallery-toggle').click();
+  expect(await canvasWidth()).toBeGreaterThan(before + 200);
+  await shot(page, 'panels-folded');
+  await page.reload();
+  await page.locator('[data-testid=backend-name][data-ready=true]').waitFor({ timeout: 30_000 });
+  expect(await page.getByTestId('inspector').getAttribute('data-collapsed')).toBe('true');
+  expect(await page.getByTestId('gallery').getAttribute('data-collapsed')).toBe('true');
+  await page.getByTestId('inspector-toggle').click();
+  await page.getByTestId('gallery-toggle').click();
+  expect(await page.getByTestId('inspector').getAttribute('data-collapsed')).toBe('false');
+  await context.close();
+});
+
+test('at 1920x1080: readable; examples open fitted; images on nodes are bounded, a batch is a grid that enlarges', async () => {
+  const { page, context } = await openApp(browser, PLAIN, { width: 1920, height: 1080 });
+  await readableFirstSight(page, 'first-sight-1920x1080');
+
+  // gan.json was saved with a view of its own: an example opens fitted anyway, its outputs in sight.
+  await openExample(page, 'gan');
+  await expect.poll(() => inView(page, 'sheet_out')).toBe(true);
+  await expect.poll(() => inView(page, 'strip_out')).toBe(true);
+
+  // A wire from the 16-seed generator dropped on empty canvas; "preview" finds Image Output.
+  await page.locator('.react-flow__node[data-id="samples"] .react-flow__handle.source[data-handleid="images"]').hover();
+  await page.mouse.down();
+  const c = (await page.getByTestId('canvas').boundingBox())!;
+  await page.mouse.move(c.x + c.width / 2, c.y + c.height - 120, { steps: 6 });
+  await page.mouse.up();
+  await page.getByTestId('palette-search').fill('preview');
+  await expect.poll(() => page.locator('[data-testid=palette-item][aria-selected=true]').getAttribute('data-type')).toBe('image.output');
+  await page.keyboard.press('Enter');
+  await nodesMeasured(page);
+  const added = (await page.locator('.react-flow__node.selected').getAttribute('data-id'))!;
+  await runAll(page, 60_000);
+  expect(await status(page, added)).toBe('done');
+  const cells = node(page, added).getByTestId('node-image');
+  expect(await cells.count()).toBe(16);
+  const box = (await node(page, added).locator('.node-images').boundingBox())!;
+  expect(box.width).toBeLessThanOrEqual(230 * (await zoom(page)) + 1);
+  expect((await cells.first().boundingBox())!.width).toBeLessThan(box.width / 3);
+  await shot(page, 'batch-grid-on-node');
+  await cells.nth(5).click();
+  await page.getByTestId('enlarged-image').waitFor();
+  expect(await page.getByTestId('enlarged-image').textContent()).toContain('image 6 of 16');
+  await shot(page, 'batch-item-enlarged');
+  await page.keyboard.press('Escape');
+  await expect.poll(() => page.getByTestId('enlarged-image').count()).toBe(0);
+  await context.close();
+});
+
+test('a new node never shows another graph\'s result; the gallery counts the user\'s runs across a backend switch', async () => {
+  const { page, context } = await openApp(browser, TEST_QUERY, { width: 1400, height: 900 });
+  await openExample(page, 'gradient'); // n1 gradient -> n2 output
+  await runAll(page);
+  await node(page, 'n1').getByTestId('node-title').click();
+  await page.getByTestId('inspector-outputs').waitFor();
+  expect(await page.locator('[data-testid=gallery-item] figcaption').first().textContent()).toContain('run 1');
+
+  // Another graph, a Resize added: it gets the id n1 again, and must not show the gradient.
+  await openExample(page, 'gan');
+  await page.mouse.click(700, 600);
+  await page.keyboard.press('/');
+  await page.getByTestId('palette-search').fill('resize');
+  await expect.poll(() => page.locator('[data-testid=palette-item][aria-selected=true]').getAttribute('data-type')).toBe('image.resize');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.getByTestId('palette').count()).toBe(0);
+  await nodesMeasured(page);
+  expect(await page.locator('.react-flow__node.selected').getAttribute('data-id')).toBe('n1');
+  await page.waitForTimeout(300);
+  expect(await page.getByTestId('inspector-outputs').count()).toBe(0);
+  expect(await node(page, 'n1').getByTestId('node-image').count()).toBe(0);
+  await shot(page, 'new-node-no-stale-output');
+
+  // A backend switch restarts the engine (its run ids start again); the gallery's numbers go on.
+  await openExample(page, 'gradient');
+  await page.getByTestId('backend-select').selectOption('auto');
+  await page.locator('[data-testid=backend-name][data-ready=true]').waitFor({ timeout: 30_000 });
+  await page.getByTestId('examples').focus(); // off the select, so Ctrl+Enter reaches the editor
+  await runAll(page);
+  expect(await page.locator('[data-testid=gallery-item] figcaption').first().textContent()).toContain('run 2');
+  await context.close();
+});
+
+test('Load Image shows its picture as soon as it is chosen, before any run', async () => {
+  const { page, context } = await openApp(browser, PLAIN, { width: 1280, height: 720 });
+  await nodesMeasured(page);
+  await page.mouse.click(500, 300);
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  await page.keyboard.press('/');
+  await page.getByTestId('palette-search').fill('load image');
+  await expect.poll(() => page.locator('[data-testid=palette-item][aria-selected=true]').getAttribute('data-type')).toBe('image.load');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.getByTestId('palette').count()).toBe(0);
+  await nodesMeasured(page);
+  const id = (await page.locator('.react-flow__node.selected').getAttribute('data-id'))!;
+  const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 30, g: 160, b: 90 } } }).png().toBuffer();
+  await page.getByTestId('inspector').getByTestId('file-input-image').setInputFiles({ name: 'green.png', mimeType: 'image/png', buffer: png });
+  const preview = node(page, id).getByTestId('file-preview-image');
+  await preview.waitFor();
+  await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(40);
+  await shot(page, 'load-image-preview');
+  await context.close();
+});
+
+test('search finds nodes by the names other tools use', async () => {
+  const { page, context } = await openApp(browser, PLAIN, { width: 1280, height: 720 });
+  await nodesMeasured(page);
+  await page.mouse.click(500, 300);
+  const first = async (text: string) => {
+    await page.getByTestId('palette-search').fill(text);
+    return page.locator('[data-testid=palette-item][aria-selected=true]').getAttribute('data-type');
+  };
+  await page.keyboard.press('/');
+  await expect.poll(() => first('ksampler')).toBe('diffusion.denoise');
+  expect(await page.locator('[data-testid=palette-item][aria-selected=true] [data-testid=palette-alias]').textContent()).toContain('ksampler');
+  await shot(page, 'search-ksampler');
+  await expect.poll(() => first('upscl')).toBe('image.upscale');
+  await expect.poll(() => first('checkpoint')).toBe('diffusion.load_checkpoint');
+  await page.keyboard.press('Escape');
+  await context.close();
+});
