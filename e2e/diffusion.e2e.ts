@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { appForFile, node, nodesMeasured, runAll, shot, status } from './support/app.ts';
+import { appForFile, node, nodesMeasured, reveal, runAll, shot, status } from './support/app.ts';
 
 const DEFAULT = resolve(import.meta.dirname, '../graphs/default.json');
 
@@ -24,10 +24,12 @@ test('the inspector: a model picker filtered by kind, a seed with a randomize bu
   const loader = doc.nodes.find((n) => n.type === 'diffusion.load_checkpoint');
   const noise = doc.nodes.find((n) => n.type === 'diffusion.noise');
   if (!loader || !noise) return;
+  await reveal(page, loader.id);
   await node(page, loader.id).getByTestId('node-title').click();
   const options = await page.getByTestId('inspector').getByTestId('param-model').locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
   expect(options).toContain('test-tiny-sd');
   expect(options).not.toContain('test-conv-net');
+  await reveal(page, noise.id);
   await node(page, noise.id).getByTestId('node-title').click();
   const seed = page.getByTestId('inspector').getByTestId('param-seed');
   const before = await seed.inputValue();
@@ -49,6 +51,7 @@ test('text to image on the tiny models: the Denoise steps can be scrubbed', asyn
   await nodesMeasured(page);
   await runAll(page, 60_000);
   expect(await status(page, denoise.id)).toBe('done');
+  await reveal(page, denoise.id);
   await node(page, denoise.id).getByTestId('node-title').click();
   const scrubber = page.getByTestId('inspector').getByTestId('step-scrubber');
   await scrubber.waitFor();
@@ -69,6 +72,7 @@ test('cancel ends a long run between steps; the running node shows its live prev
   const denoise = doc.nodes.find((n) => n.type === 'diffusion.denoise');
   const scheduler = doc.nodes.find((n) => n.type === 'diffusion.scheduler');
   if (!denoise || !scheduler) return;
+  await reveal(page, scheduler.id);
   await node(page, scheduler.id).getByTestId('node-title').click();
   await page.getByTestId('inspector').getByTestId('param-steps').fill('200');
   const before = Number(await page.getByTestId('run-summary').getAttribute('data-runs'));

@@ -63,6 +63,39 @@ export async function nodesMeasured(page: Page): Promise<void> {
   });
 }
 
+/**
+ * Pans the canvas (by dragging empty canvas, as a person does) until the node is wholly in view: a graph
+ * wider than the readable zoom allows opens with its outputs in view and the rest to their left.
+ */
+export async function reveal(page: Page, id: string): Promise<void> {
+  for (let tries = 0; tries < 4; tries++) {
+    const c = (await page.getByTestId('canvas').boundingBox())!;
+    const n = (await node(page, id).boundingBox())!;
+    const margin = 40;
+    const dx = n.x < c.x + margin ? c.x + margin - n.x : n.x + n.width > c.x + c.width - margin ? c.x + c.width - margin - (n.x + n.width) : 0;
+    const dy = n.y < c.y + margin ? c.y + margin - n.y : n.y + n.height > c.y + c.height - margin ? c.y + c.height - margin - (n.y + n.height) : 0;
+    if (dx === 0 && dy === 0) return;
+    const step = { x: Math.max(-c.width / 2, Math.min(c.width / 2, dx)), y: Math.max(-c.height / 2, Math.min(c.height / 2, dy)) };
+    // An empty spot of canvas from which the drag stays inside it.
+    const spot = await page.evaluate(({ c, step }) => {
+      for (let y = c.y + 20; y < c.y + c.height - 20; y += 23) {
+        for (let x = c.x + 20; x < c.x + c.width - 20; x += 23) {
+          const tx = x + step.x;
+          const ty = y + step.y;
+          if (tx < c.x + 5 || ty < c.y + 5 || tx > c.x + c.width - 5 || ty > c.y + c.height - 5) continue;
+          if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane')) return { x, y };
+        }
+      }
+      return null;
+    }, { c, step });
+    if (!spot) return;
+    await page.mouse.move(spot.x, spot.y);
+    await page.mouse.down();
+    await page.mouse.move(spot.x + step.x, spot.y + step.y, { steps: 6 });
+    await page.mouse.up();
+  }
+}
+
 export function handle(page: Page, nodeId: string, port: string, side: 'source' | 'target'): Locator {
   return node(page, nodeId).locator(`.react-flow__handle.${side}[data-handleid="${port}"]`);
 }

@@ -3,15 +3,15 @@ import { setParam } from '../edit/ops.ts';
 import { endGesture, useDoc } from '../store/graph.ts';
 import { complete, completions, subjectsForPrompt } from './subjects.ts';
 
-export function PromptHelp({ nodeId, text, compact }: { nodeId: string; text: string; compact?: boolean }) {
+export function PromptHelp({ nodeId, text }: { nodeId: string; text: string }) {
   const subjects = useDoc((d) => subjectsForPrompt(d, nodeId));
   if (!subjects) return null;
-  const offers = completions(subjects, text, compact ? 4 : 8);
+  const offers = completions(subjects, text, 8);
   const pick = (s: string) => { setParam(nodeId, 'text', complete(text, s)); endGesture(); };
   return (
-    <div className={`prompt-help ${compact ? 'compact' : ''}`} data-testid="prompt-help">
+    <div className="prompt-help" data-testid="prompt-help">
       <span className="muted" title={subjects.about}>
-        {subjects.model} draws emoji: name one, e.g. {subjects.known.slice(0, 3).join(', ')} ({subjects.subjects.length} names{compact ? '' : '; the list is its training categories'})
+        {subjects.model} draws emoji: name one, e.g. {subjects.known.slice(0, 3).join(', ')} ({subjects.subjects.length} names; the list is its training categories)
       </span>
       {offers.length > 0 && (
         <span className="prompt-offers" role="listbox" aria-label="subjects the model knows">
