@@ -4,7 +4,7 @@ import {
   type Connection, type Edge, type EdgeChange, type Node, type NodeChange,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
-import { checkConnection } from '../../graph/index.ts';
+import { checkConnection, type GraphEdge } from '../../graph/index.ts';
 import { categoryColour, registry } from '../catalog.ts';
 import { moveNodes } from '../edit/ops.ts';
 import { setScreenToFlow } from '../edit/shortcuts.ts';
@@ -106,7 +106,10 @@ export function Canvas() {
 
   const isValidConnection = useCallback((c: Connection | Edge) => {
     if (!c.sourceHandle || !c.targetHandle) return false;
-    return checkConnection(getDoc(), registry, { node: c.source, port: c.sourceHandle }, { node: c.target, port: c.targetHandle }).ok;
+    // A wire into an input that has one replaces it: the old wire does not count against the new one.
+    const doc = getDoc();
+    const into = (e: GraphEdge) => e.to.node === c.target && e.to.port === c.targetHandle;
+    return checkConnection({ ...doc, edges: doc.edges.filter((e) => !into(e)) }, registry, { node: c.source, port: c.sourceHandle }, { node: c.target, port: c.targetHandle }).ok;
   }, []);
 
   const onConnectEnd = useCallback<NonNullable<Parameters<typeof ReactFlow>[0]['onConnectEnd']>>(

@@ -5,7 +5,8 @@ import { categoryColour, registry, typeColour } from '../catalog.ts';
 import { NodeImages } from '../images/ImageCanvas.tsx';
 import { patchUi } from '../store/ui.ts';
 import { SaveImageButton } from '../images/SaveImage.tsx';
-import { useGraphNode } from '../store/graph.ts';
+import { getDoc, useGraphNode } from '../store/graph.ts';
+import { withNodeNames } from '../names.ts';
 import { useNodeImage, useNodeRun, type NodeRun } from '../store/run.ts';
 import { ParamList } from '../inspector/ParamList.tsx';
 
@@ -44,7 +45,7 @@ export const LoomNode = memo(function LoomNode({ id, selected }: NodeProps) {
         </div>
       </div>
       <ParamList node={node} def={def} compact />
-      {!node.bypass && (run?.status === 'failed' || run?.status === 'skipped' || run?.status === 'invalid') && <div className="node-message" data-testid="node-message" title={run.details}>{run.message}</div>}
+      {!node.bypass && (run?.status === 'failed' || run?.status === 'skipped' || run?.status === 'invalid') && <div className="node-message" data-testid="node-message" title={run.details}>{withNodeNames(run.message ?? '', getDoc())}</div>}
       {shown && (
         <div className="node-image nodrag">
           <NodeImages image={shown} testId="node-image" onEnlarge={(item) => patchUi({ enlarged: { image: shown, item, title: node.title ?? def.title } })} />

@@ -44,20 +44,28 @@ function wireFor(p: PendingWire, newId: string, type: string): Pick<GraphEdge, '
   return p.side === 'source' ? { from: { node: p.node, port: p.port }, to: { node: newId, port } } : { from: { node: newId, port }, to: { node: p.node, port: p.port } };
 }
 
+/** A new wire; one into an input that already has a wire replaces that wire (one undo step). */
 export function connect(from: PortRef, to: PortRef): Validity {
   const doc = getDoc();
+  const taken = doc.edges.find((e) => e.to.node === to.node && e.to.port === to.port);
+  if (taken) return rewire(taken.id, from, to);
   const v = checkConnection(doc, registry, from, to);
   if (!v.ok) return v;
   edit((d) => { d.edges.push({ id: freshId('e', d.edges.map((e) => e.id)), from, to }); });
   return v;
 }
 
-/** Replaces one wire by another in one step; the old wire does not count as taking the input. */
+/**
+ * Moves a wire to new ends in one step; the old wire does not count as taking the input, and another wire
+ * already in the new input is replaced by it.
+ */
 export function rewire(edgeId: string, from: PortRef, to: PortRef): Validity {
   const doc = getDoc();
-  const v = checkConnection(doc, registry, from, to, edgeId);
+  const other = doc.edges.find((e) => e.id !== edgeId && e.to.node === to.node && e.to.port === to.port);
+  const v = checkConnection(other ? { ...doc, edges: doc.edges.filter((e) => e !== other) } : doc, registry, from, to, edgeId);
   if (!v.ok) return v;
   edit((d) => {
+    if (other) d.edges = d.edges.filter((x) => x.id !== other.id);
     const e = d.edges.find((x) => x.id === edgeId);
     if (e) { e.from = from; e.to = to; }
   });

@@ -12,6 +12,7 @@ import { ownsResult, runStore, useNodeRun } from '../store/run.ts';
 import { useStore } from '../store/createStore.ts';
 import { patchUi, setCollapsed, useUi } from '../store/ui.ts';
 import { ParamList } from './ParamList.tsx';
+import { withNodeNames } from '../names.ts';
 
 export function Inspector() {
   const selected = useUi((s) => s.selectedNodes);
@@ -78,7 +79,7 @@ function NodeInspector({ id }: { id: string }) {
         <input type="checkbox" data-testid="bypass" checked={!!node.bypass} onChange={() => toggleBypass([id])}
           title="A bypassed node does not run: each output passes on its first input of the same type (Ctrl+B)" />
       </label>
-      {run?.message && <p className="error" data-testid="inspector-message">{run.message}</p>}
+      {run?.message && <p className="error" data-testid="inspector-message">{withNodeNames(run.message, getDoc())}</p>}
       <ParamList node={node} def={def} />
       <button type="button" data-testid="inspector-run-to" onClick={() => void runGraph([id])}>Run to here</button>
       {node.bypass ? <p className="muted">Bypassed: it does not run, so it has no outputs of its own.</p> : <NodeOutputs id={id} type={node.type} />}

@@ -6,6 +6,7 @@ import type { NodeOutcome, RunEvent, RunResult } from '../../engine/events.ts';
 import type { GraphDoc } from '../../graph/index.ts';
 import { createStore, useStore } from './createStore.ts';
 import { graphStore } from './graph.ts';
+import { withNodeNames } from '../names.ts';
 
 export type NodeStatus = 'queued' | 'running' | 'cached' | 'done' | 'failed' | 'skipped' | 'cancelled' | 'invalid';
 
@@ -117,7 +118,7 @@ export function applyResult(result: RunResult, doc: GraphDoc): void {
       const prev = nodes[p.node]?.status === 'invalid' ? `${nodes[p.node].message}\n` : '';
       nodes[p.node] = { status: 'invalid', message: `${prev}${p.message}` };
     }
-    const problems = result.problems.map((p) => p.message).join('; ');
+    const problems = result.problems.map((p) => withNodeNames(p.message, doc)).join('; ');
     const summary = result.status === 'invalid' ? `invalid: ${problems}` : `${result.status} in ${Math.round(result.ms)} ms`;
     return { ...s, nodes, images, docs, owners, gallery: gallery.slice(0, 48), running: false, summary, finishedRuns: s.finishedRuns + 1 };
   });
