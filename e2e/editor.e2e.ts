@@ -217,3 +217,90 @@ test('search finds nodes by the names other tools use', async () => {
   await page.keyboard.press('Escape');
   await context.close();
 });
+
+/** Whether any two nodes on the canvas overlap. */
+const overlapping = (page: Page) => page.locator('.react-flow__node').evaluateAll((els) => {
+  const r = els.map((e) => e.getBoundingClientRect());
+  return r.some((a, i) => r.some((b, j) => j > i && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom));
+});
+
+test('right-click menus on a node, a wire and the canvas; new nodes land at the cursor and never on others', async () => {
+  const { page, context } = await openApp(browser, TEST_QUERY, { width: 1400, height: 900 });
+  await openExample(page, 'gradient'); // n1 -> n2
+  const count = () => page.locator('.react-flow__node').count();
+  const edges = () => page.locator('.react-flow__edge').count();
+
+  await node(page, 'n1').getByTestId('node-title').click({ button: 'right' });
+  await page.locator('[data-testid=context-menu] [role=menu]').waitFor();
+  await shot(page, 'context-menu-node');
+  await page.getByTestId('menu-bypass').click();
+  expect(await node(page, 'n1').getByTestId('node-status').getAttribute('data-status')).toBe('bypassed');
+  await node(page, 'n1').getByTestId('node-title').click({ button: 'right' });
+  expect(await page.getByTestId('menu-bypass').textContent()).toBe('Turn bypass off');
+  await page.keyboard.press('Escape');
+  await expect.poll(() => page.getByTestId('context-menu').count()).toBe(0);
+  await page.keyboard.press('Control+z');
+
+  await node(page, 'n1').getByTestId('node-title').click({ button: 'right' });
+  await page.getByTestId('menu-duplicate').click();
+  await nodesMeasured(page);
+  expect(await count()).toBe(3);
+  expect(await overlapping(page)).toBe(false);
+
+  // The wire: right-click on its path.
+  const from = (await node(page, 'n1').locator('.react-flow__handle.source').boundingBox())!;
+  const to = (await node(page, 'n2').locator('.react-flow__handle.target').boundingBox())!;
+  await page.mouse.click((from.x + from.width / 2 + to.x + to.width / 2) / 2, (from.y + from.height / 2 + to.y + to.height / 2) / 2, { button: 'right' }); // the middle of the wire
+  await page.getByTestId('menu-delete-wire').click();
+  expect(await edges()).toBe(0);
+  await page.keyboard.press('Control+z');
+  await expect.poll(edges).toBe(1);
+
+  // The canvas: add a node where the menu was opened.
+  const c = (await page.getByTestId('canvas').boundingBox())!;
+  const spot = { x: c.x + 120, y: c.y + c.height - 200 };
+  await page.mouse.click(spot.x, spot.y, { button: 'right' });
+  await page.getByTestId('menu-add').click();
+  await page.getByTestId('palette-search').fill('gradient');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.getByTestId('palette').count()).toBe(0);
+  await nodesMeasured(page);
+  const added = (await page.locator('.react-flow__node.selected').boundingBox())!;
+  expect(Math.abs(added.x - spot.x)).toBeLessThan(24); // where the menu opened (or just below a node it would cover)
+  expect(added.y).toBeGreaterThan(spot.y - 24);
+  expect(await overlapping(page)).toBe(false);
+
+  // `/` adds at the cursor; where that would cover a node, just below it.
+  const n2 = (await node(page, 'n2').boundingBox())!;
+  await page.mouse.move(n2.x + 10, n2.y + 10);
+  await page.keyboard.press('/');
+  await page.getByTestId('palette-search').fill('image output');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.getByTestId('palette').count()).toBe(0);
+  await nodesMeasured(page);
+  const placed = (await page.locator('.react-flow__node.selected').boundingBox())!;
+  expect(Math.abs(placed.x - (n2.x + 10))).toBeLessThan(24);
+  expect(placed.y).toBeGreaterThan(n2.y + n2.height);
+  expect(await overlapping(page)).toBe(false);
+
+  // Paste goes to the cursor too, clear of the others.
+  await node(page, 'n1').getByTestId('node-title').click();
+  await page.keyboard.press('Control+c');
+  await page.mouse.move(c.x + c.width - 300, c.y + 60);
+  await page.keyboard.press('Control+v');
+  await nodesMeasured(page);
+  expect(await overlapping(page)).toBe(false);
+  // Messages stack instead of covering each other.
+  await page.evaluate(() => document.dispatchEvent(new ClipboardEvent('copy', { clipboardData: new DataTransfer(), bubbles: true })));
+  const toasts = page.locator('[data-testid=toasts] [data-testid=toast]');
+  await expect.poll(() => toasts.count()).toBeGreaterThan(1);
+  const boxes = await toasts.evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.top, r.bottom]));
+  for (let i = 1; i < boxes.length; i++) expect(boxes[i][0]).toBeGreaterThanOrEqual(boxes[i - 1][1]);
+  await shot(page, 'placed-at-cursor');
+
+  // Disconnect takes every wire of the node away.
+  await node(page, 'n2').getByTestId('node-title').click({ button: 'right' });
+  await page.getByTestId('menu-disconnect').click();
+  expect(await edges()).toBe(0);
+  await context.close();
+});

@@ -1,6 +1,7 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect } from 'react';
 import { Canvas } from './canvas/Canvas.tsx';
+import { ContextMenu } from './canvas/ContextMenu.tsx';
 import { onCopy, onKeyDown, onPaste } from './edit/shortcuts.ts';
 import { EnlargedImage } from './images/EnlargedImage.tsx';
 import { Gallery } from './images/Gallery.tsx';
@@ -39,6 +40,7 @@ export function App() {
       <ProblemsDialog />
       <ModelsDialog />
       <MissingModelsDialog />
+      <ContextMenu />
       <EnlargedImage />
       <Toasts />
     </ReactFlowProvider>

@@ -13,6 +13,7 @@ import { useStore } from '../store/createStore.ts';
 import { getDoc, graphStore, useDoc } from '../store/graph.ts';
 import { patchUi, uiStore, useUi } from '../store/ui.ts';
 import { LoomNode } from './LoomNode.tsx';
+import { NEW_NODE_SIZE, setCanvasGeometry, setPointer } from './placement.ts';
 import { FIT_OPTIONS, readableViewport } from './readable.ts';
 import { setViewportReader } from './viewport.ts';
 import { edgeViews, nodeViews } from './view.ts';
@@ -41,6 +42,10 @@ export function Canvas() {
   const edgeCache = useRef(new Map()).current;
   const flow = useReactFlow();
   useEffect(() => setScreenToFlow((p) => flow.screenToFlowPosition(p)), [flow]);
+  useEffect(() => setCanvasGeometry(
+    () => flow.getNodes().map((n) => ({ id: n.id, x: n.position.x, y: n.position.y, width: n.measured?.width ?? NEW_NODE_SIZE.width, height: n.measured?.height ?? NEW_NODE_SIZE.height })),
+    (p) => flow.screenToFlowPosition(p),
+  ), [flow]);
   const loads = useStore(graphStore, (s) => s.loads);
   useEffect(() => setViewportReader(() => flow.getViewport()), [flow]);
   const box = useRef<HTMLDivElement>(null);
@@ -136,11 +141,16 @@ export function Canvas() {
 
   return (
     <div ref={box} className={`canvas ${dropping ? 'drop-target' : ''}`} data-testid="canvas" onDoubleClick={onDoubleClick}
+      onMouseMove={(e) => setPointer({ x: e.clientX, y: e.clientY }, !!(e.target as Element).closest?.('.react-flow__pane, .react-flow__node'))}
+      onMouseLeave={() => setPointer(null)}
       onDragOver={onDragOver} onDragLeave={(e) => !e.currentTarget.contains(e.relatedTarget as Element | null) && setDropping(false)} onDrop={onDrop}>
       <ReactFlow
         nodes={nodes} edges={edges} nodeTypes={nodeTypes}
         onNodesChange={onNodesChange} onEdgesChange={onEdgesChange}
         onConnectEnd={onConnectEnd} isValidConnection={isValidConnection}
+        onPaneContextMenu={(e) => { e.preventDefault(); patchUi({ menu: { x: e.clientX, y: e.clientY, target: { kind: 'pane', at: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) } } }); }}
+        onNodeContextMenu={(e, n) => { e.preventDefault(); patchUi({ menu: { x: e.clientX, y: e.clientY, target: { kind: 'node', id: n.id } } }); }}
+        onEdgeContextMenu={(e, edge) => { e.preventDefault(); patchUi({ menu: { x: e.clientX, y: e.clientY, target: { kind: 'edge', id: edge.id } } }); }}
         snapToGrid snapGrid={GRID} zoomOnDoubleClick={false} deleteKeyCode={null} selectionKeyCode="Shift"
         multiSelectionKeyCode={['Control', 'Meta']} minZoom={0.1} colorMode="dark" proOptions={{ hideAttribution: true }}
       >

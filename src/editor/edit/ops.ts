@@ -6,6 +6,7 @@ import { registry } from '../catalog.ts';
 import { isTestModel } from '../devSettings.ts';
 import { engineStore } from '../engine/session.ts';
 import { freshId } from '../ids.ts';
+import { freeSpot, NEW_NODE_SIZE, nodeRects } from '../canvas/placement.ts';
 import { edit, endGesture, getDoc } from '../store/graph.ts';
 import type { PendingWire } from '../store/ui.ts';
 import { select } from '../store/ui.ts';
@@ -16,8 +17,10 @@ export function addNode(type: string, at: { x: number; y: number }, pending?: Pe
   const doc = getDoc();
   const id = freshId('n', doc.nodes.map((n) => n.id));
   const wire = pending && wireFor(pending, id, type);
+  // Never on top of another node: moved down past whatever it would cover.
+  const spot = freeSpot({ x: at.x, y: at.y, ...NEW_NODE_SIZE }, nodeRects());
   edit((d) => {
-    d.nodes.push({ id, type, version: def.version, position: { x: Math.round(at.x), y: Math.round(at.y) }, params: { ...defaultParams(def), ...defaultModels(def), ...params } });
+    d.nodes.push({ id, type, version: def.version, position: { x: Math.round(spot.x), y: Math.round(spot.y) }, params: { ...defaultParams(def), ...defaultModels(def), ...params } });
     if (wire) d.edges.push({ id: freshId('e', d.edges.map((e) => e.id)), ...wire });
   });
   select([id]);
@@ -80,6 +83,12 @@ export function deleteItems(nodes: string[], edges: string[]): void {
     d.edges = d.edges.filter((e) => !cut.has(e.id) && !gone.has(e.from.node) && !gone.has(e.to.node));
   });
   select([]);
+}
+
+/** Removes every wire into or out of the nodes, in one step. */
+export function disconnectNodes(ids: string[]): void {
+  const set = new Set(ids);
+  edit((d) => { d.edges = d.edges.filter((e) => !set.has(e.from.node) && !set.has(e.to.node)); });
 }
 
 export function moveNodes(positions: Record<string, { x: number; y: number }>): void {

@@ -6,6 +6,7 @@ import { getDoc, redo, undo } from '../store/graph.ts';
 import { runStore } from '../store/run.ts';
 import { patchUi, select, uiStore } from '../store/ui.ts';
 import { closeTopModal, modalOpen } from '../panels/Modal.tsx';
+import { cursorInFlow } from '../canvas/placement.ts';
 import { copySelection, duplicateSelection, paste } from './clipboard.ts';
 import { deleteItems, toggleBypass } from './ops.ts';
 
@@ -33,9 +34,10 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: '?', what: 'This help', match: (e) => e.key === '?', run: () => patchUi({ help: !uiStore.get().help }) },
 ];
 
+/** The search adds its node at the cursor when the cursor is over the canvas, else in the middle of it. */
 function openSearch(): void {
   const el = document.querySelector('.react-flow__pane')?.getBoundingClientRect();
-  patchUi({ palette: { at: paletteSpot(el) } });
+  patchUi({ palette: { at: cursorInFlow() ?? paletteSpot(el) } });
 }
 
 /** New nodes from the keyboard land near the middle of the visible canvas. */

@@ -24,9 +24,13 @@ export interface UiState {
   autosave: 'idle' | 'pending' | 'saved' | 'failed';
   /** Side panels folded away (remembered in localStorage). */
   collapsed: Collapsed;
+  /** The right-click menu: where it opened (screen) and on what. */
+  menu: { x: number; y: number; target: MenuTarget } | null;
   /** An image shown large (a node's output clicked), with what it is. */
   enlarged: { image: ImageValue; title: string; item: number } | null;
 }
+
+export type MenuTarget = { kind: 'pane'; at: { x: number; y: number } } | { kind: 'node'; id: string } | { kind: 'edge'; id: string };
 
 export interface Collapsed { inspector: boolean; gallery: boolean }
 const COLLAPSED_KEY = 'loom.collapsed';
@@ -49,7 +53,7 @@ export function setCollapsed(panel: keyof Collapsed, folded: boolean): void {
 
 export const uiStore = createStore<UiState>({
   selectedNodes: [], selectedEdges: [], palette: null, help: false, toasts: [], problems: null, autosave: 'idle',
-  collapsed: readCollapsed(), enlarged: null,
+  collapsed: readCollapsed(), enlarged: null, menu: null,
 });
 
 export const useUi = <S,>(selector: (s: UiState) => S): S => useStore(uiStore, selector);
