@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { GRAPH_CHUNK_KEYWORD, readPngText } from '../src/image/png.ts';
-import { appForFile, edgeCount, node, nodeCount, nodesMeasured, openExample, runAll, shot, waitForEngine } from './support/app.ts';
+import { appForFile, saveGraphFile, edgeCount, node, nodeCount, nodesMeasured, openExample, runAll, shot, waitForEngine } from './support/app.ts';
 
 let page: Page;
 appForFile((app) => { page = app.page; });
@@ -13,7 +13,7 @@ async function downloadOf(click: () => Promise<void>): Promise<Buffer> {
   return readFile((await dl.path())!);
 }
 
-const saveJson = () => downloadOf(() => page.getByTestId('save-graph').click());
+const saveJson = async () => (await saveGraphFile(page)).bytes;
 
 async function clearCanvas(): Promise<void> {
   await page.mouse.click(900, 120);
@@ -44,6 +44,24 @@ test('save the graph as JSON and open it again, identical', async () => {
   expect(await nodeCount(page)).toBe(4);
   expect(await edgeCount(page)).toBe(3);
   expect((await saveJson()).equals(saved)).toBe(true);
+});
+
+test('Save asks for a name, starting from the open graph\'s; New opens an empty graph, one undo from the last', async () => {
+  await openExample(page, 'default');
+  await page.getByTestId('save-graph').click();
+  expect(await page.getByTestId('save-name').inputValue()).toBe('Text to image');
+  await shot(page, 'save-dialog');
+  await page.keyboard.press('Escape');
+  const saved = await saveGraphFile(page, 'my apple');
+  expect(saved.name).toBe('my apple.json');
+  expect(JSON.parse(saved.bytes.toString()).nodes.length).toBeGreaterThan(5);
+  const before = await nodeCount(page);
+  await page.getByTestId('new-graph').click();
+  expect(await nodeCount(page)).toBe(0);
+  await page.keyboard.press('Control+z');
+  await nodesMeasured(page);
+  expect(await nodeCount(page)).toBe(before);
+  await openExample(page, 'conv-net');
 });
 
 test('a reload finds the autosaved graph', async () => {

@@ -1,5 +1,5 @@
 // Opens the app in Debian's Chromium and drives it as a person does.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
@@ -128,6 +128,14 @@ export async function runAndWait(page: Page, button = 'run-all', timeout = 30_00
 }
 
 export const runAll = (page: Page, timeout?: number): Promise<void> => runAndWait(page, 'run-all', timeout);
+
+/** Save: the dialog asks for a name (typed when given, else the one it offers), and the JSON downloads. */
+export async function saveGraphFile(page: Page, name?: string): Promise<{ name: string; bytes: Buffer }> {
+  await page.getByTestId('save-graph').click();
+  if (name !== undefined) await page.getByTestId('save-name').fill(name);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-confirm').click()]);
+  return { name: dl.suggestedFilename(), bytes: await readFile((await dl.path())!) };
+}
 
 /** The RGBA pixels of a canvas. */
 export async function pixels(canvas: Locator): Promise<number[]> {

@@ -2,6 +2,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect } from 'react';
 import { Canvas } from './canvas/Canvas.tsx';
 import { ContextMenu } from './canvas/ContextMenu.tsx';
+import { SaveDialog } from './files/SaveDialog.tsx';
 import { onCopy, onKeyDown, onPaste } from './edit/shortcuts.ts';
 import { EnlargedImage } from './images/EnlargedImage.tsx';
 import { Gallery } from './images/Gallery.tsx';
@@ -41,6 +42,7 @@ export function App() {
       <ModelsDialog />
       <MissingModelsDialog />
       <ContextMenu />
+      <SaveDialog />
       <EnlargedImage />
       <Toasts />
     </ReactFlowProvider>

@@ -1,7 +1,5 @@
 // Keyboard shortcuts, one table: the handler and the help panel both read it.
 import { cancelRun, runGraph } from '../engine/session.ts';
-import { currentViewport } from '../canvas/viewport.ts';
-import { saveGraph } from '../files/graphFile.ts';
 import { getDoc, redo, undo } from '../store/graph.ts';
 import { runStore } from '../store/run.ts';
 import { patchUi, select, uiStore } from '../store/ui.ts';
@@ -29,7 +27,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Ctrl+A', what: 'Select all nodes', match: (e) => mod(e) && key(e, 'a'), run: () => select(getDoc().nodes.map((n) => n.id)) },
   { keys: 'Ctrl+B', what: 'Bypass the selected nodes, or turn bypass off (a bypassed node passes its input on)', match: (e) => mod(e) && key(e, 'b'), run: bypassSelection },
   { keys: 'Delete / Backspace', what: 'Delete the selection', match: (e) => e.key === 'Delete' || e.key === 'Backspace', run: deleteSelection },
-  { keys: 'Ctrl+S', what: 'Save the graph as JSON', match: (e) => mod(e) && key(e, 's'), run: () => void saveGraph(currentViewport()), inFields: true },
+  { keys: 'Ctrl+S', what: 'Save the graph as JSON (asks for a name)', match: (e) => mod(e) && key(e, 's'), run: () => patchUi({ saving: true }), inFields: true },
   { keys: 'Shift+drag', what: 'Select with a box', match: () => false, run: () => {} },
   { keys: '?', what: 'This help', match: (e) => e.key === '?', run: () => patchUi({ help: !uiStore.get().help }) },
 ];

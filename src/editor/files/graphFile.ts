@@ -13,7 +13,7 @@ export function serialize(doc: GraphDoc): string {
 }
 
 /** Loads a document through the same validation as the engine; every problem is shown, naming its node. */
-export function openGraph(input: string | unknown, source: string): boolean {
+export function openGraph(input: string | unknown, source: string, name?: string): boolean {
   const result = loadGraph(input, registry);
   if (!result.ok) {
     patchUi({ problems: { title: `${source} could not be opened`, list: result.problems } });
@@ -21,6 +21,7 @@ export function openGraph(input: string | unknown, source: string): boolean {
   }
   select([]);
   openDoc(result.doc);
+  patchUi({ docName: name ?? source });
   toast(`opened ${source}`);
   void checkMissingModels(result.doc);
   return true;
@@ -40,9 +41,9 @@ export async function openFile(file: File): Promise<boolean> {
       patchUi({ problems: { title: `${file.name} could not be opened`, list: [{ code: 'no-graph', message: `this PNG carries no "${GRAPH_CHUNK_KEYWORD}" text chunk` }] } });
       return false;
     }
-    return openGraph(graph, file.name);
+    return openGraph(graph, file.name, baseName(file.name));
   }
-  return openGraph(await file.text(), file.name);
+  return openGraph(await file.text(), file.name, baseName(file.name));
 }
 
 export function download(name: string, data: BlobPart, type: string): void {
@@ -56,10 +57,18 @@ export function download(name: string, data: BlobPart, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Downloads the graph as JSON, with the view the user had when `viewport` is given. */
-export async function saveGraph(viewport?: GraphDoc['viewport']): Promise<void> {
+const baseName = (file: string): string => file.replace(/\.(json|png)$/i, '');
+
+/** A file name from what the person typed: no folders, no characters file systems refuse; `.json` added. */
+export function jsonFileName(name: string): string {
+  const clean = name.trim().replace(/\.json$/i, '').replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '-').slice(0, 120).trim();
+  return `${clean || 'graph'}.json`;
+}
+
+/** Downloads the graph as JSON under the given name, with the view the user had when `viewport` is given. */
+export async function saveGraph(viewport?: GraphDoc['viewport'], name = 'graph'): Promise<void> {
   const doc = await withModelRefs(viewport ? { ...getDoc(), viewport } : getDoc());
-  download('graph.json', serialize(doc), 'application/json');
+  download(jsonFileName(name), serialize(doc), 'application/json');
 }
 
 export async function exportPng(image: ImageValue, doc: GraphDoc, name = 'latent-loom.png', item = 0): Promise<void> {

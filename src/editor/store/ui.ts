@@ -24,6 +24,10 @@ export interface UiState {
   autosave: 'idle' | 'pending' | 'saved' | 'failed';
   /** Side panels folded away (remembered in localStorage). */
   collapsed: Collapsed;
+  /** The name the open graph goes by (its file's name, or the example's title): Save offers it. */
+  docName: string;
+  /** The Save dialog is open. */
+  saving: boolean;
   /** The right-click menu: where it opened (screen) and on what. */
   menu: { x: number; y: number; target: MenuTarget } | null;
   /** An image shown large (a node's output clicked), with what it is. */
@@ -53,7 +57,7 @@ export function setCollapsed(panel: keyof Collapsed, folded: boolean): void {
 
 export const uiStore = createStore<UiState>({
   selectedNodes: [], selectedEdges: [], palette: null, help: false, toasts: [], problems: null, autosave: 'idle',
-  collapsed: readCollapsed(), enlarged: null, menu: null,
+  collapsed: readCollapsed(), enlarged: null, menu: null, docName: '', saving: false,
 });
 
 export const useUi = <S,>(selector: (s: UiState) => S): S => useStore(uiStore, selector);

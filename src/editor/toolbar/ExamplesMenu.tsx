@@ -31,7 +31,7 @@ export function ExamplesMenu() {
           {examples.map((ex) => (
             <li key={ex.name} role="none">
               <button type="button" role="menuitem" data-testid="example-item" data-name={ex.name} className={ex.fixture ? 'fixture' : ''}
-                onClick={() => { setOpen(false); openGraph(withoutViewport(ex.doc), `example "${ex.title}"`); }}>
+                onClick={() => { setOpen(false); openGraph(withoutViewport(ex.doc), `example "${ex.title}"`, ex.title); }}>
                 <span className="menu-title">{ex.title}</span>
                 <span className="menu-desc">{ex.description}</span>
               </button>
