@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
+import { readPngText } from '../src/image/png.ts';
 import { appForFile, node, nodesMeasured, reveal, runAll, shot, status } from './support/app.ts';
 
 const DEFAULT = resolve(import.meta.dirname, '../graphs/default.json');
@@ -65,6 +66,10 @@ test('text to image on the tiny models: the Denoise steps can be scrubbed', asyn
   const download = page.waitForEvent('download');
   await scrubber.getByTestId('scrubber-save').click();
   expect((await download).suggestedFilename()).toBe(`${denoise.id}-step-2.png`);
+  // The PNG carries the prompt and settings the way AUTOMATIC1111 writes them, for other tools.
+  const text = readPngText(new Uint8Array(await readFile((await (await download).path())!)));
+  expect(text.parameters.split('\n')[0]).toBe('a red apple');
+  expect(text.parameters).toMatch(/^Steps: 4, Sampler: .+, CFG scale: .+, Seed: \d+, Size: 64x64, Model: test-tiny-sd$/m);
   await shot(page, 'step-scrubber');
 }, 90_000);
 

@@ -4,6 +4,7 @@ import type { ImageValue } from '../../image/value.ts';
 import { loadGraph, type GraphDoc } from '../../graph/index.ts';
 import { encodePng, GRAPH_CHUNK_KEYWORD, readPngText } from '../../image/png.ts';
 import { registry } from '../catalog.ts';
+import { a1111Parameters, PARAMETERS_KEYWORD } from './parameters.ts';
 import { checkMissingModels, withModelRefs } from '../models/modelsStore.ts';
 import { getDoc, openDoc } from '../store/graph.ts';
 import { patchUi, select, toast } from '../store/ui.ts';
@@ -71,7 +72,10 @@ export async function saveGraph(viewport?: GraphDoc['viewport'], name = 'graph')
   download(jsonFileName(name), serialize(doc), 'application/json');
 }
 
-export async function exportPng(image: ImageValue, doc: GraphDoc, name = 'latent-loom.png', item = 0): Promise<void> {
-  const bytes = await encodePng(image, { [GRAPH_CHUNK_KEYWORD]: JSON.stringify(await withModelRefs(doc)) }, item);
+/** A PNG with the graph inside, and the prompt and settings in AUTOMATIC1111's `parameters` text for other tools. */
+export async function exportPng(image: ImageValue, doc: GraphDoc, name = 'latent-loom.png', item = 0, nodeId?: string): Promise<void> {
+  const parameters = a1111Parameters(doc, image, nodeId);
+  const text = { [GRAPH_CHUNK_KEYWORD]: JSON.stringify(await withModelRefs(doc)), ...(parameters !== undefined ? { [PARAMETERS_KEYWORD]: parameters } : {}) };
+  const bytes = await encodePng(image, text, item);
   download(name, bytes as Uint8Array<ArrayBuffer>, 'image/png');
 }

@@ -31,7 +31,7 @@ export function Gallery() {
           <figcaption>
             {item.nodeId} · run {item.run}
             <button type="button" data-testid="gallery-export" title="Save PNG with its graph"
-              onClick={() => void exportPng(item.image, item.doc, pngName(item))}>PNG</button>
+              onClick={() => void exportPng(item.image, item.doc, pngName(item), 0, item.nodeId)}>PNG</button>
             {isSaveImage(item.doc, item.nodeId) && (
               <button type="button" data-testid="gallery-save" title="Download as the Save Image node names it"
                 onClick={() => void downloadSaved(item.nodeId, item.image, item.doc)}>Save</button>
@@ -50,7 +50,7 @@ function Viewer({ item, close }: { item: GalleryItem; close: () => void }) {
         <ImageBatch image={item.image} testId="viewer-image" />
         <p className="muted">{item.nodeId} · run {item.run} · {item.image.width}×{item.image.height}{item.image.batch > 1 ? ` ×${item.image.batch}` : ''}</p>
         <div className="row">
-          <button type="button" data-testid="viewer-export" onClick={() => void exportPng(item.image, item.doc, pngName(item))}>Save PNG with graph</button>
+          <button type="button" data-testid="viewer-export" onClick={() => void exportPng(item.image, item.doc, pngName(item), 0, item.nodeId)}>Save PNG with graph</button>
           <button type="button" data-testid="viewer-open-graph" onClick={() => { close(); openGraph(item.doc, `the graph of run ${item.run}`); }}>Open the graph that made it</button>
           <button type="button" data-testid="viewer-close" autoFocus onClick={close}>Close</button>
         </div>

@@ -30,7 +30,7 @@ export function StepScrubber({ nodeId, previews }: { nodeId: string; previews: I
         <input type="range" min={0} max={previews.length - 1} value={at} data-testid="scrubber-slider" onChange={(e) => setStep(Number(e.target.value))} />
       </label>
       {decoded.image && (
-        <button type="button" data-testid="scrubber-save" onClick={() => void exportPng(decoded.image!, getDoc(), `${nodeId}-step-${at + 1}.png`)}>
+        <button type="button" data-testid="scrubber-save" onClick={() => void exportPng(decoded.image!, getDoc(), `${nodeId}-step-${at + 1}.png`, 0, nodeId)}>
           Save step {at + 1} as PNG
         </button>
       )}

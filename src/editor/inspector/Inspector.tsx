@@ -112,7 +112,7 @@ function NodeOutputs({ id, type }: { id: string; type: string }) {
         <div key={port}>
           <div className="muted">{port}: {img.width}×{img.height}{img.batch > 1 ? ` ×${img.batch}` : ''}</div>
           <NodeImages image={img} testId="inspector-image" onEnlarge={(item) => patchUi({ enlarged: { image: img, item, title: `${id} · ${port}` } })} />
-          <button type="button" data-testid="inspector-export-png" onClick={() => void exportPng(img, getDoc(), `${id}-${port}.png`)}>Save PNG with graph</button>
+          <button type="button" data-testid="inspector-export-png" onClick={() => void exportPng(img, getDoc(), `${id}-${port}.png`, 0, id)}>Save PNG with graph</button>
         </div>
       ))}
       {previews && <StepScrubber nodeId={id} previews={previews} />}
