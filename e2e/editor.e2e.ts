@@ -304,3 +304,38 @@ test('right-click menus on a node, a wire and the canvas; new nodes land at the 
   expect(await edges()).toBe(0);
   await context.close();
 });
+
+test('Run N times queues N runs; seeds set to increment move on; the queue lists, reorders and removes waiting runs', async () => {
+  const { page, context } = await openApp(browser, PLAIN, { width: 1400, height: 900 });
+  await openExample(page, 'gan');
+  const runs = async () => Number(await page.getByTestId('run-summary').getAttribute('data-runs'));
+  const start = await runs();
+  await node(page, 'samples').getByTestId('node-title').click();
+  const inspector = page.getByTestId('inspector');
+  await inspector.getByTestId('seed-mode-seed').selectOption('increment');
+  const seed = Number(await inspector.getByTestId('param-seed').inputValue());
+  await page.getByTestId('run-times').fill('3');
+  await page.getByTestId('run-all').click();
+  await page.locator(`[data-testid=run-summary][data-runs="${start + 3}"]`).waitFor({ timeout: 60_000 });
+  expect(Number(await inspector.getByTestId('param-seed').inputValue())).toBe(seed + 3);
+  const captions = await page.locator('[data-testid=gallery-item][data-node-id=sheet_out] figcaption').allTextContents();
+  expect(captions.slice(0, 3).map((c) => /run (\d+)/.exec(c)![1])).toEqual(['3', '2', '1']);
+
+  // A slower graph: the text-to-image example on the bundled model. Three runs asked for, two wait.
+  await openExample(page, 'default');
+  const before = await runs();
+  await page.getByTestId('run-all').click(); // still ×3
+  await page.getByTestId('queue-button').click();
+  await expect.poll(() => page.getByTestId('queued-run').count()).toBe(2);
+  await shot(page, 'queue-panel');
+  const ids = await page.getByTestId('queued-run').evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')));
+  await page.getByTestId('queued-run').nth(1).getByTestId('queued-up').click();
+  expect(await page.getByTestId('queued-run').evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')))).toEqual([ids[1], ids[0]]);
+  await page.getByTestId('queued-run').first().getByTestId('queued-remove').click();
+  expect(await page.getByTestId('queued-run').count()).toBe(1);
+  await page.locator(`[data-testid=run-summary][data-runs="${before + 2}"]`).waitFor({ timeout: 120_000 });
+  await page.waitForTimeout(500);
+  expect(await runs()).toBe(before + 2);
+  expect(await page.getByTestId('queued-run').count()).toBe(0);
+  await context.close();
+}, 180_000);

@@ -1,7 +1,7 @@
 // The right-click menu on the canvas, a node or a wire: add here, paste here, duplicate, bypass,
 // disconnect, delete, run to here. On a node of the selection it acts on the whole selection.
 import type { KeyboardEvent } from 'react';
-import { runGraph } from '../engine/session.ts';
+import { requestRun } from '../engine/runner.ts';
 import { duplicateSelection, paste } from '../edit/clipboard.ts';
 import { deleteItems, disconnectNodes, toggleBypass } from '../edit/ops.ts';
 import { Modal } from '../panels/Modal.tsx';
@@ -30,7 +30,7 @@ function itemsFor(target: MenuTarget): Item[] {
     { label: `Duplicate${many}`, testId: 'menu-duplicate', run: () => { select(ids); duplicateSelection(); } },
     { label: `${bypassed ? 'Turn bypass off' : 'Bypass'}${many}`, testId: 'menu-bypass', run: () => toggleBypass(ids) },
     { label: `Disconnect${many}`, testId: 'menu-disconnect', run: () => disconnectNodes(ids), disabled: !wired },
-    { label: 'Run to here', testId: 'menu-run-to', run: () => void runGraph(ids) },
+    { label: 'Run to here', testId: 'menu-run-to', run: () => requestRun(ids) },
     { label: `Delete${many}`, testId: 'menu-delete', run: () => deleteItems(ids, []) },
   ];
 }

@@ -1,5 +1,6 @@
 // Keyboard shortcuts, one table: the handler and the help panel both read it.
-import { cancelRun, runGraph } from '../engine/session.ts';
+import { cancelRun } from '../engine/session.ts';
+import { requestRun } from '../engine/runner.ts';
 import { getDoc, redo, undo } from '../store/graph.ts';
 import { runStore } from '../store/run.ts';
 import { patchUi, select, uiStore } from '../store/ui.ts';
@@ -15,7 +16,7 @@ const key = (e: KeyboardEvent, k: string) => e.key.toLowerCase() === k;
 
 export const SHORTCUTS: Shortcut[] = [
   { keys: '/ or double-click', what: 'Add a node (search)', match: (e) => e.key === '/' && !mod(e), run: openSearch },
-  { keys: 'Ctrl+Enter', what: 'Run all', match: (e) => mod(e) && e.key === 'Enter', run: () => void runGraph(), inFields: true },
+  { keys: 'Ctrl+Enter', what: 'Run all (while a run is going: queue another)', match: (e) => mod(e) && e.key === 'Enter', run: () => requestRun(), inFields: true },
   { keys: 'Shift+Enter', what: 'Run to the selected nodes', match: (e) => e.shiftKey && !mod(e) && e.key === 'Enter', run: runSelected },
   { keys: 'Escape', what: 'Cancel the run / close panels', match: (e) => e.key === 'Escape', run: escape },
   { keys: 'Ctrl+Z', what: 'Undo', match: (e) => mod(e) && !e.shiftKey && key(e, 'z'), run: undo },
@@ -48,7 +49,7 @@ function paletteSpot(r: DOMRect | undefined): { x: number; y: number } {
 
 function runSelected(): void {
   const ids = uiStore.get().selectedNodes;
-  if (ids.length) void runGraph(ids);
+  if (ids.length) requestRun(ids);
 }
 
 function escape(): void {

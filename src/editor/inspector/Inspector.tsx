@@ -1,7 +1,8 @@
 // The selected node: its params with room to edit, its latest outputs, and its step previews.
 import { useEffect, useState } from 'react';
 import { registry } from '../catalog.ts';
-import { nodeOutputs, runGraph } from '../engine/session.ts';
+import { nodeOutputs } from '../engine/session.ts';
+import { requestRun } from '../engine/runner.ts';
 import { exportPng } from '../files/graphFile.ts';
 import { NodeImages } from '../images/ImageCanvas.tsx';
 import { StepScrubber, stepPreviews } from '../images/StepScrubber.tsx';
@@ -81,7 +82,7 @@ function NodeInspector({ id }: { id: string }) {
       </label>
       {run?.message && <p className="error" data-testid="inspector-message">{withNodeNames(run.message, getDoc())}</p>}
       <ParamList node={node} def={def} />
-      <button type="button" data-testid="inspector-run-to" onClick={() => void runGraph([id])}>Run to here</button>
+      <button type="button" data-testid="inspector-run-to" onClick={() => requestRun([id])}>Run to here</button>
       {node.bypass ? <p className="muted">Bypassed: it does not run, so it has no outputs of its own.</p> : <NodeOutputs id={id} type={node.type} />}
     </div>
   );

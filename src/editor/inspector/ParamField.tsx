@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { MAX_SEED, paramProblem, type ParamSpec } from '../../graph/index.ts';
 import { useEngine } from '../engine/session.ts';
 import { isTestModel, visibleModels } from '../devSettings.ts';
+import { setSeedMode, useSeedMode, type SeedMode } from '../store/seeds.ts';
 import { setParam } from '../edit/ops.ts';
 import { endGesture } from '../store/graph.ts';
 
@@ -51,6 +52,7 @@ export function ParamField({ nodeId, name, spec, value, compact }: Props) {
             <button type="button" className="nodrag" data-testid={`randomize-${name}`} title="random seed"
               onClick={() => { offer(String(Math.floor(Math.random() * 2 ** 32))); endGesture(); }}>🎲</button>
           )}
+          {spec.kind === 'seed' && <SeedModePicker nodeId={nodeId} name={name} compact={compact} />}
         </span>
       );
       break;
@@ -80,6 +82,19 @@ export function ParamField({ nodeId, name, spec, value, compact }: Props) {
       {widget}
       {problem && <span className="param-error" data-testid={`param-error-${name}`} role="alert">{problem}</span>}
     </label>
+  );
+}
+
+/** What the seed does after each run is queued: stays, goes up by one, or becomes a new random one. */
+function SeedModePicker({ nodeId, name, compact }: { nodeId: string; name: string; compact?: boolean }) {
+  const mode = useSeedMode(nodeId, name);
+  return (
+    <select className="nodrag seed-mode" data-testid={`seed-mode-${name}`} value={mode} aria-label={`${name} after each run`}
+      title="After each run: keep the seed, add one, or pick a random one" onChange={(e) => setSeedMode(nodeId, name, e.target.value as SeedMode)}>
+      <option value="fixed">{compact ? 'fixed' : 'after run: fixed'}</option>
+      <option value="increment">{compact ? '+1' : 'after run: increment'}</option>
+      <option value="randomize">{compact ? 'random' : 'after run: randomize'}</option>
+    </select>
   );
 }
 
