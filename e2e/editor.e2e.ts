@@ -339,3 +339,33 @@ test('Run N times queues N runs; seeds set to increment move on; the queue lists
   expect(await page.getByTestId('queued-run').count()).toBe(0);
   await context.close();
 }, 180_000);
+
+test('the gallery says what made each image, moves with the arrow keys, and compares two with a slider', async () => {
+  const { page, context } = await openApp(browser, PLAIN, { width: 1400, height: 900 });
+  await openExample(page, 'gan');
+  await node(page, 'samples').getByTestId('node-title').click();
+  await page.getByTestId('inspector').getByTestId('seed-mode-seed').selectOption('increment');
+  const seed = Number(await page.getByTestId('inspector').getByTestId('param-seed').inputValue());
+  const start = Number(await page.getByTestId('run-summary').getAttribute('data-runs'));
+  await page.getByTestId('run-times').fill('2');
+  await page.getByTestId('run-all').click();
+  await page.locator(`[data-testid=run-summary][data-runs="${start + 2}"]`).waitFor({ timeout: 60_000 });
+  const sheets = page.locator('[data-testid=gallery-item][data-node-id=sheet_out] [data-testid=gallery-image]');
+  await sheets.first().click();
+  const viewer = page.getByTestId('gallery-viewer');
+  await viewer.waitFor();
+  const fact = (k: string) => viewer.locator(`[data-fact="${k}"]`).textContent();
+  expect(await fact('seed')).toBe(String(seed + 1)); // the newest run used the incremented seed
+  expect(await fact('model')).toBe('loom-emoji-gan');
+  expect(await fact('made')).toMatch(/run 2/);
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => page.getByTestId('viewer-position').textContent()).toMatch(/^2 \//);
+  await page.keyboard.press('ArrowLeft');
+  await expect.poll(() => page.getByTestId('viewer-position').textContent()).toMatch(/^1 \//);
+  await page.getByTestId('compare-with').selectOption({ index: 1 }); // the other sheet: same size
+  await page.getByTestId('compare-slider').fill('30');
+  expect(await page.getByTestId('compare').count()).toBe(1);
+  await shot(page, 'gallery-compare');
+  await page.getByTestId('viewer-close').click();
+  await context.close();
+}, 120_000);

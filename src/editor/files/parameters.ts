@@ -42,6 +42,33 @@ function promptText(doc: GraphDoc, denoise: GraphNode, port: string): string {
   return typeof prompt?.params.text === 'string' ? prompt.params.text : '';
 }
 
+export interface ImageSettings { prompt?: string; negative?: string; steps?: number; sampler?: string; cfg?: number; seed?: number; model?: string }
+
+/** What made the image a node shows: prompt, seed, steps, sampler, cfg and model, as far as the graph says. */
+export function imageSettings(doc: GraphDoc, nodeId: string): ImageSettings {
+  const denoise = upstream(doc, nodeId, 'diffusion.denoise');
+  const out: ImageSettings = {};
+  if (denoise) {
+    out.prompt = promptText(doc, denoise, 'positive');
+    out.negative = promptText(doc, denoise, 'negative') || undefined;
+    const scheduler = upstream(doc, sourceOf(doc, denoise.id, 'schedule')?.id ?? '', 'diffusion.scheduler');
+    const noise = upstream(doc, sourceOf(doc, denoise.id, 'latent')?.id ?? '', 'diffusion.noise');
+    const checkpoint = upstream(doc, sourceOf(doc, denoise.id, 'unet')?.id ?? '', 'diffusion.load_checkpoint');
+    if (scheduler) { out.steps = Number(scheduler.params.steps); out.sampler = SAMPLER_NAMES[String(scheduler.params.sampler)] ?? String(scheduler.params.sampler); }
+    out.cfg = Number(denoise.params.cfg);
+    if (noise) out.seed = Number(noise.params.seed);
+    if (checkpoint?.params.model) out.model = String(checkpoint.params.model);
+    return out;
+  }
+  const gan = upstream(doc, nodeId, 'gan.generate');
+  if (gan) {
+    out.seed = Number(gan.params.seed);
+    const loader = upstream(doc, gan.id, 'model.load_gan');
+    if (loader?.params.model) out.model = String(loader.params.model);
+  }
+  return out;
+}
+
 /** The `parameters` text for an image `nodeId` made (or the graph's first Denoise), or undefined when none applies. */
 export function a1111Parameters(doc: GraphDoc, size: { width: number; height: number }, nodeId?: string): string | undefined {
   const denoise = nodeId ? upstream(doc, nodeId, 'diffusion.denoise') : doc.nodes.find((n) => n.type === 'diffusion.denoise');

@@ -22,7 +22,7 @@ export interface NodeRun {
 }
 
 /** `run` counts the user's runs in this editor (1, 2, …): step decodes and engine restarts do not change it. */
-export interface GalleryItem { key: string; nodeId: string; runId: number; run: number; image: ImageValue; doc: GraphDoc }
+export interface GalleryItem { key: string; nodeId: string; runId: number; run: number; image: ImageValue; doc: GraphDoc; at: number; ms: number }
 
 export interface RunState {
   nodes: Record<string, NodeRun>;
@@ -107,7 +107,7 @@ export function applyResult(result: RunResult, doc: GraphDoc): void {
         if (!isImage(value)) continue;
         images[nodeId] = value;
         docs[nodeId] = doc;
-        if (nodes[nodeId]?.status !== 'cached') gallery.unshift({ key: `${++galleryKeys}`, nodeId, runId: result.runId, run: s.runNumber, image: value, doc });
+        if (nodes[nodeId]?.status !== 'cached') gallery.unshift({ key: `${++galleryKeys}`, nodeId, runId: result.runId, run: s.runNumber, image: value, doc, at: Date.now(), ms: result.ms });
         break;
       }
     }
