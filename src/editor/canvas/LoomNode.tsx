@@ -5,7 +5,9 @@ import { categoryColour, registry, typeColour } from '../catalog.ts';
 import { NodeImages } from '../images/ImageCanvas.tsx';
 import { patchUi } from '../store/ui.ts';
 import { SaveImageButton } from '../images/SaveImage.tsx';
-import { getDoc, useGraphNode } from '../store/graph.ts';
+import { getDoc, useDoc, useGraphNode } from '../store/graph.ts';
+import { nodeProblems } from '../files/lenient.ts';
+import type { GraphNode } from '../../graph/index.ts';
 import { withNodeNames } from '../names.ts';
 import { useNodeImage, useNodeRun, type NodeRun } from '../store/run.ts';
 import { ParamList } from '../inspector/ParamList.tsx';
@@ -15,10 +17,12 @@ export const LoomNode = memo(function LoomNode({ id, selected }: NodeProps) {
   const run = useNodeRun(id);
   const image = useNodeImage(id, node?.type ?? '');
   const def = node && registry.get(node.type);
-  if (!node || !def) return <div className="loom-node unknown">unknown node {node?.type}</div>;
+  const problems = useDoc((d) => nodeProblems(d, registry).get(id));
+  if (!node) return null;
+  if (!def) return <UnknownNode node={node} selected={!!selected} problems={problems} />;
   const shown = node.bypass ? undefined : run?.status === 'running' && run.preview ? run.preview : image;
   return (
-    <div className={`loom-node ${selected ? 'selected' : ''} ${node.bypass ? 'bypassed' : `status-${run?.status ?? 'idle'}`}`} data-testid="node" data-node-id={id} data-type={node.type}>
+    <div className={`loom-node ${selected ? 'selected' : ''} ${node.bypass ? 'bypassed' : `status-${run?.status ?? 'idle'}`} ${problems ? 'has-problem' : ''}`} data-testid="node" data-node-id={id} data-type={node.type}>
       <header style={{ background: categoryColour(def.category) }}>
         <span className="title" data-testid="node-title">{node.title ?? def.title}</span>
         {node.bypass
@@ -45,6 +49,7 @@ export const LoomNode = memo(function LoomNode({ id, selected }: NodeProps) {
         </div>
       </div>
       <ParamList node={node} def={def} compact />
+      {problems && <div className="node-message" data-testid="node-problem" title="Fix it here or in the inspector; the rest of the graph runs">{problems.join('\n')}</div>}
       {!node.bypass && (run?.status === 'failed' || run?.status === 'skipped' || run?.status === 'invalid') && <div className="node-message" data-testid="node-message" title={run.details}>{withNodeNames(run.message ?? '', getDoc())}</div>}
       {shown && (
         <div className="node-image nodrag">
@@ -55,6 +60,32 @@ export const LoomNode = memo(function LoomNode({ id, selected }: NodeProps) {
     </div>
   );
 });
+
+/**
+ * A node of a type this app does not have (a file from a newer version, or another tool): kept as it is,
+ * with handles for the wires it has, its params shown, and the reason it cannot run.
+ */
+function UnknownNode({ node, selected, problems }: { node: GraphNode; selected: boolean; problems?: string[] }) {
+  const edges = useDoc((d) => d.edges);
+  const ins = [...new Set(edges.filter((e) => e.to.node === node.id).map((e) => e.to.port))];
+  const outs = [...new Set(edges.filter((e) => e.from.node === node.id).map((e) => e.from.port))];
+  return (
+    <div className={`loom-node unknown has-problem ${selected ? 'selected' : ''}`} data-testid="node" data-node-id={node.id} data-type={node.type}>
+      <header style={{ background: '#5d4037' }}>
+        <span className="title" data-testid="node-title">{node.title ?? node.type}</span>
+        <span className="status" data-testid="node-status" data-status="unknown">unknown type</span>
+      </header>
+      <div className="ports">
+        <div className="inputs">{ins.map((p) => <div key={p} className="port in"><Handle type="target" position={Position.Left} id={p} /><span>{p}</span></div>)}</div>
+        <div className="outputs">{outs.map((p) => <div key={p} className="port out"><span>{p}</span><Handle type="source" position={Position.Right} id={p} /></div>)}</div>
+      </div>
+      <dl className="unknown-params">
+        {Object.entries(node.params).map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{JSON.stringify(v)}</dd></div>)}
+      </dl>
+      <div className="node-message" data-testid="node-problem">{(problems ?? [`this app has no node type "${node.type}"`]).join('\n')}</div>
+    </div>
+  );
+}
 
 function StatusBadge({ run }: { run?: NodeRun }) {
   if (!run) return null;

@@ -1,7 +1,8 @@
 // Graph files: JSON save and open, PNG export with the graph in a text chunk, and PNG restore.
 // Saved graphs name their models (id, sha256, size, source); opened ones are checked for missing models.
 import type { ImageValue } from '../../image/value.ts';
-import { loadGraph, type GraphDoc } from '../../graph/index.ts';
+import type { GraphDoc } from '../../graph/index.ts';
+import { openLeniently } from './lenient.ts';
 import { encodePng, GRAPH_CHUNK_KEYWORD, readPngText } from '../../image/png.ts';
 import { registry } from '../catalog.ts';
 import { a1111Parameters, PARAMETERS_KEYWORD } from './parameters.ts';
@@ -13,9 +14,12 @@ export function serialize(doc: GraphDoc): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-/** Loads a document through the same validation as the engine; every problem is shown, naming its node. */
+/**
+ * Opens a document. One whose nodes have bad params or unknown types opens anyway, those nodes marked and
+ * the problems listed (see lenient.ts); one that is not a graph is refused with every problem, naming its node.
+ */
 export function openGraph(input: string | unknown, source: string, name?: string): boolean {
-  const result = loadGraph(input, registry);
+  const result = openLeniently(input, registry);
   if (!result.ok) {
     patchUi({ problems: { title: `${source} could not be opened`, list: result.problems } });
     return false;
@@ -23,7 +27,10 @@ export function openGraph(input: string | unknown, source: string, name?: string
   select([]);
   openDoc(result.doc);
   patchUi({ docName: name ?? source });
-  toast(`opened ${source}`);
+  if (result.marked.length > 0) {
+    const nodes = new Set(result.marked.map((p) => p.node)).size;
+    patchUi({ problems: { title: `${source} opened: ${nodes} node${nodes === 1 ? '' : 's'} need${nodes === 1 ? 's' : ''} attention (marked on the canvas; the rest runs)`, list: result.marked } });
+  } else toast(`opened ${source}`);
   void checkMissingModels(result.doc);
   return true;
 }

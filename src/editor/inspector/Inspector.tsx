@@ -65,7 +65,15 @@ function NodeInspector({ id }: { id: string }) {
   const node = useGraphNode(id);
   const run = useNodeRun(id);
   const def = node && registry.get(node.type);
-  if (!node || !def) return null;
+  if (!node) return null;
+  if (!def) {
+    return (
+      <div>
+        <h2 data-testid="inspector-title">{node.title ?? node.type} <small>{id}</small></h2>
+        <p className="error">This app has no node type “{node.type}” (a file from a newer version, or from another tool). It is kept as it is, with its params; it cannot run, and nothing that needs it can. Delete it or replace it with a node that does the same.</p>
+      </div>
+    );
+  }
   return (
     <div>
       <h2 data-testid="inspector-title">{node.title ?? def.title} <small>{id}</small></h2>

@@ -1,6 +1,8 @@
 // Every problem of a file that could not be opened, each naming its node.
 import { patchUi, useUi } from '../store/ui.ts';
 import { Modal } from './Modal.tsx';
+import { getDoc } from '../store/graph.ts';
+import { withNodeNames } from '../names.ts';
 
 export function ProblemsDialog() {
   const problems = useUi((s) => s.problems);
@@ -10,7 +12,7 @@ export function ProblemsDialog() {
         <h2>{problems.title}</h2>
         <ul>
           {problems.list.map((p, i) => (
-            <li key={i} data-testid="problem" data-node={p.node}>{p.node && <strong>{p.node}: </strong>}{p.message}</li>
+            <li key={i} data-testid="problem" data-node={p.node}>{p.node && <strong>{p.node}: </strong>}{withNodeNames(p.message, getDoc())}</li>
           ))}
         </ul>
         <button type="button" data-testid="problems-close" onClick={() => patchUi({ problems: null })}>Close</button>
