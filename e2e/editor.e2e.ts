@@ -2,6 +2,7 @@
 // fold away, bounded images, real examples, no test models, dialogs that Escape closes, results that
 // belong to their own graph, search by the names other tools use, and what the bundled model knows.
 import type { Browser, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launch, node, nodesMeasured, openApp, openExample, runAll, shot, status, TEST_QUERY } from './support/app.ts';
@@ -197,7 +198,25 @@ test('Load Image shows its picture as soon as it is chosen, before any run', asy
   await preview.waitFor();
   await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(40);
   await shot(page, 'load-image-preview');
+
+  // Save puts the (small) picture in the file; the file opens with it in another browser profile.
+  await page.getByTestId('save-graph').click();
+  expect(await page.getByTestId('save-embed-images').isChecked()).toBe(true);
+  await shot(page, 'save-with-images');
+  await page.getByTestId('save-name').fill('with picture');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-confirm').click()]);
+  const saved = await readFile((await dl.path())!, 'utf8');
+  const param = JSON.parse(saved).nodes.find((n: { id: string }) => n.id === id).params.image as string;
+  expect(param.startsWith('data:image/png;name=green.png;base64,')).toBe(true);
   await context.close();
+
+  const other = await openApp(browser, PLAIN, { width: 1280, height: 720 }); // a fresh profile: no uploads stored
+  await other.page.getByTestId('open-file-input').setInputFiles({ name: 'with picture.json', mimeType: 'application/json', buffer: Buffer.from(saved) });
+  await nodesMeasured(other.page);
+  const again = node(other.page, id).getByTestId('file-preview-image');
+  await expect.poll(() => again.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth).catch(() => 0)).toBe(40);
+  expect(await node(other.page, id).getByTestId('file-name-image').textContent()).toContain('green.png');
+  await other.context.close();
 });
 
 test('search finds nodes by the names other tools use', async () => {

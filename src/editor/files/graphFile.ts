@@ -3,6 +3,7 @@
 import type { ImageValue } from '../../image/value.ts';
 import type { GraphDoc } from '../../graph/index.ts';
 import { openLeniently } from './lenient.ts';
+import { embedImages } from './embed.ts';
 import { encodePng, GRAPH_CHUNK_KEYWORD, readPngText } from '../../image/png.ts';
 import { registry } from '../catalog.ts';
 import { a1111Parameters, PARAMETERS_KEYWORD } from './parameters.ts';
@@ -74,8 +75,9 @@ export function jsonFileName(name: string): string {
 }
 
 /** Downloads the graph as JSON under the given name, with the view the user had when `viewport` is given. */
-export async function saveGraph(viewport?: GraphDoc['viewport'], name = 'graph'): Promise<void> {
-  const doc = await withModelRefs(viewport ? { ...getDoc(), viewport } : getDoc());
+export async function saveGraph(viewport?: GraphDoc['viewport'], name = 'graph', embedUpTo = 0): Promise<void> {
+  const base = viewport ? { ...getDoc(), viewport } : getDoc();
+  const doc = await withModelRefs(embedUpTo > 0 ? (await embedImages(base, embedUpTo)).doc : base);
   download(jsonFileName(name), serialize(doc), 'application/json');
 }
 

@@ -64,7 +64,8 @@ function fileLabel(value: string): string {
   if (!value) return 'no file';
   try {
     const ref = parseImageRef(value);
-    return ref.kind === 'upload' ? ref.name : ref.kind === 'data' ? `data URL (${ref.mime || 'no type'})` : ref.path;
+    const named = ref.kind === 'data' ? /;name=([^;,]*)/.exec(value.slice(0, value.indexOf(','))) : null;
+    return ref.kind === 'upload' ? ref.name : named ? `${decodeURIComponent(named[1])} (in the file)` : ref.kind === 'data' ? `data URL (${ref.mime || 'no type'})` : ref.path;
   } catch {
     return value;
   }
