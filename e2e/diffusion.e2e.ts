@@ -63,6 +63,9 @@ test('text to image on the tiny models: the Denoise steps can be scrubbed', asyn
   // The chosen step's predicted clean image, decoded through the graph's VAE (64x64 for the tiny model).
   await expect.poll(() => scrubber.getByTestId('scrubber-decode-state').textContent(), { timeout: 30_000 }).toBe('step 2: predicted clean image');
   expect(await scrubber.getByTestId('scrubber-decoded').getAttribute('width')).toBe('64');
+  // Each picture says what it is: the step's latent (as colours) and its predicted final image.
+  expect(await scrubber.getByTestId('scrubber-image-label').textContent()).toMatch(/step 2: its latent/);
+  expect(await scrubber.getByTestId('scrubber-decoded-label').textContent()).toMatch(/step 2: its predicted final image/);
   const download = page.waitForEvent('download');
   await scrubber.getByTestId('scrubber-save').click();
   expect((await download).suggestedFilename()).toBe(`${denoise.id}-step-2.png`);

@@ -23,7 +23,7 @@ export default defineNode({
   params: {
     cfg: float({ default: 7.5, min: 0, max: 30, step: 0.5 }),
     start: int({ default: 0, min: 0, max: 1000 }),
-    end: int({ default: 1000, min: 1, max: 1000, label: 'end (clamped to the steps)' }),
+    end: int({ default: 1000, min: 1, max: 1000, label: 'stop at step (1000 = all)' }),
   },
   outputs: { latent: 'LATENT', denoised: 'LATENT', steps: 'STEPS' },
   // Everything but `end` decides the steps: a run to a later end carries on from an earlier one.

@@ -6,7 +6,7 @@ export default defineNode({
   description: "One recorded step of a Denoise run: its latent after the step, or its predicted clean latent.",
   inputs: { steps: 'STEPS' },
   params: {
-    step: int({ default: 0, min: 0, max: 999, label: 'step (0 = the first recorded)' }),
+    step: int({ default: 0, min: 0, max: 999, label: 'step (0 = first)' }),
     which: choice({ choices: ['denoised', 'latent'] as const, default: 'denoised' }),
   },
   outputs: { latent: 'LATENT' },

@@ -7,7 +7,7 @@ export default defineNode({
   description: 'Lays the images of a batch out in rows, left to right, as one image.',
   inputs: { images: 'IMAGE' },
   params: {
-    columns: int({ default: 0, min: 0, max: 64, label: 'columns (0: about square)' }),
+    columns: int({ default: 0, min: 0, max: 64, label: 'columns (0 = automatic)' }),
     gap: int({ default: 0, min: 0, max: 256 }),
     background: float({ default: 0, min: 0, max: 1, step: 0.05 }),
   },

@@ -17,7 +17,7 @@ export default defineNode({
   description: 'Runs a super-resolution model over an image of any size in overlapping, blended tiles.',
   inputs: { image: 'IMAGE', upscaler: 'UPSCALER' },
   params: {
-    tile: int({ default: 0, min: 0, max: 4096, label: 'tile (0: auto, shrinks to fit memory)' }),
+    tile: int({ default: 0, min: 0, max: 4096, label: 'tile size (0 = automatic)' }),
     overlap: int({ default: 32, min: 0, max: 256 }),
     alpha: choice({ choices: ['bicubic', 'bilinear'], default: 'bicubic', label: 'alpha filter' }),
   },
