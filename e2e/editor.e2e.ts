@@ -386,5 +386,22 @@ test('the gallery says what made each image, moves with the arrow keys, and comp
   expect(await page.getByTestId('compare').count()).toBe(1);
   await shot(page, 'gallery-compare');
   await page.getByTestId('viewer-close').click();
+
+  // The gallery survives a reload, within a size shown beside it; Clear forgets it.
+  const count = await page.getByTestId('gallery-item').count();
+  await expect.poll(() => page.getByTestId('history-info').textContent()).toContain(`kept: ${count}`);
+  await page.reload();
+  await page.locator('[data-testid=backend-name][data-ready=true]').waitFor({ timeout: 30_000 });
+  await expect.poll(() => page.getByTestId('gallery-item').count()).toBe(count);
+  await page.locator('[data-testid=gallery-item][data-node-id=sheet_out] [data-testid=gallery-image]').first().click();
+  expect(await page.getByTestId('gallery-viewer').locator('[data-fact="seed"]').textContent()).toBe(String(seed + 1));
+  await page.keyboard.press('Escape');
+  await shot(page, 'gallery-after-reload');
+  await page.getByTestId('history-clear').click();
+  await expect.poll(() => page.getByTestId('gallery-item').count()).toBe(0);
+  await page.reload();
+  await page.locator('[data-testid=backend-name][data-ready=true]').waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(500);
+  expect(await page.getByTestId('gallery-item').count()).toBe(0);
   await context.close();
 }, 120_000);

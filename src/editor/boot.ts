@@ -6,6 +6,7 @@ import { startEngine } from './engine/session.ts';
 import { readAutosave, startAutosave } from './files/autosave.ts';
 import { firstStartGraph } from './files/examples.ts';
 import { openLeniently } from './files/lenient.ts';
+import { startHistory } from './images/history.ts';
 import { checkMissingModels } from './models/modelsStore.ts';
 import { getDoc, replaceDoc } from './store/graph.ts';
 import { toast } from './store/ui.ts';
@@ -25,6 +26,7 @@ export async function boot(): Promise<void> {
     replaceDoc(loaded?.ok ? loaded.doc : emptyGraph());
   }
   startAutosave();
+  void startHistory();
   // ?backend=wasm picks the backend from the address, e.g. for a link or a test.
   const asked = new URLSearchParams(location.search).get('backend') as WebBackend | null;
   void startEngine(asked && BACKENDS.includes(asked) ? asked : 'auto');

@@ -10,6 +10,8 @@ import { ImageBatch, ImageCanvas } from './ImageCanvas.tsx';
 import { downloadSaved, isSaveImage } from './SaveImage.tsx';
 import { Modal } from '../panels/Modal.tsx';
 import { setCollapsed, useUi } from '../store/ui.ts';
+import { formatBytes } from '../../models/format.ts';
+import { clearHistory, setHistoryLimit, useHistoryInfo } from './history.ts';
 
 const pngName = (item: GalleryItem) => `latent-loom-${item.run}-${item.nodeId}.png`;
 
@@ -48,7 +50,8 @@ export function Gallery() {
   return (
     <footer className="gallery" data-testid="gallery" data-collapsed="false" onKeyDown={onKey}>
       <button type="button" className="fold" data-testid="gallery-toggle" aria-expanded title="Hide the gallery" onClick={() => setCollapsed('gallery', true)}>▾</button>
-      {items.length === 0 && <span className="muted">Results of this session appear here.</span>}
+      <HistoryInfo />
+      {items.length === 0 && <span className="muted">Results appear here, and stay after a reload.</span>}
       {items.map((item) => (
         <figure key={item.key} data-testid="gallery-item" data-node-id={item.nodeId} title={describeItem(item).map(([k, v]) => `${k}: ${v}`).join('\n')}>
           <span role="button" tabIndex={0} className="gallery-open" data-testid="gallery-image" aria-label={`result ${item.nodeId}, run ${item.run}`}
@@ -68,6 +71,22 @@ export function Gallery() {
       ))}
       {viewing && <Viewer item={viewing} items={items} show={setViewingKey} close={() => setViewingKey(null)} />}
     </footer>
+  );
+}
+
+/** How much the kept results take, the size they may take, and a button to forget them. */
+function HistoryInfo() {
+  const { bytes, count, limit, available } = useHistoryInfo((h) => h);
+  if (!available) return <span className="muted history" data-testid="history-info">results are not kept after a reload here (no browser storage)</span>;
+  const sizes = [16, 64, 256, 1024].map((mb) => mb * 1024 * 1024);
+  return (
+    <span className="history" data-testid="history-info">
+      <span className="muted" title="Results are kept in this browser, so the gallery survives a reload; the oldest go first">kept: {count} · {formatBytes(bytes)} of</span>
+      <select aria-label="how much the kept results may take" data-testid="history-limit" value={limit} onChange={(e) => void setHistoryLimit(Number(e.target.value))}>
+        {[...new Set([...sizes, limit])].sort((a, b) => a - b).map((b) => <option key={b} value={b}>{formatBytes(b)}</option>)}
+      </select>
+      <button type="button" data-testid="history-clear" disabled={count === 0} onClick={() => void clearHistory()} title="Forget every kept result">Clear</button>
+    </span>
   );
 }
 

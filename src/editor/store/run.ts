@@ -107,7 +107,7 @@ export function applyResult(result: RunResult, doc: GraphDoc): void {
         if (!isImage(value)) continue;
         images[nodeId] = value;
         docs[nodeId] = doc;
-        if (nodes[nodeId]?.status !== 'cached') gallery.unshift({ key: `${++galleryKeys}`, nodeId, runId: result.runId, run: s.runNumber, image: value, doc, at: Date.now(), ms: result.ms });
+        if (nodes[nodeId]?.status !== 'cached') gallery.unshift({ key: `${Date.now().toString(36)}-${++galleryKeys}`, nodeId, runId: result.runId, run: s.runNumber, image: value, doc, at: Date.now(), ms: result.ms });
         break;
       }
     }
