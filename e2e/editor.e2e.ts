@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launch, node, nodesMeasured, openApp, openExample, runAll, shot, status, TEST_QUERY } from './support/app.ts';
+import { launch, node, nodesMeasured, openApp, openExample, runAll, saveGraphFile, shot, status, TEST_QUERY } from './support/app.ts';
 import { MIN_FIT_ZOOM, NODE_MIN_FONT_PX } from '../src/editor/canvas/readable.ts';
 
 let browser: Browser;
@@ -405,3 +405,39 @@ test('the gallery says what made each image, moves with the arrow keys, and comp
   expect(await page.getByTestId('gallery-item').count()).toBe(0);
   await context.close();
 }, 120_000);
+
+test('a group is a titled box that moves its nodes together, bypasses all it holds, and is saved with the graph', async () => {
+  const { page, context } = await openApp(browser, TEST_QUERY, { width: 1400, height: 900 });
+  await openExample(page, 'gradient'); // n1 -> n2
+  await page.mouse.click(700, 120);
+  await page.keyboard.press('Control+a');
+  await node(page, 'n1').getByTestId('node-title').click({ button: 'right' });
+  await page.getByTestId('menu-group').click();
+  const group = page.getByTestId('group');
+  await group.waitFor();
+  await group.getByTestId('group-title').fill('Source and output');
+  await group.getByTestId('group-title').blur();
+
+  await group.getByTestId('group-bypass').click();
+  expect(await node(page, 'n1').getByTestId('node-status').getAttribute('data-status')).toBe('bypassed');
+  expect(await node(page, 'n2').getByTestId('node-status').getAttribute('data-status')).toBe('bypassed');
+  await group.getByTestId('group-bypass').click();
+  expect(await node(page, 'n1').getByTestId('node-status').count()).toBe(0);
+
+  // Drag the box by its header: both nodes come along; one undo puts all back.
+  const before = (await node(page, 'n2').boundingBox())!;
+  const handle = (await group.getByTestId('group-drag').boundingBox())!;
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(handle.x + handle.width / 2 + 60, handle.y + handle.height / 2 + 120, { steps: 8 });
+  await page.mouse.up();
+  const after = (await node(page, 'n2').boundingBox())!;
+  expect(after.y - before.y).toBeGreaterThan(80);
+  await shot(page, 'group');
+  await page.keyboard.press('Control+z');
+  await expect.poll(async () => Math.round((await node(page, 'n2').boundingBox())!.y)).toBe(Math.round(before.y));
+
+  const saved = JSON.parse((await saveGraphFile(page, 'grouped')).bytes.toString());
+  expect(saved.groups).toEqual([expect.objectContaining({ title: 'Source and output' })]);
+  await context.close();
+});

@@ -5,6 +5,7 @@ import { requestRun } from '../engine/runner.ts';
 import { duplicateSelection, paste } from '../edit/clipboard.ts';
 import { deleteItems, disconnectNodes, toggleBypass } from '../edit/ops.ts';
 import { Modal } from '../panels/Modal.tsx';
+import { addGroup, bypassGroup, deleteGroup } from '../edit/groups.ts';
 import { getDoc } from '../store/graph.ts';
 import { patchUi, select, uiStore, useUi, type MenuTarget } from '../store/ui.ts';
 
@@ -16,6 +17,13 @@ function itemsFor(target: MenuTarget): Item[] {
       { label: 'Add node here…', testId: 'menu-add', run: () => patchUi({ palette: { at: target.at } }) },
       { label: 'Paste here', testId: 'menu-paste', run: () => paste(undefined, target.at) },
       { label: 'Select all', testId: 'menu-select-all', run: () => select(getDoc().nodes.map((n) => n.id)) },
+      { label: 'Add a group here', testId: 'menu-add-group', run: () => addGroup([], target.at) },
+    ];
+  }
+  if (target.kind === 'group') {
+    return [
+      { label: 'Bypass everything in it (again: turn it back on)', testId: 'menu-group-bypass', run: () => bypassGroup(target.id) },
+      { label: 'Remove the group (its nodes stay)', testId: 'menu-group-delete', run: () => deleteGroup(target.id) },
     ];
   }
   if (target.kind === 'edge') {
@@ -30,6 +38,7 @@ function itemsFor(target: MenuTarget): Item[] {
     { label: `Duplicate${many}`, testId: 'menu-duplicate', run: () => { select(ids); duplicateSelection(); } },
     { label: `${bypassed ? 'Turn bypass off' : 'Bypass'}${many}`, testId: 'menu-bypass', run: () => toggleBypass(ids) },
     { label: `Disconnect${many}`, testId: 'menu-disconnect', run: () => disconnectNodes(ids), disabled: !wired },
+    { label: `Group${many || ' it'}`, testId: 'menu-group', run: () => addGroup(ids) },
     { label: 'Run to here', testId: 'menu-run-to', run: () => requestRun(ids) },
     { label: `Delete${many}`, testId: 'menu-delete', run: () => deleteItems(ids, []) },
   ];

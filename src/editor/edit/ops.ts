@@ -91,11 +91,16 @@ export function disconnectNodes(ids: string[]): void {
   edit((d) => { d.edges = d.edges.filter((e) => !set.has(e.from.node) && !set.has(e.to.node)); });
 }
 
+/** Moves nodes (and groups, keyed "group:<id>"), in one step. */
 export function moveNodes(positions: Record<string, { x: number; y: number }>): void {
   edit((d) => {
     for (const n of d.nodes) {
       const p = positions[n.id];
       if (p) n.position = { x: Math.round(p.x), y: Math.round(p.y) };
+    }
+    for (const g of d.groups ?? []) {
+      const p = positions[`group:${g.id}`];
+      if (p) g.position = { x: Math.round(p.x), y: Math.round(p.y) };
     }
   });
   endGesture();
