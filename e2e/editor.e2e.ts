@@ -34,6 +34,12 @@ const smallestNodeFont = (page: Page) => page.locator('.react-flow__node').first
   return min;
 });
 
+/** Whether any two nodes on the canvas overlap. */
+const overlapping = (page: Page) => page.locator('.react-flow__node').evaluateAll((els) => {
+  const r = els.map((e) => e.getBoundingClientRect());
+  return r.some((a, i) => r.some((b, j) => j > i && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom));
+});
+
 async function readableFirstSight(page: Page, name: string): Promise<void> {
   await nodesMeasured(page);
   await expect.poll(() => inView(page, 'output')).toBe(true); // the result's node is on screen
@@ -41,6 +47,7 @@ async function readableFirstSight(page: Page, name: string): Promise<void> {
   expect(z).toBeGreaterThanOrEqual(MIN_FIT_ZOOM - 1e-6);
   expect(await smallestNodeFont(page)).toBeGreaterThanOrEqual(NODE_MIN_FONT_PX);
   expect(NODE_MIN_FONT_PX * z).toBeGreaterThanOrEqual(11 - 1e-6);
+  expect(await overlapping(page)).toBe(false); // no node hides another
   // The toolbar is one line: nothing wraps, nothing overflows.
   const bar = page.getByTestId('toolbar');
   expect(await bar.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
@@ -237,11 +244,6 @@ test('search finds nodes by the names other tools use', async () => {
   await context.close();
 });
 
-/** Whether any two nodes on the canvas overlap. */
-const overlapping = (page: Page) => page.locator('.react-flow__node').evaluateAll((els) => {
-  const r = els.map((e) => e.getBoundingClientRect());
-  return r.some((a, i) => r.some((b, j) => j > i && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom));
-});
 
 test('right-click menus on a node, a wire and the canvas; new nodes land at the cursor and never on others', async () => {
   const { page, context } = await openApp(browser, TEST_QUERY, { width: 1400, height: 900 });
