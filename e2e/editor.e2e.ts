@@ -443,3 +443,23 @@ test('a group is a titled box that moves its nodes together, bypasses all it hol
   expect(saved.groups).toEqual([expect.objectContaining({ title: 'Source and output' })]);
   await context.close();
 });
+
+test('a reroute dot on a wire passes its value on and takes the colour of what it carries', async () => {
+  const { page, context } = await openApp(browser, TEST_QUERY, { width: 1400, height: 900 });
+  await openExample(page, 'gradient'); // n1 -> n2
+  const from = (await node(page, 'n1').locator('.react-flow__handle.source').boundingBox())!;
+  const to = (await node(page, 'n2').locator('.react-flow__handle.target').boundingBox())!;
+  await page.mouse.click((from.x + from.width / 2 + to.x + to.width / 2) / 2, (from.y + from.height / 2 + to.y + to.height / 2) / 2, { button: 'right' });
+  await page.getByTestId('menu-reroute').click();
+  const dot = page.locator('.react-flow__node[data-id="n3"] [data-type="core.reroute"]');
+  await dot.waitFor();
+  await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2);
+  expect(await dot.getAttribute('data-carries')).toBe('IMAGE');
+  await runAll(page);
+  expect(await status(page, 'n2')).toBe('done');
+  expect(await node(page, 'n2').getByTestId('node-image').count()).toBe(1);
+  await shot(page, 'reroute');
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(1);
+  await context.close();
+});

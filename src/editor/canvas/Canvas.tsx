@@ -210,7 +210,7 @@ export function Canvas() {
           const target = n.id.startsWith(GROUP_PREFIX) ? { kind: 'group' as const, id: n.id.slice(GROUP_PREFIX.length) } : { kind: 'node' as const, id: n.id };
           patchUi({ menu: { x: e.clientX, y: e.clientY, target } });
         }}
-        onEdgeContextMenu={(e, edge) => { e.preventDefault(); patchUi({ menu: { x: e.clientX, y: e.clientY, target: { kind: 'edge', id: edge.id } } }); }}
+        onEdgeContextMenu={(e, edge) => { e.preventDefault(); patchUi({ menu: { x: e.clientX, y: e.clientY, target: { kind: 'edge', id: edge.id, at: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) } } }); }}
         snapToGrid snapGrid={GRID} zoomOnDoubleClick={false} deleteKeyCode={null} selectionKeyCode="Shift"
         multiSelectionKeyCode={['Control', 'Meta']} minZoom={0.1} colorMode="dark" proOptions={{ hideAttribution: true }}
       >

@@ -3,7 +3,7 @@
 import type { KeyboardEvent } from 'react';
 import { requestRun } from '../engine/runner.ts';
 import { duplicateSelection, paste } from '../edit/clipboard.ts';
-import { deleteItems, disconnectNodes, toggleBypass } from '../edit/ops.ts';
+import { deleteItems, disconnectNodes, insertReroute, toggleBypass } from '../edit/ops.ts';
 import { Modal } from '../panels/Modal.tsx';
 import { addGroup, bypassGroup, deleteGroup } from '../edit/groups.ts';
 import { getDoc } from '../store/graph.ts';
@@ -27,7 +27,10 @@ function itemsFor(target: MenuTarget): Item[] {
     ];
   }
   if (target.kind === 'edge') {
-    return [{ label: 'Delete wire', testId: 'menu-delete-wire', run: () => deleteItems([], [target.id]) }];
+    return [
+      { label: 'Add a reroute dot here', testId: 'menu-reroute', run: () => insertReroute(target.id, target.at) },
+      { label: 'Delete wire', testId: 'menu-delete-wire', run: () => deleteItems([], [target.id]) },
+    ];
   }
   const selected = uiStore.get().selectedNodes;
   const ids = selected.includes(target.id) ? selected : [target.id];

@@ -7,7 +7,7 @@ import { patchUi } from '../store/ui.ts';
 import { SaveImageButton } from '../images/SaveImage.tsx';
 import { getDoc, useDoc, useGraphNode } from '../store/graph.ts';
 import { nodeProblems } from '../files/lenient.ts';
-import type { GraphNode } from '../../graph/index.ts';
+import { ANY_TYPE, carriedType, type GraphNode } from '../../graph/index.ts';
 import { withNodeNames } from '../names.ts';
 import { useNodeImage, useNodeRun, type NodeRun } from '../store/run.ts';
 import { ParamList } from '../inspector/ParamList.tsx';
@@ -20,6 +20,7 @@ export const LoomNode = memo(function LoomNode({ id, selected }: NodeProps) {
   const problems = useDoc((d) => nodeProblems(d, registry).get(id));
   if (!node) return null;
   if (!def) return <UnknownNode node={node} selected={!!selected} problems={problems} />;
+  if (node.type === 'core.reroute') return <RerouteDot id={id} selected={!!selected} bypassed={!!node.bypass} />;
   const shown = node.bypass ? undefined : run?.status === 'running' && run.preview ? run.preview : image;
   return (
     <div className={`loom-node ${selected ? 'selected' : ''} ${node.bypass ? 'bypassed' : `status-${run?.status ?? 'idle'}`} ${problems ? 'has-problem' : ''}`} data-testid="node" data-node-id={id} data-type={node.type}>
@@ -83,6 +84,19 @@ function UnknownNode({ node, selected, problems }: { node: GraphNode; selected: 
         {Object.entries(node.params).map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{JSON.stringify(v)}</dd></div>)}
       </dl>
       <div className="node-message" data-testid="node-problem">{(problems ?? [`this app has no node type "${node.type}"`]).join('\n')}</div>
+    </div>
+  );
+}
+
+/** A reroute: a dot coloured by what it carries, an input on the left and an output on the right. */
+function RerouteDot({ id, selected, bypassed }: { id: string; selected: boolean; bypassed: boolean }) {
+  const carried = useDoc((d) => carriedType(d, registry, { node: id, port: 'out' }, ANY_TYPE));
+  const colour = carried === ANY_TYPE ? '#90a4ae' : typeColour(carried);
+  return (
+    <div className={`reroute ${selected ? 'selected' : ''} ${bypassed ? 'bypassed' : ''}`} data-testid="node" data-node-id={id} data-type="core.reroute" data-carries={carried}>
+      <Handle type="target" position={Position.Left} id="in" style={{ background: colour }} title={carried} />
+      <span className="reroute-dot" data-testid="node-title" style={{ background: colour }} title={`Reroute: passes on ${carried === ANY_TYPE ? 'whatever is wired into it' : carried}`} />
+      <Handle type="source" position={Position.Right} id="out" style={{ background: colour }} title={carried} />
     </div>
   );
 }

@@ -85,6 +85,23 @@ export function deleteItems(nodes: string[], edges: string[]): void {
   select([]);
 }
 
+/** Splits a wire with a reroute dot at `at`: from -> dot -> to, in one step. */
+export function insertReroute(edgeId: string, at: { x: number; y: number }): string | undefined {
+  const doc = getDoc();
+  const wire = doc.edges.find((e) => e.id === edgeId);
+  const def = registry.get('core.reroute');
+  if (!wire || !def) return undefined;
+  const id = freshId('n', doc.nodes.map((n) => n.id));
+  edit((d) => {
+    d.nodes.push({ id, type: def.type, version: def.version, position: { x: Math.round(at.x - 14), y: Math.round(at.y - 10) }, params: {} });
+    const e = d.edges.find((x) => x.id === edgeId)!;
+    const to = e.to;
+    e.to = { node: id, port: 'in' };
+    d.edges.push({ id: freshId('e', d.edges.map((x) => x.id)), from: { node: id, port: 'out' }, to });
+  });
+  return id;
+}
+
 /** Removes every wire into or out of the nodes, in one step. */
 export function disconnectNodes(ids: string[]): void {
   const set = new Set(ids);

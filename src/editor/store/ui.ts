@@ -34,7 +34,7 @@ export interface UiState {
   enlarged: { image: ImageValue; title: string; item: number } | null;
 }
 
-export type MenuTarget = { kind: 'pane'; at: { x: number; y: number } } | { kind: 'node'; id: string } | { kind: 'edge'; id: string } | { kind: 'group'; id: string };
+export type MenuTarget = { kind: 'pane'; at: { x: number; y: number } } | { kind: 'node'; id: string } | { kind: 'edge'; id: string; at: { x: number; y: number } } | { kind: 'group'; id: string };
 
 export interface Collapsed { inspector: boolean; gallery: boolean }
 const COLLAPSED_KEY = 'loom.collapsed';
