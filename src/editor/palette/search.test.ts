@@ -51,6 +51,6 @@ describe('node search', () => {
     expect(fromImage).toContain('image.output');
     expect(fromImage).not.toContain('image.gradient');
     const intoModel = types({ text: '', portType: '', pending: { node: 'n1', port: 'model', side: 'target', type: 'MODEL' } });
-    expect(intoModel).toEqual(['model.load']);
+    expect(intoModel).toEqual(['model.load', 'core.reroute']); // a reroute passes any value on
   });
 });
