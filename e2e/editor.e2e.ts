@@ -283,8 +283,9 @@ test('right-click menus on a node, a wire and the canvas; new nodes land at the 
   await page.mouse.click(spot.x, spot.y, { button: 'right' });
   await page.getByTestId('menu-add').click();
   await page.getByTestId('palette-search').fill('gradient');
+  await expect.poll(() => page.locator('[data-testid=palette-item][aria-selected=true]').getAttribute('data-type')).toBe('image.gradient');
   await page.keyboard.press('Enter');
-  await expect.poll(() => page.getByTestId('palette').count()).toBe(0);
+  await expect.poll(() => page.getByTestId('palette').count(), { timeout: 5000 }).toBe(0);
   await nodesMeasured(page);
   const added = (await page.locator('.react-flow__node.selected').boundingBox())!;
   expect(Math.abs(added.x - spot.x)).toBeLessThan(24); // where the menu opened (or just below a node it would cover)
@@ -296,8 +297,9 @@ test('right-click menus on a node, a wire and the canvas; new nodes land at the 
   await page.mouse.move(n2.x + 10, n2.y + 10);
   await page.keyboard.press('/');
   await page.getByTestId('palette-search').fill('image output');
+  await expect.poll(() => page.locator('[data-testid=palette-item][aria-selected=true]').getAttribute('data-type')).toBe('image.output');
   await page.keyboard.press('Enter');
-  await expect.poll(() => page.getByTestId('palette').count()).toBe(0);
+  await expect.poll(() => page.getByTestId('palette').count(), { timeout: 5000 }).toBe(0);
   await nodesMeasured(page);
   const placed = (await page.locator('.react-flow__node.selected').boundingBox())!;
   expect(Math.abs(placed.x - (n2.x + 10))).toBeLessThan(24);
