@@ -63,7 +63,7 @@ test('add nodes from search and wire them by dragging', async () => {
   await shot(page, 'wired');
 });
 
-test('a refused wire says why: wrong type, input taken, cycle', async () => {
+test('a refused wire says why (wrong type, cycle); a wire into a taken input replaces the old one', async () => {
   const output = await page.locator('.react-flow__node[data-id]').nth(1).getAttribute('data-id');
   const loader = await addNode(150, 480, 'load model', 'model.load');
   await drag(page, handle(page, loader, 'model', 'source'), handle(page, output!, 'image', 'target'));
@@ -71,8 +71,16 @@ test('a refused wire says why: wrong type, input taken, cycle', async () => {
   await shot(page, 'refused-wire');
 
   const second = await addNode(150, 330, 'gradient', 'image.gradient');
+  // React Flow labels each wire "Edge from A to B".
+  const wiredFrom = () => page.locator('.react-flow__edge').evaluateAll((els, out) => els
+    .map((e) => e.getAttribute('aria-label') ?? '').filter((s) => s.endsWith(` to ${out}`)).map((s) => s.split(' ')[2]), output);
+  const edgesBefore = await edgeCount(page);
   await drag(page, handle(page, second, 'image', 'source'), handle(page, output!, 'image', 'target'));
-  await expect.poll(() => toast().textContent()).toContain('already has a wire');
+  expect(await edgeCount(page)).toBe(edgesBefore); // replaced, not added
+  expect(await wiredFrom()).toEqual([second]);
+  await page.keyboard.press('Control+z'); // one step brings the old wire back
+  expect(await edgeCount(page)).toBe(edgesBefore);
+  expect(await wiredFrom()).not.toContain(second);
 
   const a = await addNode(600, 420, 'image output', 'image.output');
   const b = await addNode(850, 420, 'image output', 'image.output');
@@ -108,7 +116,7 @@ test('undo and redo every edit, a drag being one step', async () => {
   expect(await edgeCount(page)).toBe(edges - 1);
   await page.keyboard.press('Control+Shift+z');
   expect(await nodeCount(page)).toBe(nodes);
-  expect(await edgeCount(page)).toBe(edges);
+  await expect.poll(() => edgeCount(page)).toBe(edges); // a wire is drawn once its re-added node is measured
 
   const title = node(page, 'n1').getByTestId('node-title');
   const start = await node(page, 'n1').boundingBox();

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { appForFile, node, nodesMeasured, runAll, shot, status } from './support/app.ts';
+import { readPngText } from '../src/image/png.ts';
+import { appForFile, node, nodesMeasured, reveal, runAll, shot, status } from './support/app.ts';
 
 const DEFAULT = resolve(import.meta.dirname, '../graphs/default.json');
 
@@ -24,10 +25,12 @@ test('the inspector: a model picker filtered by kind, a seed with a randomize bu
   const loader = doc.nodes.find((n) => n.type === 'diffusion.load_checkpoint');
   const noise = doc.nodes.find((n) => n.type === 'diffusion.noise');
   if (!loader || !noise) return;
+  await reveal(page, loader.id);
   await node(page, loader.id).getByTestId('node-title').click();
   const options = await page.getByTestId('inspector').getByTestId('param-model').locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
   expect(options).toContain('test-tiny-sd');
   expect(options).not.toContain('test-conv-net');
+  await reveal(page, noise.id);
   await node(page, noise.id).getByTestId('node-title').click();
   const seed = page.getByTestId('inspector').getByTestId('param-seed');
   const before = await seed.inputValue();
@@ -49,6 +52,7 @@ test('text to image on the tiny models: the Denoise steps can be scrubbed', asyn
   await nodesMeasured(page);
   await runAll(page, 60_000);
   expect(await status(page, denoise.id)).toBe('done');
+  await reveal(page, denoise.id);
   await node(page, denoise.id).getByTestId('node-title').click();
   const scrubber = page.getByTestId('inspector').getByTestId('step-scrubber');
   await scrubber.waitFor();
@@ -59,9 +63,16 @@ test('text to image on the tiny models: the Denoise steps can be scrubbed', asyn
   // The chosen step's predicted clean image, decoded through the graph's VAE (64x64 for the tiny model).
   await expect.poll(() => scrubber.getByTestId('scrubber-decode-state').textContent(), { timeout: 30_000 }).toBe('step 2: predicted clean image');
   expect(await scrubber.getByTestId('scrubber-decoded').getAttribute('width')).toBe('64');
+  // Each picture says what it is: the step's latent (as colours) and its predicted final image.
+  expect(await scrubber.getByTestId('scrubber-image-label').textContent()).toMatch(/step 2: its latent/);
+  expect(await scrubber.getByTestId('scrubber-decoded-label').textContent()).toMatch(/step 2: its predicted final image/);
   const download = page.waitForEvent('download');
   await scrubber.getByTestId('scrubber-save').click();
   expect((await download).suggestedFilename()).toBe(`${denoise.id}-step-2.png`);
+  // The PNG carries the prompt and settings the way AUTOMATIC1111 writes them, for other tools.
+  const text = readPngText(new Uint8Array(await readFile((await (await download).path())!)));
+  expect(text.parameters.split('\n')[0]).toBe('a red apple');
+  expect(text.parameters).toMatch(/^Steps: 4, Sampler: .+, CFG scale: .+, Seed: \d+, Size: 64x64, Model: test-tiny-sd$/m);
   await shot(page, 'step-scrubber');
 }, 90_000);
 
@@ -89,6 +100,7 @@ test('cancel ends a long run between steps; the running node shows its live prev
   const denoise = doc.nodes.find((n) => n.type === 'diffusion.denoise');
   const scheduler = doc.nodes.find((n) => n.type === 'diffusion.scheduler');
   if (!denoise || !scheduler) return;
+  await reveal(page, scheduler.id);
   await node(page, scheduler.id).getByTestId('node-title').click();
   await page.getByTestId('inspector').getByTestId('param-steps').fill('200');
   const before = Number(await page.getByTestId('run-summary').getAttribute('data-runs'));

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { GRAPH_CHUNK_KEYWORD, readPngText } from '../src/image/png.ts';
-import { appForFile, edgeCount, node, nodeCount, nodesMeasured, openExample, runAll, shot, waitForEngine } from './support/app.ts';
+import { appForFile, saveGraphFile, edgeCount, node, nodeCount, nodesMeasured, openExample, runAll, shot, waitForEngine } from './support/app.ts';
 
 let page: Page;
 appForFile((app) => { page = app.page; });
@@ -13,7 +13,7 @@ async function downloadOf(click: () => Promise<void>): Promise<Buffer> {
   return readFile((await dl.path())!);
 }
 
-const saveJson = () => downloadOf(() => page.getByTestId('save-graph').click());
+const saveJson = async () => (await saveGraphFile(page)).bytes;
 
 async function clearCanvas(): Promise<void> {
   await page.mouse.click(900, 120);
@@ -44,6 +44,24 @@ test('save the graph as JSON and open it again, identical', async () => {
   expect(await nodeCount(page)).toBe(4);
   expect(await edgeCount(page)).toBe(3);
   expect((await saveJson()).equals(saved)).toBe(true);
+});
+
+test('Save asks for a name, starting from the open graph\'s; New opens an empty graph, one undo from the last', async () => {
+  await openExample(page, 'default');
+  await page.getByTestId('save-graph').click();
+  expect(await page.getByTestId('save-name').inputValue()).toBe('Text to image');
+  await shot(page, 'save-dialog');
+  await page.keyboard.press('Escape');
+  const saved = await saveGraphFile(page, 'my apple');
+  expect(saved.name).toBe('my apple.json');
+  expect(JSON.parse(saved.bytes.toString()).nodes.length).toBeGreaterThan(5);
+  const before = await nodeCount(page);
+  await page.getByTestId('new-graph').click();
+  expect(await nodeCount(page)).toBe(0);
+  await page.keyboard.press('Control+z');
+  await nodesMeasured(page);
+  expect(await nodeCount(page)).toBe(before);
+  await openExample(page, 'conv-net');
 });
 
 test('a reload finds the autosaved graph', async () => {
@@ -91,8 +109,8 @@ test('export a PNG with the graph inside and drop it back to restore the graph',
   expect(JSON.parse(text[GRAPH_CHUNK_KEYWORD]).nodes).toHaveLength(4);
   await clearCanvas();
   await dropFile('result.png', 'image/png', png);
+  await expect.poll(() => nodeCount(page)).toBe(4); // the drop is read asynchronously
   await nodesMeasured(page);
-  expect(await nodeCount(page)).toBe(4);
   // Wires are drawn a frame after the nodes are measured.
   await expect.poll(() => edgeCount(page)).toBe(3);
   expect(await node(page, 'n1').getByTestId('param-blue').inputValue()).toBe('0.7');
@@ -110,14 +128,16 @@ test('a gallery result opens large and reopens the graph that made it', async ()
   expect(await node(page, 'n1').getByTestId('param-blue').inputValue()).toBe('0.7');
 });
 
-test('a broken file is refused with every problem, each naming its node', async () => {
+test('a file whose nodes have bad params or unknown types opens anyway: those nodes marked and explained, the rest runs', async () => {
   const bad = {
     format: 'latent-loom/graph', version: 1,
     nodes: [
       { id: 'a', type: 'image.gradient', version: 1, position: { x: 0, y: 0 }, params: { width: 0 } },
-      { id: 'b', type: 'no.such.node', version: 1, position: { x: 0, y: 0 }, params: {} },
+      { id: 'b', type: 'no.such.node', version: 1, position: { x: 0, y: 200 }, params: { strength: 3 } },
+      { id: 'g', type: 'image.gradient', version: 1, position: { x: 0, y: 400 }, params: { width: 16, height: 16 } },
+      { id: 'out', type: 'image.output', version: 1, position: { x: 320, y: 400 }, params: {} },
     ],
-    edges: [],
+    edges: [{ id: 'e1', from: { node: 'g', port: 'image' }, to: { node: 'out', port: 'image' } }],
   };
   await dropFile('bad.json', 'application/json', Buffer.from(JSON.stringify(bad)));
   const problems = page.getByTestId('problem');
@@ -125,7 +145,24 @@ test('a broken file is refused with every problem, each naming its node', async 
   const nodesNamed = await problems.evaluateAll((els) => els.map((e) => e.getAttribute('data-node')));
   expect(nodesNamed).toEqual(expect.arrayContaining(['a', 'b']));
   expect(await page.getByTestId('problems').textContent()).toContain('at least 1');
-  await shot(page, 'problems');
   await page.getByTestId('problems-close').click();
-  expect(await nodeCount(page)).toBe(4); // the open graph is untouched
+  await nodesMeasured(page);
+  expect(await nodeCount(page)).toBe(4);
+  expect(await node(page, 'a').getByTestId('node-problem').textContent()).toContain('at least 1');
+  expect(await node(page, 'b').getByTestId('node-problem').textContent()).toContain('no node type');
+  await shot(page, 'problems');
+  await runAll(page);
+  expect(await node(page, 'out').getByTestId('node-status').getAttribute('data-status')).toBe('done');
+  // Fixing the param takes the mark away.
+  await node(page, 'a').getByTestId('param-width').fill('32');
+  await expect.poll(() => node(page, 'a').getByTestId('node-problem').count()).toBe(0);
+});
+
+test('a file that is not a graph is refused with every problem; the open graph is untouched', async () => {
+  const before = await nodeCount(page);
+  await dropFile('broken.json', 'application/json', Buffer.from('{ "format": "latent-loom/graph", "version": 1, "nodes": [ }'));
+  await page.getByTestId('problem').first().waitFor();
+  expect(await page.getByTestId('problems').textContent()).toContain('line 1');
+  await page.getByTestId('problems-close').click();
+  expect(await nodeCount(page)).toBe(before);
 });

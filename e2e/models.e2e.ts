@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { fakeOnnx } from '../test/onnxBuilder.ts';
-import { appForFile, nodesMeasured, shot, waitForEngine } from './support/app.ts';
+import { appForFile, nodesMeasured, saveGraphFile, shot, waitForEngine } from './support/app.ts';
 import { serveModels, type ModelServer } from './support/modelServer.ts';
 
 const model = (path: string) => readFile(new URL(`../models/test/${path}`, import.meta.url));
@@ -57,8 +57,7 @@ test('a graph whose model is missing says where to get it and how big it is, and
   await dialog.waitFor({ state: 'detached', timeout: 30_000 });
   expect(await pickerIds()).toContain('other-x2 (other-x2)');
   // Saving now records the model: id, hash, size and where it came from.
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-graph').click()]);
-  const saved = JSON.parse(await readFile((await dl.path())!, 'utf8'));
+  const saved = JSON.parse((await saveGraphFile(page)).bytes.toString());
   expect(saved.models['other-x2']).toEqual({ id: 'other-x2', sha256, bytes: upscaler.length, url });
 });
 

@@ -1,5 +1,5 @@
 // Opens the app in Debian's Chromium and drives it as a person does.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
@@ -29,8 +29,11 @@ export function appForFile(opened: (app: App) => void | Promise<void>): void {
 }
 
 /** A fresh profile (empty IndexedDB), the app loaded, isolated, with its engine ready. */
-export async function openApp(browser: Browser, query = '?backend=wasm'): Promise<App> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+/** The tests' default address: the WASM backend, with the test fixtures and test models listed. */
+export const TEST_QUERY = '?backend=wasm&fixtures=1';
+
+export async function openApp(browser: Browser, query = TEST_QUERY, viewport = { width: 1400, height: 900 }): Promise<App> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -60,6 +63,39 @@ export async function nodesMeasured(page: Page): Promise<void> {
   });
 }
 
+/**
+ * Pans the canvas (by dragging empty canvas, as a person does) until the node is wholly in view: a graph
+ * wider than the readable zoom allows opens with its outputs in view and the rest to their left.
+ */
+export async function reveal(page: Page, id: string): Promise<void> {
+  for (let tries = 0; tries < 4; tries++) {
+    const c = (await page.getByTestId('canvas').boundingBox())!;
+    const n = (await node(page, id).boundingBox())!;
+    const margin = 40;
+    const dx = n.x < c.x + margin ? c.x + margin - n.x : n.x + n.width > c.x + c.width - margin ? c.x + c.width - margin - (n.x + n.width) : 0;
+    const dy = n.y < c.y + margin ? c.y + margin - n.y : n.y + n.height > c.y + c.height - margin ? c.y + c.height - margin - (n.y + n.height) : 0;
+    if (dx === 0 && dy === 0) return;
+    const step = { x: Math.max(-c.width / 2, Math.min(c.width / 2, dx)), y: Math.max(-c.height / 2, Math.min(c.height / 2, dy)) };
+    // An empty spot of canvas from which the drag stays inside it.
+    const spot = await page.evaluate(({ c, step }) => {
+      for (let y = c.y + 20; y < c.y + c.height - 20; y += 23) {
+        for (let x = c.x + 20; x < c.x + c.width - 20; x += 23) {
+          const tx = x + step.x;
+          const ty = y + step.y;
+          if (tx < c.x + 5 || ty < c.y + 5 || tx > c.x + c.width - 5 || ty > c.y + c.height - 5) continue;
+          if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane')) return { x, y };
+        }
+      }
+      return null;
+    }, { c, step });
+    if (!spot) return;
+    await page.mouse.move(spot.x, spot.y);
+    await page.mouse.down();
+    await page.mouse.move(spot.x + step.x, spot.y + step.y, { steps: 6 });
+    await page.mouse.up();
+  }
+}
+
 export function handle(page: Page, nodeId: string, port: string, side: 'source' | 'target'): Locator {
   return node(page, nodeId).locator(`.react-flow__handle.${side}[data-handleid="${port}"]`);
 }
@@ -72,9 +108,10 @@ export async function drag(page: Page, from: Locator, to: Locator): Promise<void
   await page.mouse.up();
 }
 
-/** Opens an example graph from the toolbar. */
+/** Opens an example graph (or, with `?fixtures=1`, a test fixture) from the toolbar's Examples menu, by file name. */
 export async function openExample(page: Page, name: string): Promise<void> {
-  await page.getByTestId('examples').selectOption(name);
+  await page.getByTestId('examples').click();
+  await page.locator(`[data-testid=example-item][data-name="${name}"]`).click();
   await nodesMeasured(page);
 }
 
@@ -91,6 +128,14 @@ export async function runAndWait(page: Page, button = 'run-all', timeout = 30_00
 }
 
 export const runAll = (page: Page, timeout?: number): Promise<void> => runAndWait(page, 'run-all', timeout);
+
+/** Save: the dialog asks for a name (typed when given, else the one it offers), and the JSON downloads. */
+export async function saveGraphFile(page: Page, name?: string): Promise<{ name: string; bytes: Buffer }> {
+  await page.getByTestId('save-graph').click();
+  if (name !== undefined) await page.getByTestId('save-name').fill(name);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-confirm').click()]);
+  return { name: dl.suggestedFilename(), bytes: await readFile((await dl.path())!) };
+}
 
 /** The RGBA pixels of a canvas. */
 export async function pixels(canvas: Locator): Promise<number[]> {

@@ -18,6 +18,7 @@ interface StepRecord {
 
 export default defineNode({
   type: 'diffusion.denoise', version: 1, title: 'Denoise', category: 'Diffusion',
+  aliases: ['ksampler', 'ksampler advanced', 'sampler', 'sample', 'sampling', 'diffuse', 'generate'],
   description: 'The sampling loop over steps [start, end), keeping every step for the step scrubber. ' +
     "Image to image: wire an init latent (VAE Encode) and set strength below 1: the last int(steps x strength) steps run, " +
     "from the init latent noised to the first of them (as diffusers' img2img pipeline). " +
@@ -36,7 +37,7 @@ export default defineNode({
     strength: float({ default: 1, min: 0.01, max: 1, step: 0.05, label: 'strength (image to image)' }),
     switch_at: float({ default: 0.5, min: 0, max: 1, step: 0.05, label: 'switch to positive_after at (fraction of steps)' }),
     start: int({ default: 0, min: 0, max: 1000 }),
-    end: int({ default: 1000, min: 1, max: 1000, label: 'end (clamped to the steps)' }),
+    end: int({ default: 1000, min: 1, max: 1000, label: 'stop at step (1000 = all)' }),
   },
   outputs: { latent: 'LATENT', denoised: 'LATENT', steps: 'STEPS' },
   // Everything but `end` decides the steps: a run to a later end carries on from an earlier one.

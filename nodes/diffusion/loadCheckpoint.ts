@@ -3,6 +3,7 @@ import { modelIdentity } from '../model/identity.ts';
 
 export default defineNode({
   type: 'diffusion.load_checkpoint', version: 1, title: 'Load Stable Diffusion', category: 'Diffusion',
+  aliases: ['checkpoint', 'load checkpoint', 'checkpoint loader', 'ckpt', 'stable diffusion', 'sd model'],
   description: 'A Stable Diffusion ONNX model folder: its text encoder, UNet and VAE decoder.',
   inputs: {},
   params: { model: model({ default: '', modelKind: 'stable-diffusion' }) },

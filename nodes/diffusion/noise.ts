@@ -4,6 +4,7 @@ import { F32 } from '../../src/runtime/memory.ts';
 
 export default defineNode({
   type: 'diffusion.noise', version: 1, title: 'Noise', category: 'Diffusion',
+  aliases: ['empty latent image', 'latent', 'random noise'],
   description: 'A seeded unit Gaussian latent, value for value what torch.randn gives for the same seed on CPU.',
   inputs: { unet: { type: 'UNET', optional: true } },
   params: {

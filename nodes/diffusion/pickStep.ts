@@ -2,10 +2,11 @@ import { choice, defineNode, int } from '../../src/kernel/define.ts';
 
 export default defineNode({
   type: 'diffusion.pick_step', version: 1, title: 'Pick Step', category: 'Diffusion',
+  aliases: ['step', 'intermediate'],
   description: "One recorded step of a Denoise run: its latent after the step, or its predicted clean latent.",
   inputs: { steps: 'STEPS' },
   params: {
-    step: int({ default: 0, min: 0, max: 999, label: 'step (0 = the first recorded)' }),
+    step: int({ default: 0, min: 0, max: 999, label: 'step (0 = first)' }),
     which: choice({ choices: ['denoised', 'latent'] as const, default: 'denoised' }),
   },
   outputs: { latent: 'LATENT' },

@@ -11,6 +11,7 @@ const SAMPLERS = ['model', ...KINDS] as ['model', ...SchedulerKind[]];
 
 export default defineNode({
   type: 'diffusion.scheduler', version: 1, title: 'Scheduler', category: 'Diffusion',
+  aliases: ['sampler select', 'sigmas', 'karras', 'euler', 'ddim', 'dpm++', 'lcm', 'basic scheduler'],
   description: "Timesteps, sigmas and the step rule, from the model's scheduler_config.json (as diffusers computes them). " +
     "Sampler 'model' runs the one the config names (PNDM for SD 1.5 exports); the 'sampler' output says which ran and what the model asked for.",
   inputs: { unet: { type: 'UNET', optional: true } },

@@ -8,6 +8,7 @@ import { tokenizerFor } from './tokenizers.ts';
 
 export default defineNode({
   type: 'diffusion.text_encoder', version: 2, title: 'Text Encoder', category: 'Diffusion',
+  aliases: ['clip text encode', 'clip', 'encode prompt', 'conditioning'],
   description: 'CLIP tokenizer and text encoder: text to conditioning. Syntax a1111: (word) x1.1, ((word)), (word:1.3), [word] / 1.1, ' +
     '\\( for a literal bracket, BREAK for a new chunk; prompts past 75 tokens run in chunks of 75, concatenated. Plain: no syntax, cut at 75 tokens.',
   inputs: { text_encoder: 'TEXT_ENCODER', text: 'TEXT' },

@@ -5,6 +5,7 @@ import { unetNeed } from './unetMemory.ts';
 
 export default defineNode({
   type: 'diffusion.unet_step', version: 1, title: 'UNet Step', category: 'Diffusion',
+  aliases: ['single step', 'model step'],
   description: 'One scheduler step with classifier-free guidance (cond and uncond in one batched run).',
   inputs: { unet: 'UNET', latent: 'LATENT', positive: 'CONDITIONING', negative: { type: 'CONDITIONING', optional: true }, schedule: 'SCHEDULE' },
   params: { step: int({ default: 0, min: 0, max: 999 }), cfg: float({ default: 7.5, min: 0, max: 30, step: 0.5 }) },

@@ -8,6 +8,7 @@ import { vaeRunBytes, weightBytes } from '../../src/models/memory.ts';
 
 export default defineNode({
   type: 'diffusion.vae_decode', version: 1, title: 'VAE Decode', category: 'Diffusion',
+  aliases: ['vae', 'decode latent'],
   description: "Latents to an image, through the model's VAE decoder (divided by its scaling factor first).",
   inputs: { vae: 'VAE', latent: 'LATENT' },
   params: {},

@@ -7,6 +7,7 @@ import { latentOf, slerp, truncate } from './latent.ts';
 
 export default defineNode({
   type: 'gan.generate', version: 1, title: 'GAN Generator', category: 'GAN',
+  aliases: ['gan sample', 'stylegan'],
   description: 'Images from a GAN. Batch item i uses seed + i; "mix" slerps each latent toward mix seed + i; '
     + '"sweep" spreads the batch from seed (first) to mix seed (last). Truncation pulls latents toward the mean.',
   inputs: { gan: 'GAN' },

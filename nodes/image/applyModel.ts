@@ -5,6 +5,7 @@ import { fromNCHW, toNCHW } from '../../src/image/convert.ts';
 
 export default defineNode({
   type: 'image.apply_model', version: 1, title: 'Apply Image Model', category: 'Image',
+  aliases: ['run model', 'onnx'],
   description: 'Runs an image-to-image ONNX model ([1,3,H,W] -> [1,3,H\',W\']) on each image of a batch.',
   inputs: { image: 'IMAGE', model: 'MODEL' },
   params: {},

@@ -3,6 +3,7 @@ import { defineNode, float, image, int } from '../../src/kernel/define.ts';
 
 export default defineNode({
   type: 'image.gradient', version: 1, title: 'Gradient', category: 'Image',
+  aliases: ['ramp', 'test image'],
   description: 'A colour gradient test image: red grows left to right, green top to bottom.',
   inputs: {},
   params: {

@@ -3,10 +3,11 @@ import { defineNode, float, image, int, type ImageValue } from '../../src/kernel
 
 export default defineNode({
   type: 'image.grid', version: 1, title: 'Image Grid', category: 'Image',
+  aliases: ['contact sheet', 'batch grid', 'tile images'],
   description: 'Lays the images of a batch out in rows, left to right, as one image.',
   inputs: { images: 'IMAGE' },
   params: {
-    columns: int({ default: 0, min: 0, max: 64, label: 'columns (0: about square)' }),
+    columns: int({ default: 0, min: 0, max: 64, label: 'columns (0 = automatic)' }),
     gap: int({ default: 0, min: 0, max: 256 }),
     background: float({ default: 0, min: 0, max: 1, step: 0.05 }),
   },

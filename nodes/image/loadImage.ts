@@ -5,6 +5,7 @@ import { defineNode, text } from '../../src/kernel/define.ts';
 
 export default defineNode({
   type: 'image.load', version: 1, title: 'Load Image', category: 'Image',
+  aliases: ['open image', 'input image', 'photo'],
   description: 'A PNG, JPEG or WebP file. Grey stays one channel and alpha stays a fourth.',
   inputs: {},
   params: {

@@ -4,6 +4,7 @@ import { choice, defineNode, float, int } from '../../src/kernel/define.ts';
 
 export default defineNode({
   type: 'image.resize', version: 1, title: 'Resize', category: 'Image',
+  aliases: ['image scale', 'scale', 'upscale image', 'resample'],
   description: 'To a size (0 on one side keeps the aspect ratio) or by a factor.',
   inputs: { image: 'IMAGE' },
   params: {

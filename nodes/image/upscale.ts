@@ -14,10 +14,11 @@ const AUTO_TILE: Record<string, number> = { cpu: 640, webgpu: 512, wasm: 256 };
 
 export default defineNode({
   type: 'image.upscale', version: 1, title: 'Upscale', category: 'Image',
+  aliases: ['upscale image using model', 'image upscale with model', 'esrgan', 'super resolution', 'enlarge'],
   description: 'Runs a super-resolution model over an image of any size in overlapping, blended tiles.',
   inputs: { image: 'IMAGE', upscaler: 'UPSCALER' },
   params: {
-    tile: int({ default: 0, min: 0, max: 4096, label: 'tile (0: auto, shrinks to fit memory)' }),
+    tile: int({ default: 0, min: 0, max: 4096, label: 'tile size (0 = automatic)' }),
     overlap: int({ default: 32, min: 0, max: 256 }),
     alpha: choice({ choices: ['bicubic', 'bilinear'], default: 'bicubic', label: 'alpha filter' }),
   },

@@ -4,6 +4,7 @@ import { modelIdentity } from './identity.ts';
 
 export default defineNode({
   type: 'model.load_gan', version: 1, title: 'Load GAN', category: 'Models',
+  aliases: ['gan model', 'gan loader'],
   description: 'A GAN generator ONNX model (latent [B, zDim] -> image [B, 3, H, W]), bundled or your own.',
   inputs: {},
   params: { model: model({ default: '', modelKind: 'gan' }) },

@@ -3,6 +3,7 @@ import { modelIdentity } from './identity.ts';
 
 export default defineNode({
   type: 'model.load', version: 1, title: 'Load Model', category: 'Models',
+  aliases: ['onnx model', 'model loader'],
   description: 'A stored ONNX model (bundled, or one you added), by id.',
   inputs: {},
   params: { model: model({ default: '', modelKind: 'any' }) },

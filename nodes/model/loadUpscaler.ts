@@ -4,6 +4,7 @@ import { modelIdentity } from './identity.ts';
 
 export default defineNode({
   type: 'model.load_upscaler', version: 1, title: 'Load Upscaler', category: 'Models',
+  aliases: ['upscale model loader', 'load upscale model', 'esrgan model'],
   description: 'A super-resolution ONNX model ([1,3,H,W] -> [1,3,sH,sW], e.g. Real-ESRGAN), bundled or your own.',
   inputs: {},
   params: { model: model({ default: '', modelKind: 'upscaler' }) },

@@ -1,7 +1,10 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect } from 'react';
 import { Canvas } from './canvas/Canvas.tsx';
+import { ContextMenu } from './canvas/ContextMenu.tsx';
+import { SaveDialog } from './files/SaveDialog.tsx';
 import { onCopy, onKeyDown, onPaste } from './edit/shortcuts.ts';
+import { EnlargedImage } from './images/EnlargedImage.tsx';
 import { Gallery } from './images/Gallery.tsx';
 import { Inspector } from './inspector/Inspector.tsx';
 import { MissingModelsDialog } from './models/MissingModelsDialog.tsx';
@@ -38,6 +41,9 @@ export function App() {
       <ProblemsDialog />
       <ModelsDialog />
       <MissingModelsDialog />
+      <ContextMenu />
+      <SaveDialog />
+      <EnlargedImage />
       <Toasts />
     </ReactFlowProvider>
   );

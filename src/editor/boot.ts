@@ -5,6 +5,8 @@ import { registry } from './catalog.ts';
 import { startEngine } from './engine/session.ts';
 import { readAutosave, startAutosave } from './files/autosave.ts';
 import { firstStartGraph } from './files/examples.ts';
+import { openLeniently } from './files/lenient.ts';
+import { startHistory } from './images/history.ts';
 import { checkMissingModels } from './models/modelsStore.ts';
 import { getDoc, replaceDoc } from './store/graph.ts';
 import { toast } from './store/ui.ts';
@@ -13,7 +15,8 @@ const BACKENDS: readonly WebBackend[] = ['auto', 'webgpu', 'wasm'];
 
 export async function boot(): Promise<void> {
   const saved = await readAutosave();
-  const restored = saved !== undefined ? loadGraph(saved, registry) : undefined;
+  // Read as a file is: nodes with problems come back marked rather than losing the whole graph.
+  const restored = saved !== undefined ? openLeniently(saved, registry) : undefined;
   if (restored?.ok) {
     replaceDoc(restored.doc);
   } else {
@@ -23,6 +26,7 @@ export async function boot(): Promise<void> {
     replaceDoc(loaded?.ok ? loaded.doc : emptyGraph());
   }
   startAutosave();
+  void startHistory();
   // ?backend=wasm picks the backend from the address, e.g. for a link or a test.
   const asked = new URLSearchParams(location.search).get('backend') as WebBackend | null;
   void startEngine(asked && BACKENDS.includes(asked) ? asked : 'auto');

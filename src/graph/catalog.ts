@@ -41,6 +41,12 @@ export interface Catalog {
 export const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
 /** Equal types connect; so do the pairs the catalog lists as coercions. */
+/**
+ * A port that takes and passes any value (a reroute's). What an ANY output carries is what is wired
+ * into its node's ANY input (`carriedType` in connect.ts), so wires through it are still type-checked.
+ */
+export const ANY_TYPE = 'ANY';
+
 export function typesCompatible(from: ValueType, to: ValueType, catalog: Pick<Catalog, 'coercions'>): boolean {
-  return from === to || (catalog.coercions ?? []).some(([a, b]) => a === from && b === to);
+  return from === to || from === ANY_TYPE || to === ANY_TYPE || (catalog.coercions ?? []).some(([a, b]) => a === from && b === to);
 }

@@ -25,4 +25,12 @@ export const graphSchemaV1 = z.object({
     bytes: z.number().int().min(0).optional(),
   })).optional(),
   viewport: z.object({ x: z.number(), y: z.number(), zoom: z.number().positive() }).optional(),
+  groups: z.array(z.object({
+    id,
+    title: z.string().max(200),
+    color: z.string().max(32),
+    position: z.object({ x: z.number(), y: z.number() }),
+    width: z.number().positive(),
+    height: z.number().positive(),
+  })).optional(),
 });

@@ -23,6 +23,9 @@ export interface GraphEdge { id: string; from: PortRef; to: PortRef }
 /** How a document names a model it uses: by content hash, with where to get it. */
 export interface ModelRef { id: string; sha256?: string; url?: string; bytes?: number }
 
+/** A titled, coloured box on the canvas; the nodes inside it move with it. It does not affect running. */
+export interface GraphGroup { id: string; title: string; color: string; position: Position; width: number; height: number }
+
 export interface GraphDoc {
   format: typeof GRAPH_FORMAT;
   version: typeof GRAPH_VERSION;
@@ -30,6 +33,7 @@ export interface GraphDoc {
   edges: GraphEdge[];
   models?: Record<string, ModelRef>;
   viewport?: { x: number; y: number; zoom: number };
+  groups?: GraphGroup[];
 }
 
 /** One problem in a document, naming what it is about so the UI can point at it. */

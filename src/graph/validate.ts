@@ -1,8 +1,8 @@
 // Loading a document: parse, refuse dangerous keys, migrate, check shape, then check meaning.
 // Every problem is reported, each naming its node, port, edge or field.
 import { bypassProblems } from './bypass.ts';
-import type { Catalog } from './catalog.ts';
-import { inputTakenRule, nodePort, selfRule, typeRule } from './connect.ts';
+import { ANY_TYPE, type Catalog } from './catalog.ts';
+import { carriedTypeRule, inputTakenRule, nodePort, selfRule, typeRule } from './connect.ts';
 import { findJsonError } from './jsonError.ts';
 import { migrate, migrateNode } from './migrations.ts';
 import { defaultParams, paramProblem } from './params.ts';
@@ -158,7 +158,7 @@ function edgeProblems(doc: GraphDoc, catalog: Catalog, byId: Map<string, GraphNo
     const taken = wired.get(input);
     for (const [code, v] of [
       ['self-edge', selfRule(edge.from, edge.to)],
-      ['type-mismatch', typeRule(from.spec, to.spec, catalog)],
+      ['type-mismatch', from.spec.type === ANY_TYPE || to.spec.type === ANY_TYPE ? carriedTypeRule(doc, catalog, edge.from, from.spec, edge.to, to.spec) : typeRule(from.spec, to.spec, catalog)],
       ['input-taken', inputTakenRule(taken ? [taken] : [], edge.to)],
     ] as const) {
       if (!v.ok) problem(code, v.reason, edge.to.port);

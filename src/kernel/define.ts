@@ -64,12 +64,15 @@ export interface NodeDefinition extends NodeSchema {
    * size outright (e.g. an image side over the limit).
    */
   memory?(params: Record<string, unknown>, inputs: Record<string, unknown> | undefined, runtime: MemoryContext): MemoryNeed | undefined;
+  /** Other names people search for it by, e.g. what other tools call it ("ksampler", "preview image"). */
+  aliases?: readonly string[];
 }
 
 export function defineNode<
   I extends Record<string, PortDecl>, O extends Record<string, PortDecl>, P extends Record<string, ParamSpec>,
 >(def: {
   type: string; version: number; title: string; category: string; description?: string; output?: boolean;
+  aliases?: readonly string[];
   inputs: I; outputs: O; params: P;
   run(args: RunArgs<InputValues<I>, ParamValues<P>>): Promise<OutputValues<O>>;
   identity?(params: ParamValues<P>, ctx: Pick<NodeContext, 'runtime'>): Promise<string>;

@@ -3,6 +3,7 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { GraphDoc, GraphEdge, GraphNode } from '../../graph/index.ts';
 import { own } from '../../graph/text.ts';
+import { ANY_TYPE, carriedType } from '../../graph/index.ts';
 import { registry, typeColour } from '../catalog.ts';
 
 export interface NodeView {
@@ -31,10 +32,10 @@ export function nodeViews(nodes: readonly GraphNode[], v: NodeView, cache: Map<s
 
 export function edgeViews(doc: GraphDoc, selected: ReadonlySet<string>, cache: Map<string, Cached<GraphEdge, Edge>>): Edge[] {
   return doc.edges.map((e) => {
-    const sig = `${selected.has(e.id)}`;
+    const type = portType(doc, e);
+    const sig = `${selected.has(e.id)}|${type}`;
     const hit = cache.get(e.id);
     if (hit && hit.src === e && hit.sig === sig) return hit.view;
-    const type = portType(doc, e);
     const view: Edge = {
       id: e.id, source: e.from.node, sourceHandle: e.from.port, target: e.to.node, targetHandle: e.to.port,
       selected: selected.has(e.id), style: { stroke: typeColour(type), strokeWidth: 2 }, data: { type },
@@ -47,7 +48,8 @@ export function edgeViews(doc: GraphDoc, selected: ReadonlySet<string>, cache: M
 function portType(doc: GraphDoc, e: GraphEdge): string {
   const from = doc.nodes.find((n) => n.id === e.from.node);
   const outputs = from && registry.get(from.type)?.outputs;
-  return (outputs && own(outputs, e.from.port)?.type) ?? 'unknown';
+  const declared = (outputs && own(outputs, e.from.port)?.type) ?? 'unknown';
+  return declared === ANY_TYPE ? carriedType(doc, registry, e.from, declared) : declared; // a reroute's wire: what it carries
 }
 
 function pruneCache<V>(cache: Map<string, V>, nodes: readonly { id: string }[]): void {

@@ -6,6 +6,7 @@ import { registry } from '../catalog.ts';
 import { connect, deleteItems, rewire } from '../edit/ops.ts';
 import { getDoc } from '../store/graph.ts';
 import { patchUi, toast } from '../store/ui.ts';
+import { withNodeNames } from '../names.ts';
 
 type Point = { x: number; y: number };
 
@@ -24,7 +25,7 @@ export function wireDropped(
     if (!toHandle?.id) return deleteItems([], [held.id]);
     const to: PortRef = { node: toHandle.nodeId, port: toHandle.id };
     const v = toHandle.type === 'target' ? rewire(held.id, held.from, to) : rewire(held.id, to, fromRef);
-    if (!v.ok) toast(v.reason, 'error', screen);
+    if (!v.ok) toast(withNodeNames(v.reason, getDoc()), 'error', screen);
     return;
   }
   if (toHandle?.id) {
@@ -36,7 +37,7 @@ export function wireDropped(
     const toRef: PortRef = { node: toHandle.nodeId, port: toHandle.id };
     const [from, to] = fromHandle.type === 'source' ? [fromRef, toRef] : [toRef, fromRef];
     const v = connect(from, to);
-    if (!v.ok) toast(v.reason, 'error', screen);
+    if (!v.ok) toast(withNodeNames(v.reason, getDoc()), 'error', screen);
     return;
   }
   const type = portTypeOf(fromRef, fromHandle.type);

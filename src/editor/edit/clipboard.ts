@@ -6,6 +6,7 @@ import { registry } from '../catalog.ts';
 import { freshIds } from '../ids.ts';
 import { edit, getDoc } from '../store/graph.ts';
 import { select, toast, uiStore } from '../store/ui.ts';
+import { cursorInFlow, freeSpot, NEW_NODE_SIZE, nodeRects } from '../canvas/placement.ts';
 
 const CLIP_FORMAT = 'latent-loom/clipboard';
 
@@ -33,7 +34,7 @@ export function copySelection(): string | null {
 }
 
 /** Pastes clipboard text when it is ours (or a graph document), else the last copy of this tab. */
-export function paste(text?: string): void {
+export function paste(text?: string, at?: { x: number; y: number }): void {
   const fromText = text ? parseClip(text) : null;
   if (fromText === 'invalid') return;
   if (fromText) {
@@ -41,12 +42,24 @@ export function paste(text?: string): void {
   }
   if (!clip) return;
   pastes += 1;
-  insert(clip, 40 * pastes);
+  insert(clip, 40 * pastes, at ?? cursorInFlow());
 }
 
 export function duplicateSelection(): void {
   const c = selectedClip();
   if (c) insert(c, 40);
+}
+
+/** Where the copied nodes go: their top-left at the cursor (or shifted by `offset`), then clear of every other node. */
+function placeGroup(c: Clip, offset: number, cursor?: { x: number; y: number }): { dx: number; dy: number } {
+  const sizes = new Map(nodeRects().map((r) => [r.id, r]));
+  const boxes = c.nodes.map((n) => ({ x: n.position.x, y: n.position.y, width: sizes.get(n.id)?.width ?? NEW_NODE_SIZE.width, height: sizes.get(n.id)?.height ?? NEW_NODE_SIZE.height }));
+  const left = Math.min(...boxes.map((b) => b.x));
+  const top = Math.min(...boxes.map((b) => b.y));
+  const group = { x: left, y: top, width: Math.max(...boxes.map((b) => b.x + b.width)) - left, height: Math.max(...boxes.map((b) => b.y + b.height)) - top };
+  const want = cursor ?? { x: left + offset, y: top + offset };
+  const spot = freeSpot({ ...group, x: want.x, y: want.y }, nodeRects());
+  return { dx: spot.x - left, dy: spot.y - top };
 }
 
 /** Checks pasted nodes like a loaded file; wires to nodes that were not copied are simply absent. */
@@ -65,14 +78,15 @@ function parseClip(text: string): Clip | null | 'invalid' {
   return { nodes: r.nodes as GraphNode[], edges: r.edges as GraphEdge[] };
 }
 
-function insert(c: Clip, offset: number): void {
+function insert(c: Clip, offset: number, cursor?: { x: number; y: number }): void {
   const doc = getDoc();
+  const { dx, dy } = placeGroup(c, offset, cursor);
   const nodeIds = freshIds('n', doc.nodes.map((n) => n.id), c.nodes.length);
   const edgeIds = freshIds('e', doc.edges.map((e) => e.id), c.edges.length);
   const rename = new Map(c.nodes.map((n, i) => [n.id, nodeIds[i]]));
   edit((d) => {
     c.nodes.forEach((n, i) => {
-      d.nodes.push({ ...structuredClone(n), id: nodeIds[i], position: { x: n.position.x + offset, y: n.position.y + offset } });
+      d.nodes.push({ ...structuredClone(n), id: nodeIds[i], position: { x: Math.round(n.position.x + dx), y: Math.round(n.position.y + dy) } });
     });
     c.edges.forEach((e, i) => {
       d.edges.push({ id: edgeIds[i], from: { node: rename.get(e.from.node)!, port: e.from.port }, to: { node: rename.get(e.to.node)!, port: e.to.port } });

@@ -1,10 +1,11 @@
 // Keyboard shortcuts, one table: the handler and the help panel both read it.
-import { cancelRun, runGraph } from '../engine/session.ts';
-import { currentViewport } from '../canvas/viewport.ts';
-import { saveGraph } from '../files/graphFile.ts';
+import { cancelRun } from '../engine/session.ts';
+import { requestRun } from '../engine/runner.ts';
 import { getDoc, redo, undo } from '../store/graph.ts';
 import { runStore } from '../store/run.ts';
 import { patchUi, select, uiStore } from '../store/ui.ts';
+import { closeTopModal, modalOpen } from '../panels/Modal.tsx';
+import { cursorInFlow } from '../canvas/placement.ts';
 import { copySelection, duplicateSelection, paste } from './clipboard.ts';
 import { deleteItems, toggleBypass } from './ops.ts';
 
@@ -15,7 +16,7 @@ const key = (e: KeyboardEvent, k: string) => e.key.toLowerCase() === k;
 
 export const SHORTCUTS: Shortcut[] = [
   { keys: '/ or double-click', what: 'Add a node (search)', match: (e) => e.key === '/' && !mod(e), run: openSearch },
-  { keys: 'Ctrl+Enter', what: 'Run all', match: (e) => mod(e) && e.key === 'Enter', run: () => void runGraph(), inFields: true },
+  { keys: 'Ctrl+Enter', what: 'Run all (while a run is going: queue another)', match: (e) => mod(e) && e.key === 'Enter', run: () => requestRun(), inFields: true },
   { keys: 'Shift+Enter', what: 'Run to the selected nodes', match: (e) => e.shiftKey && !mod(e) && e.key === 'Enter', run: runSelected },
   { keys: 'Escape', what: 'Cancel the run / close panels', match: (e) => e.key === 'Escape', run: escape },
   { keys: 'Ctrl+Z', what: 'Undo', match: (e) => mod(e) && !e.shiftKey && key(e, 'z'), run: undo },
@@ -27,14 +28,15 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Ctrl+A', what: 'Select all nodes', match: (e) => mod(e) && key(e, 'a'), run: () => select(getDoc().nodes.map((n) => n.id)) },
   { keys: 'Ctrl+B', what: 'Bypass the selected nodes, or turn bypass off (a bypassed node passes its input on)', match: (e) => mod(e) && key(e, 'b'), run: bypassSelection },
   { keys: 'Delete / Backspace', what: 'Delete the selection', match: (e) => e.key === 'Delete' || e.key === 'Backspace', run: deleteSelection },
-  { keys: 'Ctrl+S', what: 'Save the graph as JSON', match: (e) => mod(e) && key(e, 's'), run: () => void saveGraph(currentViewport()), inFields: true },
+  { keys: 'Ctrl+S', what: 'Save the graph as JSON (asks for a name)', match: (e) => mod(e) && key(e, 's'), run: () => patchUi({ saving: true }), inFields: true },
   { keys: 'Shift+drag', what: 'Select with a box', match: () => false, run: () => {} },
   { keys: '?', what: 'This help', match: (e) => e.key === '?', run: () => patchUi({ help: !uiStore.get().help }) },
 ];
 
+/** The search adds its node at the cursor when the cursor is over the canvas, else in the middle of it. */
 function openSearch(): void {
   const el = document.querySelector('.react-flow__pane')?.getBoundingClientRect();
-  patchUi({ palette: { at: paletteSpot(el) } });
+  patchUi({ palette: { at: cursorInFlow() ?? paletteSpot(el) } });
 }
 
 /** New nodes from the keyboard land near the middle of the visible canvas. */
@@ -47,7 +49,7 @@ function paletteSpot(r: DOMRect | undefined): { x: number; y: number } {
 
 function runSelected(): void {
   const ids = uiStore.get().selectedNodes;
-  if (ids.length) void runGraph(ids);
+  if (ids.length) requestRun(ids);
 }
 
 function escape(): void {
@@ -74,14 +76,18 @@ function inField(target: EventTarget | null): boolean {
 export function onKeyDown(e: KeyboardEvent): void {
   const typing = inField(e.target);
   const hit = SHORTCUTS.find((s) => s.match(e));
+  // An open dialog owns the keyboard: Escape closes it, nothing reaches the graph behind it.
+  if (modalOpen()) {
+    if (e.key === 'Escape') { e.preventDefault(); closeTopModal(); }
+    return;
+  }
   if (!hit || (typing && !hit.inFields && e.key !== 'Escape')) return;
-  if (uiStore.get().palette && e.key !== 'Escape') return; // the search box owns the keyboard
   e.preventDefault();
   hit.run();
 }
 
 export function onCopy(e: ClipboardEvent): void {
-  if (inField(e.target) || uiStore.get().palette) return;
+  if (inField(e.target) || modalOpen()) return;
   const text = copySelection();
   if (text === null) return;
   e.clipboardData?.setData('text/plain', text);
@@ -89,7 +95,7 @@ export function onCopy(e: ClipboardEvent): void {
 }
 
 export function onPaste(e: ClipboardEvent): void {
-  if (inField(e.target) || uiStore.get().palette) return;
+  if (inField(e.target) || modalOpen()) return;
   e.preventDefault();
   paste(e.clipboardData?.getData('text/plain'));
 }

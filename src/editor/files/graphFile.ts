@@ -1,9 +1,12 @@
 // Graph files: JSON save and open, PNG export with the graph in a text chunk, and PNG restore.
 // Saved graphs name their models (id, sha256, size, source); opened ones are checked for missing models.
 import type { ImageValue } from '../../image/value.ts';
-import { loadGraph, type GraphDoc } from '../../graph/index.ts';
+import type { GraphDoc } from '../../graph/index.ts';
+import { openLeniently } from './lenient.ts';
+import { embedImages } from './embed.ts';
 import { encodePng, GRAPH_CHUNK_KEYWORD, readPngText } from '../../image/png.ts';
 import { registry } from '../catalog.ts';
+import { a1111Parameters, PARAMETERS_KEYWORD } from './parameters.ts';
 import { checkMissingModels, withModelRefs } from '../models/modelsStore.ts';
 import { getDoc, openDoc } from '../store/graph.ts';
 import { patchUi, select, toast } from '../store/ui.ts';
@@ -12,16 +15,23 @@ export function serialize(doc: GraphDoc): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-/** Loads a document through the same validation as the engine; every problem is shown, naming its node. */
-export function openGraph(input: string | unknown, source: string): boolean {
-  const result = loadGraph(input, registry);
+/**
+ * Opens a document. One whose nodes have bad params or unknown types opens anyway, those nodes marked and
+ * the problems listed (see lenient.ts); one that is not a graph is refused with every problem, naming its node.
+ */
+export function openGraph(input: string | unknown, source: string, name?: string): boolean {
+  const result = openLeniently(input, registry);
   if (!result.ok) {
     patchUi({ problems: { title: `${source} could not be opened`, list: result.problems } });
     return false;
   }
   select([]);
   openDoc(result.doc);
-  toast(`opened ${source}`);
+  patchUi({ docName: name ?? source });
+  if (result.marked.length > 0) {
+    const nodes = new Set(result.marked.map((p) => p.node)).size;
+    patchUi({ problems: { title: `${source} opened: ${nodes} node${nodes === 1 ? '' : 's'} need${nodes === 1 ? 's' : ''} attention (marked on the canvas; the rest runs)`, list: result.marked } });
+  } else toast(`opened ${source}`);
   void checkMissingModels(result.doc);
   return true;
 }
@@ -40,9 +50,9 @@ export async function openFile(file: File): Promise<boolean> {
       patchUi({ problems: { title: `${file.name} could not be opened`, list: [{ code: 'no-graph', message: `this PNG carries no "${GRAPH_CHUNK_KEYWORD}" text chunk` }] } });
       return false;
     }
-    return openGraph(graph, file.name);
+    return openGraph(graph, file.name, baseName(file.name));
   }
-  return openGraph(await file.text(), file.name);
+  return openGraph(await file.text(), file.name, baseName(file.name));
 }
 
 export function download(name: string, data: BlobPart, type: string): void {
@@ -56,13 +66,25 @@ export function download(name: string, data: BlobPart, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Downloads the graph as JSON, with the view the user had when `viewport` is given. */
-export async function saveGraph(viewport?: GraphDoc['viewport']): Promise<void> {
-  const doc = await withModelRefs(viewport ? { ...getDoc(), viewport } : getDoc());
-  download('graph.json', serialize(doc), 'application/json');
+const baseName = (file: string): string => file.replace(/\.(json|png)$/i, '');
+
+/** A file name from what the person typed: no folders, no characters file systems refuse; `.json` added. */
+export function jsonFileName(name: string): string {
+  const clean = name.trim().replace(/\.json$/i, '').replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '-').slice(0, 120).trim();
+  return `${clean || 'graph'}.json`;
 }
 
-export async function exportPng(image: ImageValue, doc: GraphDoc, name = 'latent-loom.png', item = 0): Promise<void> {
-  const bytes = await encodePng(image, { [GRAPH_CHUNK_KEYWORD]: JSON.stringify(await withModelRefs(doc)) }, item);
+/** Downloads the graph as JSON under the given name, with the view the user had when `viewport` is given. */
+export async function saveGraph(viewport?: GraphDoc['viewport'], name = 'graph', embedUpTo = 0): Promise<void> {
+  const base = viewport ? { ...getDoc(), viewport } : getDoc();
+  const doc = await withModelRefs(embedUpTo > 0 ? (await embedImages(base, embedUpTo)).doc : base);
+  download(jsonFileName(name), serialize(doc), 'application/json');
+}
+
+/** A PNG with the graph inside, and the prompt and settings in AUTOMATIC1111's `parameters` text for other tools. */
+export async function exportPng(image: ImageValue, doc: GraphDoc, name = 'latent-loom.png', item = 0, nodeId?: string): Promise<void> {
+  const parameters = a1111Parameters(doc, image, nodeId);
+  const text = { [GRAPH_CHUNK_KEYWORD]: JSON.stringify(await withModelRefs(doc)), ...(parameters !== undefined ? { [PARAMETERS_KEYWORD]: parameters } : {}) };
+  const bytes = await encodePng(image, text, item);
   download(name, bytes as Uint8Array<ArrayBuffer>, 'image/png');
 }

@@ -37,3 +37,18 @@ export function ImageBatch({ image, testId }: { image: ImageValue; testId?: stri
     </div>
   );
 }
+
+/**
+ * An image on a node, in a bounded box: one image fits the box, a batch becomes a small grid. A click
+ * shows the image (or that batch item) large.
+ */
+export function NodeImages({ image, testId, onEnlarge }: { image: ImageValue; testId?: string; onEnlarge: (item: number) => void }) {
+  const columns = Math.ceil(Math.sqrt(image.batch));
+  return (
+    <div className={`node-images ${image.batch > 1 ? 'grid' : ''}`} style={{ gridTemplateColumns: `repeat(${columns}, 1fr)` }} data-batch={image.batch}>
+      {Array.from({ length: image.batch }, (_, i) => (
+        <ImageCanvas key={i} image={image} item={i} testId={testId} onClick={() => onEnlarge(i)} />
+      ))}
+    </div>
+  );
+}

@@ -1,6 +1,6 @@
 // Scrub the steps a Denoise node recorded (outputs.steps = { previews: IMAGE[] }): a filmstrip and a slider
 // over the cheap previews, and the chosen step's predicted clean image decoded through the graph's VAE.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { isImage, type ImageValue } from '../../image/value.ts';
 import { canDecodeSteps, decodeStep } from '../engine/steps.ts';
 import { exportPng } from '../files/graphFile.ts';
@@ -18,11 +18,22 @@ export function StepScrubber({ nodeId, previews }: { nodeId: string; previews: I
   const [step, setStep] = useState(previews.length - 1);
   const at = Math.min(step, previews.length - 1);
   const decoded = useDecodedStep(nodeId, at);
+  // The chosen step's frame stays in view as the slider moves.
+  const strip = useRef<HTMLDivElement>(null);
+  useEffect(() => { strip.current?.querySelector('.active')?.scrollIntoView({ block: 'nearest', inline: 'nearest' }); }, [at]);
   return (
     <div className="scrubber" data-testid="step-scrubber">
       <div className="scrubber-views">
-        <ImageCanvas image={previews[at]} testId="scrubber-image" className="scrubber-main" />
-        {decoded.image && <ImageCanvas image={decoded.image} testId="scrubber-decoded" className="scrubber-main" />}
+        <figure>
+          <ImageCanvas image={previews[at]} testId="scrubber-image" className="scrubber-main" />
+          <figcaption data-testid="scrubber-image-label">step {at + 1}: its latent, as colours (a quick guess at the final image)</figcaption>
+        </figure>
+        {decoded.image && (
+          <figure>
+            <ImageCanvas image={decoded.image} testId="scrubber-decoded" className="scrubber-main" />
+            <figcaption data-testid="scrubber-decoded-label">step {at + 1}: its predicted final image, decoded by the VAE</figcaption>
+          </figure>
+        )}
       </div>
       <div className="muted" data-testid="scrubber-decode-state">{decoded.state}</div>
       <label>
@@ -30,11 +41,11 @@ export function StepScrubber({ nodeId, previews }: { nodeId: string; previews: I
         <input type="range" min={0} max={previews.length - 1} value={at} data-testid="scrubber-slider" onChange={(e) => setStep(Number(e.target.value))} />
       </label>
       {decoded.image && (
-        <button type="button" data-testid="scrubber-save" onClick={() => void exportPng(decoded.image!, getDoc(), `${nodeId}-step-${at + 1}.png`)}>
+        <button type="button" data-testid="scrubber-save" onClick={() => void exportPng(decoded.image!, getDoc(), `${nodeId}-step-${at + 1}.png`, 0, nodeId)}>
           Save step {at + 1} as PNG
         </button>
       )}
-      <div className="filmstrip">
+      <div className="filmstrip" ref={strip}>
         {previews.map((p, i) => (
           <ImageCanvas key={i} image={p} className={i === at ? 'active' : ''} testId="scrubber-frame" onClick={() => setStep(i)} />
         ))}

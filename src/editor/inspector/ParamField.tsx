@@ -2,6 +2,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { MAX_SEED, paramProblem, type ParamSpec } from '../../graph/index.ts';
 import { useEngine } from '../engine/session.ts';
+import { isTestModel, visibleModels } from '../devSettings.ts';
+import { setSeedMode, useSeedMode, type SeedMode } from '../store/seeds.ts';
 import { setParam } from '../edit/ops.ts';
 import { endGesture } from '../store/graph.ts';
 
@@ -50,6 +52,7 @@ export function ParamField({ nodeId, name, spec, value, compact }: Props) {
             <button type="button" className="nodrag" data-testid={`randomize-${name}`} title="random seed"
               onClick={() => { offer(String(Math.floor(Math.random() * 2 ** 32))); endGesture(); }}>🎲</button>
           )}
+          {spec.kind === 'seed' && <SeedModePicker nodeId={nodeId} name={name} compact={compact} />}
         </span>
       );
       break;
@@ -82,14 +85,28 @@ export function ParamField({ nodeId, name, spec, value, compact }: Props) {
   );
 }
 
+/** What the seed does after each run is queued: stays, goes up by one, or becomes a new random one. */
+function SeedModePicker({ nodeId, name, compact }: { nodeId: string; name: string; compact?: boolean }) {
+  const mode = useSeedMode(nodeId, name);
+  return (
+    <select className="nodrag seed-mode" data-testid={`seed-mode-${name}`} value={mode} aria-label={`${name} after each run`}
+      title="After each run: keep the seed, add one, or pick a random one" onChange={(e) => setSeedMode(nodeId, name, e.target.value as SeedMode)}>
+      <option value="fixed">{compact ? 'fixed' : 'after run: fixed'}</option>
+      <option value="increment">{compact ? '+1' : 'after run: increment'}</option>
+      <option value="randomize">{compact ? 'random' : 'after run: randomize'}</option>
+    </select>
+  );
+}
+
 function ModelPicker({ common, modelKind, value, onPick }: { common: object; modelKind: string; value: string; onPick: (v: string) => void }) {
   const models = useEngine((s) => s.models);
-  const fitting = models.filter((m) => modelKind === 'any' || m.kind === modelKind);
+  const fitting = visibleModels(models).filter((m) => modelKind === 'any' || m.kind === modelKind);
+  const hidden = value ? models.find((m) => m.id === value && isTestModel(m)) : undefined;
   return (
     <select {...common} value={value} onChange={(e) => onPick(e.target.value)}>
       <option value="">— choose a model —</option>
       {fitting.map((m) => <option key={m.id} value={m.id}>{m.title} ({m.id})</option>)}
-      {value && !fitting.some((m) => m.id === value) && <option value={value}>{value} (not available)</option>}
+      {value && !fitting.some((m) => m.id === value) && <option value={value}>{value} ({hidden ? 'test model' : 'not available'})</option>}
     </select>
   );
 }

@@ -4,6 +4,7 @@ import type { ChangeEvent } from 'react';
 import { useAction } from '../useAction.ts';
 import type { MissingModel } from '../../models/graphModels.ts';
 import { formatBytes } from '../../runtime/format.ts';
+import { Modal } from '../panels/Modal.tsx';
 import { addModelFiles, dismissMissing, downloadModel, useModels } from './modelsStore.ts';
 
 export function MissingModelsDialog() {
@@ -12,16 +13,14 @@ export function MissingModelsDialog() {
   if (missing.length === 0) return null;
   const act = (action: () => Promise<string>) => run('', action);
   return (
-    <div className="overlay">
-      <div className="dialog" role="dialog" aria-label="Missing models" data-testid="missing-models">
+    <Modal label="Missing models" testId="missing-models" backdropCloses={false} onClose={() => { setMessage(null); dismissMissing(); }}>
         <h2>This graph needs models that are not here</h2>
         <ul>
           {missing.map((m) => <Row key={m.id} model={m} busy={busy} act={act} />)}
         </ul>
         {message && <p className={message.error ? 'error' : 'muted'} role={message.error ? 'alert' : 'status'} data-testid="missing-message">{message.text}</p>}
         <button type="button" data-testid="missing-close" onClick={() => { setMessage(null); dismissMissing(); }}>Close</button>
-      </div>
-    </div>
+    </Modal>
   );
 }
 

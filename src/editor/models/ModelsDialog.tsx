@@ -3,19 +3,20 @@ import { useMemo } from 'react';
 import { KNOWN_MODELS } from '../../models/known.ts';
 import { ModelManager, modelRows } from './ModelManager.tsx';
 import { droppedFiles } from './droppedFiles.ts';
+import { Modal } from '../panels/Modal.tsx';
+import { visibleModels } from '../devSettings.ts';
 import { addModelFiles, deleteModel, downloadKnownModel, downloadModel, showModels, useModels } from './modelsStore.ts';
 
 export function ModelsDialog() {
   const open = useModels((s) => s.open);
   const info = useModels((s) => s.info);
   const progress = useModels((s) => s.progress);
-  const rows = useMemo(() => (info ? modelRows(info.bundled, info.user) : []), [info]);
+  const rows = useMemo(() => (info ? visibleModels(modelRows(info.bundled, info.user)) : []), [info]);
   if (!open) return null;
   return (
     // A file let go beside the drop area must not make the browser open it in place of the app.
-    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && showModels(false)}
-      onDragOver={(e) => e.preventDefault()} onDrop={(e) => e.preventDefault()}>
-      <div className="dialog models-dialog" role="dialog" aria-label="Models" data-testid="models-panel">
+    <Modal label="Models" testId="models-panel" className="dialog models-dialog" onClose={() => showModels(false)}
+      overlayProps={{ onDragOver: (e) => e.preventDefault(), onDrop: (e) => e.preventDefault() }}>
         <h2>Models</h2>
         {!info && <p className="muted">Reading the model stores…</p>}
         <ModelManager
@@ -24,7 +25,6 @@ export function ModelsDialog() {
           onDownloadKnown={downloadKnownModel} onDelete={deleteModel} readDrop={droppedFiles}
         />
         <button type="button" data-testid="models-close" onClick={() => showModels(false)}>Close</button>
-      </div>
-    </div>
+    </Modal>
   );
 }

@@ -4,6 +4,14 @@ import { allPortTypes, categoryColour, registry } from '../catalog.ts';
 import { addNode } from '../edit/ops.ts';
 import { patchUi, useUi, type PaletteState } from '../store/ui.ts';
 import { searchNodes } from './search.ts';
+import { Modal } from '../panels/Modal.tsx';
+
+/** The alias the search text found the node by, when its title does not say it. */
+function aliasShown(title: string, aliases: readonly string[] | undefined, text: string): string | undefined {
+  const q = text.trim().toLowerCase();
+  if (!q || title.toLowerCase().includes(q)) return undefined;
+  return aliases?.find((a) => a.toLowerCase().includes(q));
+}
 
 export function Palette() {
   const palette = useUi((s) => s.palette);
@@ -33,8 +41,8 @@ function PaletteDialog({ palette }: { palette: PaletteState }) {
   };
 
   return (
-    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && close()}>
-      <div className="palette" role="dialog" aria-label="Add node" data-testid="palette" onKeyDown={onKey}>
+    <Modal label="Add node" testId="palette" className="palette" onClose={close}>
+      <div onKeyDown={onKey} className="palette-body">
         <div className="palette-bar">
           <input ref={input} data-testid="palette-search" placeholder="Search nodes by name, category or type…" value={text} onChange={(e) => setText(e.target.value)} />
           <select data-testid="palette-port-type" value={portType} onChange={(e) => setPortType(e.target.value)} aria-label="port type">
@@ -48,7 +56,7 @@ function PaletteDialog({ palette }: { palette: PaletteState }) {
             <li key={d.type} role="option" aria-selected={i === active} data-testid="palette-item" data-type={d.type}
               className={i === active ? 'active' : ''} onMouseEnter={() => setActive(i)} onClick={() => pick(d.type)}>
               <span className="swatch" style={{ background: categoryColour(d.category) }} />
-              <span className="palette-title">{d.title}</span>
+              <span className="palette-title">{d.title}{aliasShown(d.title, d.aliases, text) && <span className="palette-alias" data-testid="palette-alias"> · {aliasShown(d.title, d.aliases, text)}</span>}</span>
               <span className="palette-category">{d.category}</span>
               <span className="palette-desc">{d.description}</span>
             </li>
@@ -56,6 +64,6 @@ function PaletteDialog({ palette }: { palette: PaletteState }) {
           {found.length === 0 && <li className="empty">no node matches</li>}
         </ul>
       </div>
-    </div>
+    </Modal>
   );
 }

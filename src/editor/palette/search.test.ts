@@ -10,6 +10,35 @@ describe('node search', () => {
     expect(types({ text: 'image output', portType: '' })[0]).toBe('image.output');
   });
 
+  it.each([
+    ['ksampler', 'diffusion.denoise'],
+    ['sampler', 'diffusion.denoise'],
+    ['KSampler', 'diffusion.denoise'],
+    ['preview', 'image.output'],
+    ['preview image', 'image.output'],
+    ['upscl', 'image.upscale'],
+    ['upscale', 'image.upscale'],
+    ['checkpoint', 'diffusion.load_checkpoint'],
+    ['load checkpoint', 'diffusion.load_checkpoint'],
+    ['save', 'image.save'],
+    ['clip text encode', 'diffusion.text_encoder'],
+    ['empty latent', 'diffusion.noise'],
+    ['vae', 'diffusion.vae_decode'],
+  ])('what users of other tools type: "%s" finds %s first', (text, type) => {
+    expect(types({ text, portType: '' })[0]).toBe(type);
+  });
+
+  it('finds by param name, and forgives a missing letter', () => {
+    expect(types({ text: 'cfg', portType: '' })[0]).toBe('diffusion.denoise');
+    expect(types({ text: 'truncation', portType: '' })[0]).toBe('gan.generate');
+    expect(types({ text: 'gradeint', portType: '' })).not.toContain('image.gradient'); // letters out of order: no match
+    expect(types({ text: 'gradent', portType: '' })[0]).toBe('image.gradient');
+  });
+
+  it('lists nothing for a word that matches nothing', () => {
+    expect(types({ text: 'zzzq', portType: '' })).toEqual([]);
+  });
+
   it('filters by port type', () => {
     const found = types({ text: '', portType: 'MODEL' });
     expect(found).toContain('model.load');
@@ -22,6 +51,6 @@ describe('node search', () => {
     expect(fromImage).toContain('image.output');
     expect(fromImage).not.toContain('image.gradient');
     const intoModel = types({ text: '', portType: '', pending: { node: 'n1', port: 'model', side: 'target', type: 'MODEL' } });
-    expect(intoModel).toEqual(['model.load']);
+    expect(intoModel).toEqual(['model.load', 'core.reroute']); // a reroute passes any value on
   });
 });

@@ -3,7 +3,7 @@ import type { RunResult } from '../../engine/events.ts';
 import { emptyGraph } from '../../graph/index.ts';
 import { image } from '../../image/value.ts';
 import { edit, openDoc, undo } from './graph.ts';
-import { applyEvent, applyResult, engineRestarted, runStore } from './run.ts';
+import { applyEvent, applyResult, engineRestarted, ownsResult, runStore, startRun } from './run.ts';
 
 const result = (r: Partial<RunResult> & { runId: number }): RunResult =>
   ({ status: 'done', problems: [], nodes: {}, results: {}, ms: 5, ...r });
@@ -51,5 +51,32 @@ describe('run state', () => {
     undo();
     expect(runStore.get().nodes.n1).toBeUndefined();
     expect(runStore.get().gallery.length).toBeGreaterThan(0); // the gallery keeps every result
+  });
+
+  it('a result belongs to the node of this document that made it, not to another node given the same id', () => {
+    const img = image(2, 2, 3);
+    const photo = { ...emptyGraph(), nodes: [{ id: 'n1', type: 'image.load', version: 1, position: { x: 0, y: 0 }, params: {} }] };
+    applyResult(result({ runId: 5, nodes: { n1: { state: 'done', ms: 1, cached: false } }, results: { n1: { image: img } } }), photo);
+    expect(ownsResult(runStore.get(), 'n1', 'image.load')).toBe(true);
+    // Another example opens and a Resize is added: it gets the id n1 again.
+    openDoc({ ...emptyGraph(), nodes: [{ id: 'n1', type: 'image.resize', version: 1, position: { x: 0, y: 0 }, params: {} }] });
+    expect(ownsResult(runStore.get(), 'n1', 'image.resize')).toBe(false);
+    expect(runStore.get().images.n1).toBeUndefined();
+    // In one document: a node of another type under a reused id does not own the old result either.
+    applyResult(result({ runId: 6, nodes: { n1: { state: 'done', ms: 1, cached: false } }, results: { n1: { image: img } } }), photo);
+    expect(ownsResult(runStore.get(), 'n1', 'image.resize')).toBe(false);
+  });
+
+  it('numbers the gallery by the user\'s runs: engine run ids (step decodes) and engine restarts do not count', () => {
+    const img = image(2, 2, 3);
+    const before = runStore.get().runNumber;
+    startRun();
+    applyResult(result({ runId: 40, nodes: { o: { state: 'done', ms: 1, cached: false } }, results: { o: { image: img } } }), emptyGraph());
+    engineRestarted();
+    startRun();
+    applyResult(result({ runId: 1, nodes: { o: { state: 'done', ms: 1, cached: false } }, results: { o: { image: img } } }), emptyGraph());
+    const [newest, older] = runStore.get().gallery;
+    expect(older.run).toBe(before + 1);
+    expect(newest.run).toBe(before + 2);
   });
 });

@@ -6,6 +6,7 @@ import type { NodeOutcome, RunEvent, RunResult } from '../../engine/events.ts';
 import type { GraphDoc } from '../../graph/index.ts';
 import { createStore, useStore } from './createStore.ts';
 import { graphStore } from './graph.ts';
+import { withNodeNames } from '../names.ts';
 
 export type NodeStatus = 'queued' | 'running' | 'cached' | 'done' | 'failed' | 'skipped' | 'cancelled' | 'invalid';
 
@@ -20,7 +21,8 @@ export interface NodeRun {
   preview?: ImageValue;
 }
 
-export interface GalleryItem { key: string; nodeId: string; runId: number; image: ImageValue; doc: GraphDoc }
+/** `run` counts the user's runs in this editor (1, 2, …): step decodes and engine restarts do not change it. */
+export interface GalleryItem { key: string; nodeId: string; runId: number; run: number; image: ImageValue; doc: GraphDoc; at: number; ms: number }
 
 export interface RunState {
   nodes: Record<string, NodeRun>;
@@ -34,10 +36,17 @@ export interface RunState {
   gallery: GalleryItem[];
   /** Bumped after each run, so views that fetch outputs know to fetch again. */
   finishedRuns: number;
+  /** The user's runs started in this editor, for the gallery's "run N". */
+  runNumber: number;
+  /**
+   * The node type each node id had when its result came: a result belongs to that node of this document
+   * only. A node deleted and another added under the same id (or another document's) does not show it.
+   */
+  owners: Record<string, string>;
 }
 
 export const runStore = createStore<RunState>({
-  nodes: {}, images: {}, docs: {}, running: false, plan: [], summary: '', gallery: [], finishedRuns: 0,
+  nodes: {}, images: {}, docs: {}, running: false, plan: [], summary: '', gallery: [], finishedRuns: 0, runNumber: 0, owners: {},
 });
 
 const TERMINAL = new Set<NodeStatus>(['cached', 'done', 'failed', 'skipped', 'cancelled', 'invalid']);
@@ -47,7 +56,7 @@ function setNode(id: string, run: NodeRun): void {
 }
 
 export function startRun(): void {
-  runStore.set((s) => ({ ...s, running: true, summary: 'starting…' }));
+  runStore.set((s) => ({ ...s, running: true, summary: 'starting…', runNumber: s.runNumber + 1 }));
 }
 
 /** Events travel on their own channel and may arrive after the run's result: those of settled runs are dropped. */
@@ -87,13 +96,18 @@ export function applyResult(result: RunResult, doc: GraphDoc): void {
     for (const [id, o] of Object.entries(result.nodes)) nodes[id] = outcomeRun(o, s.nodes[id]);
     const images = { ...s.images };
     const docs = { ...s.docs };
+    const owners = { ...s.owners };
+    for (const [id, o] of Object.entries(result.nodes)) {
+      const type = doc.nodes.find((n) => n.id === id)?.type;
+      if (type) owners[id] = type;
+    }
     const gallery = [...s.gallery];
     for (const [nodeId, outputs] of Object.entries(result.results)) {
       for (const value of Object.values(outputs)) {
         if (!isImage(value)) continue;
         images[nodeId] = value;
         docs[nodeId] = doc;
-        if (nodes[nodeId]?.status !== 'cached') gallery.unshift({ key: `${++galleryKeys}`, nodeId, runId: result.runId, image: value, doc });
+        if (nodes[nodeId]?.status !== 'cached') gallery.unshift({ key: `${Date.now().toString(36)}-${++galleryKeys}`, nodeId, runId: result.runId, run: s.runNumber, image: value, doc, at: Date.now(), ms: result.ms });
         break;
       }
     }
@@ -104,9 +118,9 @@ export function applyResult(result: RunResult, doc: GraphDoc): void {
       const prev = nodes[p.node]?.status === 'invalid' ? `${nodes[p.node].message}\n` : '';
       nodes[p.node] = { status: 'invalid', message: `${prev}${p.message}` };
     }
-    const problems = result.problems.map((p) => p.message).join('; ');
+    const problems = result.problems.map((p) => withNodeNames(p.message, doc)).join('; ');
     const summary = result.status === 'invalid' ? `invalid: ${problems}` : `${result.status} in ${Math.round(result.ms)} ms`;
-    return { ...s, nodes, images, docs, gallery: gallery.slice(0, 48), running: false, summary, finishedRuns: s.finishedRuns + 1 };
+    return { ...s, nodes, images, docs, owners, gallery: gallery.slice(0, 48), running: false, summary, finishedRuns: s.finishedRuns + 1 };
   });
 }
 
@@ -132,7 +146,7 @@ export function engineRestarted(keepFailures = false): void {
 }
 
 function resetRunState(): void {
-  runStore.set((s) => ({ ...s, nodes: {}, images: {}, docs: {}, plan: [], summary: '' }));
+  runStore.set((s) => ({ ...s, nodes: {}, images: {}, docs: {}, owners: {}, plan: [], summary: '' }));
 }
 
 let seenLoads = graphStore.get().loads;
@@ -144,7 +158,15 @@ graphStore.subscribe(() => {
 });
 
 export const useNodeRun = (id: string): NodeRun | undefined => useStore(runStore, (s) => s.nodes[id]);
-export const useNodeImage = (id: string): ImageValue | undefined => useStore(runStore, (s) => s.images[id]);
+/** The node's latest image, when it was made by this node: same id and type, in this document. */
+export const useNodeImage = (id: string, type?: string): ImageValue | undefined =>
+  useStore(runStore, (s) => (type === undefined || s.owners[id] === type || s.nodes[id]?.status === 'running' ? s.images[id] : undefined));
+
+/** Whether the engine's latest outputs under this id are this node's: it ran (or was cached) in this document as this type. */
+export function ownsResult(s: RunState, id: string, type: string): boolean {
+  const status = s.nodes[id]?.status;
+  return (status === 'done' || status === 'cached') && s.owners[id] === type;
+}
 
 /** Overall progress in [0, 1]: finished nodes, plus the running node's step fraction. */
 export function useProgress(): number {

@@ -18,9 +18,12 @@ export function BackendPicker() {
           <option value="wasm">WASM</option>
         </select>
       </label>
-      <span data-testid="backend-name" data-ready={!starting && !error} title={error}>{starting ? 'starting…' : error ? 'failed' : backend}</span>
-      {cache && <span className="muted" data-testid="cache" title={`${cache.entries} cached outputs`}>cache {mb(cache.bytes)} / {mb(cache.budget)}</span>}
-      <span data-testid="isolation" title="WASM threads need cross-origin isolation">{crossOriginIsolated ? 'isolated ✓' : 'not isolated'}</span>
+      <span data-testid="backend-name" data-ready={!starting && !error}
+        title={error || (crossOriginIsolated ? 'WASM can use several threads' : 'WASM runs on one thread: the page is not cross-origin isolated')}>
+        {starting ? 'starting…' : error ? 'failed' : backend}
+      </span>
+      {cache && <span className="muted" data-testid="cache" title={`Results kept so that unchanged nodes need not run again: ${cache.entries} outputs, ${mb(cache.bytes)} of ${mb(cache.budget)}`}>kept {mb(cache.bytes)}</span>}
+      {!crossOriginIsolated && <span className="error" data-testid="isolation" title="WASM threads need cross-origin isolation">one thread</span>}
     </div>
   );
 }
