@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,13 @@ describe('latent-loom models', () => {
 describe('latent-loom models add URL', () => {
   it('downloads a file, resuming after a dropped connection, and adds it with the URL as its source', async () => {
     const model = await readFile(join(root, 'models/test/tiny-upscaler/model.onnx'));
+    const { tmp } = await userCopy();
+    const store = join(tmp, 'store');
+    /** The size of the partial download on disk, once there is one. */
+    const stored = async () => {
+      const names = await readdir(join(store, '.downloads')).catch(() => [] as string[]);
+      return names.length === 1 ? (await stat(join(store, '.downloads', names[0]))).size : 0;
+    };
     let cut = true;
     const server = createServer((req, res) => {
       const start = Number(req.headers.range?.match(/^bytes=(\d+)-$/)?.[1] ?? 0);
@@ -96,14 +103,17 @@ describe('latent-loom models add URL', () => {
       res.writeHead(start ? 206 : 200, headers);
       if (cut) {
         cut = false;
-        res.write(model.subarray(0, 2000), () => setTimeout(() => res.destroy(), 50));
+        // The connection drops once the first 2000 bytes are on disk (waited for, not timed, so a busy
+        // machine cannot lose them in flight): the download stops short, and the next try asks for the rest.
+        res.write(model.subarray(0, 2000), async () => {
+          for (let i = 0; i < 500 && (await stored()) < 2000; i++) await new Promise((wait) => setTimeout(wait, 20));
+          res.destroy();
+        });
       } else res.end(model.subarray(start));
     });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/files/sr-x2.onnx`;
     try {
-      const { tmp } = await userCopy();
-      const store = join(tmp, 'store');
       const first = await cli('models', 'add', url, '--to', store);
       expect(first.code).toBe(1);
       expect(first.lines.at(-1)).toMatch(new RegExp(`^error: .*sr-x2\\.onnx: interrupted after \\d+ of ${TINY_UPSCALER_BYTES} bytes .*continues from there$`));

@@ -124,7 +124,9 @@ export async function download(url: string, target: DownloadTarget, options: Dow
     if (tooBig) await (await target.open(0)).close();
   }
   if (total !== null && received !== total) {
-    throw new Error(`${where}: the connection ended after ${received} of ${total} bytes; downloading again ${rangeSupported ? 'continues from there' : 'starts over'}`);
+    // The same cut as a network error mid-read, seen as an early end of the body: said the same way.
+    const next = rangeSupported ? 'downloading again continues from there' : 'the server does not take ranges, so the next try starts over';
+    throw new Error(`${where}: interrupted after ${received} of ${total} bytes (the connection ended early); ${next}`);
   }
   return { bytes: received, resumed: offset > 0, rangeSupported };
 }
