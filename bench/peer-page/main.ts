@@ -17,8 +17,8 @@ const DEFS = { slim, medium, thick } as Record<string, object>;
 
 export interface PageResult { peerMs: number[]; oursMs: number[]; maxDiff: number; meanDiff: number; tiles: number; tfBackend: string; tfThreads: number; ortBackend: string; ortThreads: number; isolated: boolean }
 
-async function run(size: string, side: number, pixels: number[], times: number): Promise<PageResult> {
-  const threads = self.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency)) : 1;
+async function run(size: string, side: number, pixels: number[], times: number, threadsAsked = 0): Promise<PageResult> {
+  const threads = threadsAsked || (self.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency)) : 1);
   setWasmPaths('/tfjs/');
   setThreadsCount(threads); // as many as onnxruntime-web gets (src/runtime/web.ts)
   await tf.setBackend('wasm');
@@ -34,6 +34,7 @@ async function run(size: string, side: number, pixels: number[], times: number):
   };
 
   const runtime = await createWebRuntime('wasm', new FetchModelStore(new URL('/models/', location.href).href));
+  ort.env.wasm.numThreads = threads; // read when the first session starts onnxruntime-web's WASM
   const ctx = { nodeId: 'bench', runtime, signal: new AbortController().signal, progress: () => {}, memo: { get: () => undefined, set: () => {} } };
   const { upscaler: handle } = (await loadUpscaler.run({ inputs: {}, params: { model: `esrgan-${size}-x4` }, ctx } as never)) as { upscaler: unknown };
   const img = image(side, side, 3, Float32Array.from(pixels));

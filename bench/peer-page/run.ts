@@ -12,6 +12,9 @@ const require = createRequire(import.meta.url);
 const OUT = `${root}.cache/peer-page`;
 const pkgDir = (name: string) => require.resolve(name).split(`/node_modules/${name.split('/').slice(0, 2).join('/')}/`)[0] + `/node_modules/${name.split('/').slice(0, 2).join('/')}`;
 
+/** Threads for both sides in Chromium; 0: as the app picks them (src/runtime/web.ts). */
+const THREADS = Number(process.env.PEER_THREADS ?? 0);
+
 export async function benchPeerBrowser(): Promise<Record<string, number | string>> {
   const { PEER_INPUT, PEER_ROOT, PEER_SIZES, benchImage } = await import('../peer.ts');
   await buildPage(`${root}bench/peer-page`, OUT);
@@ -28,11 +31,12 @@ export async function benchPeerBrowser(): Promise<Record<string, number | string
       await page.waitForFunction(() => document.title === 'ready', null, { timeout: 60_000 });
       const { image, what } = await benchImage(PEER_INPUT[size]);
       const times = Number(process.env.PEER_TIMES ?? 5);
-      const r = (await page.evaluate(([s, side, px, n]) => (window as unknown as { peerBench: (...a: unknown[]) => Promise<unknown> }).peerBench(s, side, px, n),
-        [size, PEER_INPUT[size], Array.from(image.data), size === 'thick' ? Math.min(times, 3) : times] as const)) as PageResult;
+      const r = (await page.evaluate(([s, side, px, n, t]) => (window as unknown as { peerBench: (...a: unknown[]) => Promise<unknown> }).peerBench(s, side, px, n, t),
+        [size, PEER_INPUT[size], Array.from(image.data), size === 'thick' ? Math.min(times, 3) : times, THREADS] as const)) as PageResult;
       await page.close();
       const [p, o] = [spread(r.peerMs), spread(r.oursMs)];
-      if (size === PEER_SIZES[0]) console.log(`peer bench (Chromium): TF.js ${r.tfBackend} (${r.tfThreads} threads) vs Upscale node on onnxruntime-web ${r.ortBackend} (${r.ortThreads} threads), cross-origin isolated: ${r.isolated}`);
+      if (!results[`peer.chromium.threads`]) console.log(`peer bench (Chromium): TF.js ${r.tfBackend} (${r.tfThreads} threads) vs Upscale node on onnxruntime-web ${r.ortBackend} (${r.ortThreads} threads), cross-origin isolated: ${r.isolated}`);
+      results['peer.chromium.threads'] = `TF.js ${r.tfThreads}, onnxruntime-web ${r.ortThreads}`;
       results[`peer.chromium.${size}.input`] = what;
       results[`peer.chromium.${size}.upscalerjs_ms`] = showMs(p);
       results[`peer.chromium.${size}.upscale_node_ms`] = `${showMs(o)}, ${r.tiles} tile(s)`;
