@@ -12,7 +12,7 @@ in the range UpscalerJS feeds the model: [0, 255] for slim and medium (the RDN m
 thick (RRDB); the manifest's `upscaler.range` says which. Outputs are not clamped (UpscalerJS clips
 them to the range afterwards; so does the Upscale node).
 
-Writes models/.cache/peer/esrgan-<size>-x4/{model.onnx,manifest.json} (git-ignored; thick is 67 MB).
+Writes models/.cache/peer/esrgan-<size>-x4/{model.onnx,manifest.json} (git-ignored; 1, 3 and 28 MB).
 Usage: python3 models/tools/convert_upscalerjs.py [slim medium thick] [--no-fold]
 (--no-fold keeps the RDN models' nearest upsampling and full-size last conv as TF.js runs them.)
 """
@@ -210,7 +210,7 @@ def convert(size):
     verify(path, {"input": x}, {"output": got}, tolerance=1e-4 * hi)
     write_manifest(folder, f"esrgan-{size}-x4", f"UpscalerJS ESRGAN {size} x4 (converted)", "upscaler",
                    [("model", "model.onnx")], "MIT (@upscalerjs/esrgan-" + size + " 1.0.0)", source="converted",
-                   upscaler={"scale": 4, "range": [0, hi if hi != 1.0 else 1]})
+                   upscaler={"scale": 4, "range": [0, int(hi)]})
     return diff
 
 
