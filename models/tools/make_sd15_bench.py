@@ -13,6 +13,7 @@ stays int64).
 
   /usr/bin/python3 models/tools/make_sd15_bench.py            # SD 1.5 size: 64x64 latents (512x512), ~3.4 GB fp32 UNet
   /usr/bin/python3 models/tools/make_sd15_bench.py --small    # same architecture, 1/4 the channels, 16x16 latents
+  (--external-data: weights in a .onnx.data file even when small, to try that path)
 
 Writes models/.cache/sd15-bench/<full|small>/{unet,vae_decoder}-{fp32,fp16}.onnx (+ .onnx.data
 external weights where a file would pass protobuf's 2 GB) and info.json.
@@ -240,7 +241,9 @@ def to_fp16(path_in, path_out):
 
 
 def save(m, path):
-    big = m.ByteSize() > 1.9e9 if hasattr(m, "ByteSize") else False
+    # Weights past protobuf's 2 GB limit (the fp32 UNet) go to one external file beside the model.
+    weights = sum(len(t.raw_data) for t in m.graph.initializer)
+    big = weights > 1.9e9 or "--external-data" in sys.argv
     for f in (path, path + ".data"):
         if os.path.exists(f):
             os.unlink(f)
