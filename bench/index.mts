@@ -4,14 +4,18 @@ import { benchEditor } from './editor.ts';
 import { benchExecutor } from './executor.ts';
 import { benchHash } from './hash.ts';
 import { benchImg2img } from './img2img.ts';
+import { benchPeer, benchPeerQuality } from './peer.ts';
 import { benchQueue } from './queue.ts';
 import { benchUpscale } from './upscale.ts';
 
-const suites: [string, () => Promise<Record<string, number | string>>][] = [['executor', benchExecutor], ['hash', benchHash], ['diffusion', benchDiffusion], ['img2img', benchImg2img], ['upscale', benchUpscale], ['editor', benchEditor], ['queue', benchQueue]];
+const suites: [string, () => Promise<Record<string, number | string>>][] = [['executor', benchExecutor], ['hash', benchHash], ['diffusion', benchDiffusion], ['img2img', benchImg2img], ['upscale', benchUpscale], ['editor', benchEditor], ['queue', benchQueue], ['peer', benchPeer], ['peer-quality', benchPeerQuality]];
+
+// Run only when named: they need models made by models/tools/ and take minutes.
+const namedOnly = new Set(['peer', 'peer-quality']);
 
 const only = process.argv.slice(2);
 for (const [name, run] of suites) {
-  if (only.length > 0 && !only.includes(name)) continue;
+  if (only.length > 0 ? !only.includes(name) : namedOnly.has(name)) continue;
   const results = await run();
   for (const [key, value] of Object.entries(results)) console.log(`${key.padEnd(40)} ${value}`);
 }
