@@ -81,6 +81,7 @@ test('a run over the memory budget is refused naming what to lower; lowering it 
   const noise = doc.nodes.find((n) => n.type === 'diffusion.noise');
   if (!denoise || !noise) return;
   const size = async (px: string) => {
+    await reveal(page, noise.id);
     await node(page, noise.id).getByTestId('node-title').click();
     await page.getByTestId('inspector').getByTestId('param-width').fill(px);
     await page.getByTestId('inspector').getByTestId('param-height').fill(px);
@@ -89,7 +90,7 @@ test('a run over the memory budget is refused naming what to lower; lowering it 
   await runAll(page, 60_000);
   expect(await status(page, denoise.id)).toBe('failed');
   expect(await node(page, denoise.id).getByTestId('node-message').textContent()).toMatch(
-    /^Denoise \(".+"\): needs about [\d.]+ GB of memory at once, over the 3\.2 GB this engine allows \(wasm\); lower the latent size \(Noise width and height\)/);
+    /^Denoise \(denoise\): needs about [\d.]+ GB of memory at once, over the 3\.2 GB this engine allows \(wasm\); lower the latent size \(Noise width and height\)/);
   await size('64');
   await page.getByTestId('inspector').getByTestId('param-seed').fill('7'); // a latent not cached yet
   await runAll(page, 60_000);

@@ -17,4 +17,8 @@ describe('messages name nodes by title', () => {
       .toBe('input "upscaler" comes from My upscaler (upscaler), which did not run');
     expect(withNodeNames('node "zz" does not exist', doc)).toBe('node "zz" does not exist');
   });
+  it("leaves the engine's 'Title (\"id\")' form its title, without naming it twice", () => {
+    expect(withNodeNames('Gradient ("n1"): width too large', doc)).toBe('Gradient (n1): width too large');
+    expect(withNodeNames('My upscaler ("upscaler"): no model', doc)).toBe('My upscaler (upscaler): no model');
+  });
 });

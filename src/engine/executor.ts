@@ -260,7 +260,7 @@ export class Executor {
   private fail(state: RunState, node: GraphNode, e: unknown): void {
     const raw = e instanceof Error ? e.message : String(e);
     const ort = classifyOrtMessage(raw);
-    const message = `${this.def(node)?.title ?? node.type} (${quote(node.id)}): ${ort ? ort.summary : raw}`;
+    const message = `${node.title ?? this.def(node)?.title ?? node.type} (${quote(node.id)}): ${ort ? ort.summary : raw}`;
     const details = ort ? { details: raw } : {};
     state.outcomes[node.id] = { state: 'failed', message, ...details };
     state.emit({ type: 'node-failed', runId: state.runId, nodeId: node.id, message, ...details });
