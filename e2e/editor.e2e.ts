@@ -231,6 +231,8 @@ test('search finds nodes by the names other tools use', async () => {
   await nodesMeasured(page);
   await page.mouse.click(500, 300);
   const first = async (text: string) => {
+    // The pointer resting over the list would pick the item under it: keep it out of the way.
+    await page.mouse.move(0, 0);
     await page.getByTestId('palette-search').fill(text);
     return page.locator('[data-testid=palette-item][aria-selected=true]').getAttribute('data-type');
   };
