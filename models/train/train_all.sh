@@ -27,6 +27,7 @@ main() {  # the whole run is parsed before it starts, so editing this file mid-r
   stage prepare_emoji "$PY" prepare_emoji.py
   stage tokenizer "$PY" bpe.py "$CACHE/data/captions.txt" --merges 2000 --out "$CACHE/tokenizer"
   stage classifier "$PY" train_classifier.py --steps "${CLASSIFIER_STEPS:-2000}"
+  stage export_classifier "$PY" export_classifier.py
   stage vae "$PY" train_vae.py --steps "${VAE_STEPS:-4000}"
   stage diffusion "$PY" train_diffusion.py --steps "${DIFFUSION_STEPS:-12000}"
   stage gan "$PY" train_gan.py --steps "${GAN_STEPS:-8000}"
