@@ -51,9 +51,11 @@ def latent_rgb_map(decoder, latents):
 
 
 def export_sd(out_dir, text_encoder, unet, decoder, tokenizer_dir, scaling_factor, rgb_latents,
-              float_timestep=False, id="", title="", license="", image_size=64):
-    """decoder takes unscaled latents (the pipeline divides by scaling_factor before decoding, as SD)."""
-    for sub in ("text_encoder", "unet", "vae_decoder", "tokenizer", "scheduler"):
+              float_timestep=False, id="", title="", license="", image_size=64, encoder=None):
+    """decoder takes unscaled latents (the pipeline divides by scaling_factor before decoding, as SD).
+    encoder (optional): image [B,3,H,W] in [-1,1] -> unscaled latent [B,4,H/8,W/8], exported as vae_encoder."""
+    subs = ("text_encoder", "unet", "vae_decoder", "tokenizer", "scheduler") + (("vae_encoder",) if encoder else ())
+    for sub in subs:
         os.makedirs(os.path.join(out_dir, sub), exist_ok=True)
     text_encoder.eval(), unet.eval(), decoder.eval()
     dim = text_encoder.tok.embedding_dim
@@ -61,7 +63,8 @@ def export_sd(out_dir, text_encoder, unet, decoder, tokenizer_dir, scaling_facto
     assert text_encoder.tok.num_embeddings == len(vocab), "text encoder vocab != tokenizer vocab"
     for name in TOKENIZER_FILES:
         shutil.copy(os.path.join(tokenizer_dir, name), os.path.join(out_dir, "tokenizer", name))
-    dump(os.path.join(out_dir, "model_index.json"), MODEL_INDEX)
+    index = dict(MODEL_INDEX, **({"vae_encoder": ["diffusers", "OnnxRuntimeModel"]} if encoder else {}))
+    dump(os.path.join(out_dir, "model_index.json"), index)
     dump(os.path.join(out_dir, "scheduler", "scheduler_config.json"), SCHEDULER)
 
     g = torch.Generator().manual_seed(0)
@@ -108,6 +111,25 @@ def export_sd(out_dir, text_encoder, unet, decoder, tokenizer_dir, scaling_facto
         img = dec(sample)
     verify(dec_path, {"latent_sample": sample.numpy()}, {"sample": img.numpy()})
 
+    files = [("text_encoder", "text_encoder/model.onnx"), ("unet", "unet/model.onnx"),
+             ("vae_decoder", "vae_decoder/model.onnx")]
+    if encoder:
+        encoder.eval()
+        enc_path = os.path.join(out_dir, "vae_encoder", "model.onnx")
+        image = torch.rand(1, 3, image_size, image_size, generator=g) * 2 - 1
+        torch.onnx.export(encoder, (image,), enc_path, input_names=["sample"], output_names=["latent_sample"],
+                          opset_version=OPSET,
+                          dynamic_axes={"sample": {0: "batch", 2: "image_height", 3: "image_width"},
+                                        "latent_sample": {0: "batch", 2: "height", 3: "width"}})
+        for hh, ww in ((image_size, image_size), (image_size + 16, image_size - 16)):
+            x = torch.rand(2, 3, hh, ww, generator=g) * 2 - 1
+            with torch.no_grad():
+                verify(enc_path, {"sample": x.numpy()}, {"latent_sample": encoder(x).numpy()})
+        dump(os.path.join(out_dir, "vae_encoder", "config.json"), {
+            "_class_name": "AutoencoderKL", "in_channels": 3, "out_channels": 3, "latent_channels": 4,
+            "sample_size": image_size, "scaling_factor": scaling_factor})
+        files.append(("vae_encoder", "vae_encoder/model.onnx"))
+
     dump(os.path.join(out_dir, "vae_decoder", "config.json"), {
         "_class_name": "AutoencoderKL", "in_channels": 3, "out_channels": 3, "latent_channels": 4,
         "sample_size": image_size, "scaling_factor": scaling_factor})
@@ -119,9 +141,7 @@ def export_sd(out_dir, text_encoder, unet, decoder, tokenizer_dir, scaling_facto
     rgb_map, rgb_bias = latent_rgb_map(lambda z: dec(z / scaling_factor), rgb_latents)
     return write_manifest(
         out_dir, id, title, "stable-diffusion",
-        [("text_encoder", "text_encoder/model.onnx"), ("unet", "unet/model.onnx"),
-         ("vae_decoder", "vae_decoder/model.onnx"), ("tokenizer_vocab", "tokenizer/vocab.json"),
-         ("tokenizer_merges", "tokenizer/merges.txt")],
+        files + [("tokenizer_vocab", "tokenizer/vocab.json"), ("tokenizer_merges", "tokenizer/merges.txt")],
         license=license,
         latent={"channels": 4, "downscale": 8, "scalingFactor": scaling_factor, "rgbMap": rgb_map, "rgbBias": rgb_bias},
         image={"width": image_size, "height": image_size},

@@ -256,7 +256,8 @@ class CrossAttnBlock(nn.Module):
 
 
 class UNet2(nn.Module):
-    """Three levels (h, h/2, h/4; h, w multiples of 4): cross-attention at h, self + cross at h/2 and h/4."""
+    """Three levels (h, h/2, h/4, rounded up): cross-attention at h, self + cross at h/2 and h/4. Any h, w:
+    upsampling resizes to the skip connection's size (exactly 2x when h, w are multiples of 4)."""
 
     def __init__(self, ctx_dim=128, chs=(64, 128, 192)):
         super().__init__()
@@ -284,8 +285,8 @@ class UNet2(nn.Module):
         h2 = self.a2(self.d2(self.down1(h1), temb), ctx)
         h = self.down2(h2)
         h = self.m2(self.am(self.m1(h, temb), ctx), temb)
-        h = self.up2(F.interpolate(h, scale_factor=2.0, mode="nearest"))
+        h = self.up2(F.interpolate(h, size=h2.shape[-2:], mode="nearest"))
         h = self.ua2(self.u2(torch.cat([h, h2], dim=1), temb), ctx)
-        h = self.up1(F.interpolate(h, scale_factor=2.0, mode="nearest"))
+        h = self.up1(F.interpolate(h, size=h1.shape[-2:], mode="nearest"))
         h = self.ua1(self.u1(torch.cat([h, h1], dim=1), temb), ctx)
         return self.conv_out(F.silu(self.norm_out(h)))
