@@ -30,9 +30,10 @@ main() {  # the whole run is parsed before it starts, so editing this file mid-r
   stage export_classifier "$PY" export_classifier.py
   stage vae "$PY" train_vae.py --steps "${VAE_STEPS:-4000}"
   stage diffusion "$PY" train_diffusion.py --steps "${DIFFUSION_STEPS:-12000}"
-  stage gan "$PY" train_gan.py --steps "${GAN_STEPS:-8000}"
+  stage gan "$PY" train_gan.py --steps "${GAN_STEPS:-6000}"
   stage eval_diffusion "$PY" eval_diffusion.py
   stage eval_gan "$PY" eval_gan.py
+  stage export "$PY" export.py   # into $LOOM_TRAIN_CACHE/export; `export.py --out ../bundle` to bundle
   if [ "${TRAIN_SR:-0}" = 1 ]; then
     stage prepare_photos "$PY" prepare_data.py
     TRAIN_THREADS=2 stage sr "$PY" train_sr.py
