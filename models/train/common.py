@@ -59,7 +59,7 @@ def load_weights(name):
 
 
 def record(name, **figures):
-    """Store one script's measured figures (times, metrics) in models/.cache/results.json, replacing its last run's."""
+    """Store one script's measured figures (times, metrics) in $LOOM_TRAIN_CACHE/results.json, replacing its last run's."""
     path = os.path.join(CACHE, "results.json")
     results = json.load(open(path)) if os.path.exists(path) else {}
     results[name] = figures
