@@ -8,7 +8,9 @@ import numpy as np
 import torch
 
 MODELS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CACHE = os.path.join(MODELS, ".cache")
+# Everything generated (raw downloads, prepared data, checkpoints, logs) lives outside the work tree.
+CACHE = os.environ.get("LOOM_TRAIN_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "latent-loom-train")
+RAW = os.path.join(CACHE, "raw")
 DATA = os.path.join(CACHE, "data")
 CKPT = os.path.join(CACHE, "ckpt")
 
@@ -43,8 +45,13 @@ def save_checkpoint(name, modules, optimizers, step, elapsed):
              "optimizers": {k: o.state_dict() for k, o in optimizers.items()},
              "torch_rng": torch.get_rng_state(), "np_rng": np.random.get_state(),
              "step": step, "elapsed": elapsed}
-    torch.save(state, os.path.join(CKPT, name + ".tmp"))
-    os.replace(os.path.join(CKPT, name + ".tmp"), os.path.join(CKPT, name + ".pt"))
+    atomic_save(state, os.path.join(CKPT, name + ".pt"))
+
+
+def atomic_save(obj, path):
+    """torch.save to a temporary file, then rename: a kill mid-write never leaves a broken file."""
+    torch.save(obj, path + ".tmp")
+    os.replace(path + ".tmp", path)
 
 
 def load_weights(name):
@@ -52,7 +59,7 @@ def load_weights(name):
 
 
 def record(name, **figures):
-    """Store one script's measured figures (times, metrics) in models/.cache/results.json, replacing its last run's."""
+    """Store one script's measured figures (times, metrics) in $LOOM_TRAIN_CACHE/results.json, replacing its last run's."""
     path = os.path.join(CACHE, "results.json")
     results = json.load(open(path)) if os.path.exists(path) else {}
     results[name] = figures
@@ -66,3 +73,16 @@ class Timer:
 
     def __call__(self):
         return self.base + time.time() - self.start
+
+
+class Saver:
+    """Checkpoint every SAVE_SECONDS of wall-clock time (and when forced), so an interrupted run loses little."""
+
+    def __init__(self, name, modules, optimizers, every=float(os.environ.get("SAVE_SECONDS", "180"))):
+        self.name, self.modules, self.optimizers, self.every = name, modules, optimizers, every
+        self.last = time.time()
+
+    def maybe(self, step, elapsed, force=False):
+        if force or time.time() - self.last >= self.every:
+            save_checkpoint(self.name, self.modules, self.optimizers, step, elapsed)
+            self.last = time.time()

@@ -1,99 +1,174 @@
-"""Caption -> image retrieval check for the trained latent diffusion model, with a plain DDIM loop
-(SD 1.5 schedule, 'leading' spacing, steps_offset 1, eta 0) and classifier-free guidance.
+"""Judge text to image with the emoji classifier (train_classifier.py), as issue "Bundled models v2" sets the bars.
 
-For 100 training captions (fixed seed), generate one image each and rank the dataset images by pixel
-distance (MSE) to it; report how often the captioned emoji is top-1 / top-5, among the curated subset
-and among all emoji.
+Sampling as the app's default graph: Euler (diffusers' EulerDiscreteScheduler, SD 1.5 schedule,
+'leading' spacing, steps_offset 1), 20 steps, classifier-free guidance 4 with an empty negative prompt,
+128x128 (16x16 latents). Uses the EMA text encoder and UNet, the VAE decoder and the classifier.
+
+- Recognition: 200 captions drawn with a fixed seed from the plain-word captions (emoji names and short
+  names, with or without "a"/"an", no keyword or style phrases), 4 seeds each. A caption's subject is
+  every emoji that has it as a plain caption ("a cat" -> cat face, cat); an image counts when the
+  classifier's top 5 (top 1) contains a subject. Bar: top-5 >= 70%.
+- Seed diversity: mean pixel RMS (in [0,1]) between the 4 seeds of one caption, over the mean RMS between
+  images of different captions. Bar: >= 0.5.
+- Named prompts ("a cat", "a dog", ...): how many of 4 seeds the classifier's top 1 recognises. Bar: >= 3.
+Writes figures to results.json ("eval_diffusion") and a sample sheet to $LOOM_TRAIN_CACHE/eval/.
 """
 import argparse
+import json
 import os
+import random
 
 import numpy as np
 import torch
+import torch.nn.functional as F
+from PIL import Image
 
 import common
+import train_classifier
+import train_diffusion
+import train_vae
 from clip_tokenize import ClipTokenizer
-from sd_modules import VAEDecoder
-from train_diffusion import TOKENIZER, alphas_cumprod, build, load_data
-from train_vae import CH
+
+NAMED = ["a cat", "a dog", "a car", "a rocket", "a banana", "a red heart", "a bicycle", "pizza"]
 
 
-def ddim(unet, cond, uncond, steps, cfg, generator, shape):
-    acp = alphas_cumprod()
+def euler_schedule(steps, acp):
+    """diffusers EulerDiscreteScheduler, leading spacing, steps_offset 1: (timesteps, sigmas + [0], init sigma)."""
     ratio = 1000 // steps
-    timesteps = (np.arange(steps) * ratio)[::-1] + 1
-    x = torch.randn(shape, generator=generator)
-    for t in timesteps:
-        with torch.no_grad():
-            eps_c, eps_u = unet(torch.cat([x, x]), torch.tensor([int(t)]), torch.cat([cond, uncond])).chunk(2)
-        eps = eps_u + cfg * (eps_c - eps_u)
-        a, a_prev = acp[t], acp[t - ratio] if t - ratio >= 0 else acp[0]
-        x0 = (x - (1 - a).sqrt() * eps) / a.sqrt()
-        x = a_prev.sqrt() * x0 + (1 - a_prev).sqrt() * eps
-    return x
+    ts = (np.arange(0, steps) * ratio).round()[::-1].astype(np.float64) + 1
+    train_sigmas = ((1 - acp.double()) / acp.double()).sqrt().numpy()
+    sigmas = np.interp(ts, np.arange(1000), train_sigmas)
+    sigmas = np.concatenate([sigmas, [0.0]]).astype(np.float32)
+    return torch.tensor(ts.copy()), torch.tensor(sigmas), float(np.sqrt(sigmas.max() ** 2 + 1))
+
+
+@torch.no_grad()
+def generate(te, unet, dec, scaling, tok, prompts, seeds, steps=20, cfg=4.0, size=128):
+    """prompts and seeds of equal length -> images float [N,3,size,size] in [0,1]."""
+    acp = train_diffusion.alphas_cumprod()
+    ts, sigmas, init = euler_schedule(steps, acp)
+    ids = torch.tensor([tok(p) for p in prompts], dtype=torch.int32)
+    cond, uncond = te(ids)[0], te(torch.tensor([tok("")], dtype=torch.int32))[0].expand(len(prompts), -1, -1)
+    h = size // 8
+    x = torch.stack([torch.randn(4, h, h, generator=torch.Generator().manual_seed(int(s))) for s in seeds]) * init
+    for i, t in enumerate(ts):
+        s = sigmas[i]
+        inp = x / torch.sqrt(s * s + 1)
+        tt = torch.full((len(prompts),), int(t), dtype=torch.long)
+        eps = unet(torch.cat([inp, inp]), torch.cat([tt, tt]), torch.cat([uncond, cond]))
+        eu, ec = eps.chunk(2)
+        eps = eu + cfg * (ec - eu)
+        x0 = x - s * eps
+        x = x + (x - x0) / s * (sigmas[i + 1] - s)
+    return ((dec(x / scaling).clamp(-1, 1) + 1) / 2)
 
 
 def load_models():
-    mods = common.load_weights("diffusion")
-    te, unet = build(len(ClipTokenizer(TOKENIZER).tok.encoder))
-    te.load_state_dict(mods["ema_te"]), unet.load_state_dict(mods["ema_unet"])
-    dec = VAEDecoder(CH)
+    tok = ClipTokenizer(train_diffusion.TOKENIZER)
+    te, unet = train_diffusion.build(len(tok.tok.encoder))
+    w = common.load_weights("diffusion")
+    te.load_state_dict(w["ema_te"])
+    unet.load_state_dict(w["ema_unet"])
+    _, dec = train_vae.build()
     dec.load_state_dict(common.load_weights("vae")["dec"])
-    return te.eval(), unet.eval(), dec.eval()
+    lat = torch.load(os.path.join(common.CKPT, "latents.pt"))
+    for m in (te, unet, dec):
+        m.eval()
+    return te, unet, dec, lat["scaling_factor"], tok
 
 
-def generate(te, unet, dec, scaling, captions, steps=25, cfg=4.0, seed=0):
-    tok = ClipTokenizer(TOKENIZER)
-    ids = torch.tensor([tok(c) for c in captions], dtype=torch.int32)
-    with torch.no_grad():
-        cond = te(ids)[0]
-        uncond = te(torch.tensor([tok("")] * len(captions), dtype=torch.int32))[0]
-        z = ddim(unet, cond, uncond, steps, cfg, torch.Generator().manual_seed(seed), (len(captions), 4, 8, 8))
-        return ((dec(z / scaling).clamp(-1, 1) + 1) / 2).permute(0, 2, 3, 1).numpy()  # [N,64,64,3] in [0,1]
+def load_classifier(classes):
+    net = train_classifier.build(classes)
+    net.load_state_dict(common.load_weights("classifier")["net"])
+    return net.eval()
 
 
-def retrieval(images, target_idx, pool):
-    """Rank of each target among pool (indices into the dataset) by MSE to the generated image."""
-    ranks = []
-    for img, t in zip(images, target_idx):
-        dist = ((pool_images(pool) - img) ** 2).mean(axis=(1, 2, 3))
-        ranks.append(int((dist < dist[list(pool).index(t)]).sum()))
-    ranks = np.array(ranks)
-    return float((ranks < 1).mean()), float((ranks < 5).mean())
+@torch.no_grad()
+def classify(net, images):
+    """images [N,3,128,128] in [0,1] -> probabilities [N,classes]."""
+    return train_classifier.predict(net, F.avg_pool2d(images, images.shape[-1] // train_classifier.IN))
 
 
-_DATA = {}
+def plain_captions(meta):
+    out = []
+    for e in meta["emoji"]:
+        for b in e["plain"]:
+            out.append(b)
+            a = __import__("prepare_emoji").with_article(b)
+            if a != b:
+                out.append(a)
+    return sorted(set(out))
 
 
-def pool_images(pool):
-    key = tuple(pool)
-    if key not in _DATA:
-        d = np.load(os.path.join(common.DATA, "emoji.npz"))
-        _DATA[key] = d["images"][list(pool)].astype(np.float32) / 255
-    return _DATA[key]
+def bare(caption):
+    for a in ("a ", "an "):
+        if caption.startswith(a):
+            return caption[len(a):]
+    return caption
+
+
+def rms(a, b):
+    return float(((a - b) ** 2).mean().sqrt())
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=25)
-    ap.add_argument("--cfg", type=float, nargs="+", default=[1.0, 2.0, 4.0, 7.5])
+    ap.add_argument("--captions", type=int, default=200)
+    ap.add_argument("--seeds", type=int, default=4)
+    ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--cfg", type=float, default=4.0)
     args = ap.parse_args()
     common.setup(0)
-    d = np.load(os.path.join(common.DATA, "emoji.npz"))
-    _, _, _, subset = load_data()
-    scaling = torch.load(os.path.join(common.CKPT, "latents.pt"))["scaling_factor"]
-    te, unet, dec = load_models()
-    pick = np.random.default_rng(0).choice(subset, 100, replace=False)
-    captions = [str(c) for c in d["captions"][pick]]
-    results = {}
-    for cfg in args.cfg:
-        imgs = generate(te, unet, dec, scaling, captions, args.steps, cfg)
-        sub1, sub5 = retrieval(imgs, pick, subset)
-        all1, all5 = retrieval(imgs, pick, range(len(d["images"])))
-        results[f"cfg{cfg}"] = dict(subset_top1=sub1, subset_top5=sub5, all_top1=all1, all_top5=all5)
-        print(f"cfg {cfg}: subset top-1 {sub1:.2f} top-5 {sub5:.2f} | all emoji top-1 {all1:.2f} top-5 {all5:.2f}",
-              flush=True)
-    common.record("diffusion_eval", ddim_steps=args.steps, **results)
+    meta = json.load(open(os.path.join(common.DATA, "emoji128.json")))
+    te, unet, dec, scaling, tok = load_models()
+    clf = load_classifier(len(meta["emoji"]))
+    subjects = meta["subjects"]
+
+    def judge(prompts):
+        seeds = [1000 + k for _ in prompts for k in range(args.seeds)]
+        imgs = []
+        flat = [p for p in prompts for _ in range(args.seeds)]
+        for i in range(0, len(flat), 16):
+            imgs.append(generate(te, unet, dec, scaling, tok, flat[i:i + 16], seeds[i:i + 16], args.steps, args.cfg))
+        imgs = torch.cat(imgs)
+        probs = classify(clf, imgs)
+        top5 = probs.topk(5, -1).indices
+        hit5 = torch.tensor([bool(set(top5[k].tolist()) & set(subjects[bare(p)])) for k, p in enumerate(flat)])
+        hit1 = torch.tensor([int(top5[k, 0]) in subjects[bare(p)] for k, p in enumerate(flat)])
+        return imgs, hit1, hit5
+
+    # named prompts
+    named_imgs, named1, _ = judge(NAMED)
+    named = {p: int(named1[k * args.seeds:(k + 1) * args.seeds].sum()) for k, p in enumerate(NAMED)}
+    print("named prompts, seeds recognised (top 1):", named, flush=True)
+
+    pool = plain_captions(meta)
+    prompts = random.Random(16).sample(pool, args.captions)
+    imgs, hit1, hit5 = judge(prompts)
+    g = imgs.reshape(len(prompts), args.seeds, -1)
+    within = np.mean([rms(g[p, i], g[p, j]) for p in range(len(prompts))
+                      for i in range(args.seeds) for j in range(i + 1, args.seeds)])
+    rng = np.random.default_rng(0)
+    pairs = [(a, b) for a, b in rng.integers(0, len(prompts), (2000, 2)) if a != b]
+    between = np.mean([rms(g[a, rng.integers(args.seeds)], g[b, rng.integers(args.seeds)]) for a, b in pairs])
+    figures = dict(captions=len(prompts), seeds=args.seeds, steps=args.steps, cfg=args.cfg,
+                   top1=float(hit1.float().mean()), top5=float(hit5.float().mean()),
+                   rms_between_seeds=float(within), rms_between_prompts=float(between),
+                   seed_diversity=float(within / between), named_top1_of_4=named,
+                   named_ok=sum(v >= 3 for v in named.values()))
+    print(json.dumps(figures, indent=1))
+    common.record("eval_diffusion", **figures)
+    out = os.path.join(common.CACHE, "eval")
+    os.makedirs(out, exist_ok=True)
+    sheet = torch.cat([named_imgs, imgs[:16 * args.seeds]])  # rows: one caption's seeds
+    sheet = (sheet.permute(0, 2, 3, 1).numpy() * 255).round().astype(np.uint8)
+    rows = [np.concatenate(list(sheet[r * args.seeds:(r + 1) * args.seeds]), 1) for r in range(len(sheet) // args.seeds)]
+    cols = 4
+    rows += [np.full_like(rows[0], 255)] * (-len(rows) % cols)
+    grid = np.concatenate([np.concatenate(rows[c::cols], 0) for c in range(cols)], 1)
+    Image.fromarray(grid).save(os.path.join(out, "text_to_image.png"))
+    with open(os.path.join(out, "text_to_image.txt"), "w") as f:
+        f.write("text_to_image.png: column-major blocks of 4 seeds per caption:\n" + "\n".join(NAMED + prompts[:16]) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,26 +1,43 @@
 #!/usr/bin/env bash
-# Fetch raw training data into models/.cache/raw (pinned versions, so a fresh machine gets the same bytes).
-#  - emoji-datasource-google 16.0.0 (npm): Noto Emoji 64px PNGs (Apache-2.0) + emoji.json names (MIT)
-#  - ukui-wallpapers 20.04.3-1.1, lomiri-wallpapers-20.04 20.04.0-2 (Debian bookworm): photographs and art
-#  - lomiri-wallpapers-16.04 20.04.0-2, mate-backgrounds 1.26.0-1 (nature folder): photographs
-#  - python3-skimage 0.19.3 sample photos (already installed with scikit-image; BSD-3 / CC0 / public domain)
+# Fetch raw training data into $LOOM_TRAIN_CACHE/raw (default ~/.cache/latent-loom-train/raw), pinned
+# versions so a fresh machine gets the same bytes. Licences: see models/README.md (Data).
+#  Emoji (npm, via `npm pack NAME@VERSION`):
+#   emoji-datasource-google 16.0.0   emoji.json names and short names (MIT); its Noto PNGs are not used
+#   emojibase-data 17.0.0            CLDR labels, keywords (tags) and groups, English (MIT)
+#   @iconify-json/noto 1.2.9         Noto Emoji SVG (Apache-2.0)
+#   @iconify-json/twemoji 1.2.5      Twemoji SVG (CC-BY-4.0)
+#   @iconify-json/openmoji 1.2.29    OpenMoji SVG (CC-BY-SA-4.0)
+#   @iconify-json/fluent-emoji-flat 1.2.6   Fluent Emoji flat SVG (MIT)
+#   @iconify-json/fluent-emoji 1.2.7        Fluent Emoji colour SVG (MIT)
+#   @iconify-json/emojione 1.2.3     EmojiOne 2.3 colour SVG (CC-BY-4.0)
+#  Photographs for super-resolution (Debian bookworm, `apt-get download`):
+#   ukui-wallpapers 20.04.3-1.1, lomiri-wallpapers-20.04 20.04.0-2, lomiri-wallpapers-16.04 20.04.0-2,
+#   mate-backgrounds 1.26.0-1 (nature folder); python3-skimage 0.19.3 sample photos (installed)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-RAW=.cache/raw
+CACHE=${LOOM_TRAIN_CACHE:-$HOME/.cache/latent-loom-train}
+RAW=$CACHE/raw
 mkdir -p "$RAW"
 
-EMOJI_PKG=emoji-datasource-google@16.0.0
-if [ ! -d "$RAW/emoji" ]; then
-  (cd "$RAW" && npm pack "$EMOJI_PKG" --silent >/dev/null)
-  mkdir -p "$RAW/emoji" && tar -xzf "$RAW"/emoji-datasource-google-16.0.0.tgz -C "$RAW/emoji"
-fi
-
-for deb in ukui-wallpapers=20.04.3-1.1 lomiri-wallpapers-20.04=20.04.0-2 \
-           lomiri-wallpapers-16.04=20.04.0-2 mate-backgrounds=1.26.0-1; do
-  name=${deb%%=*}
-  if [ ! -d "$RAW/$name" ]; then
-    (cd "$RAW" && apt-get download "$deb")
-    dpkg -x "$RAW/${name}"_*.deb "$RAW/$name"
+NPM_PACKAGES="emoji-datasource-google@16.0.0 emojibase-data@17.0.0 @iconify-json/noto@1.2.9
+  @iconify-json/twemoji@1.2.5 @iconify-json/openmoji@1.2.29 @iconify-json/fluent-emoji-flat@1.2.6
+  @iconify-json/fluent-emoji@1.2.7 @iconify-json/emojione@1.2.3"
+for spec in $NPM_PACKAGES; do
+  name=${spec%@*}; version=${spec##*@}
+  dir=$(echo "$name" | sed 's|^@||; s|/|-|')-$version   # @iconify-json/noto -> iconify-json-noto-1.2.9
+  if [ ! -d "$RAW/$dir/package" ]; then
+    [ -f "$RAW/$dir.tgz" ] || (cd "$RAW" && npm pack "$spec" --silent >/dev/null)
+    mkdir -p "$RAW/$dir.part" && tar -xzf "$RAW/$dir.tgz" -C "$RAW/$dir.part" && mv "$RAW/$dir.part" "$RAW/$dir"
   fi
 done
-echo "raw data in models/$RAW"
+
+if [ "${FETCH_PHOTOS:-1}" = 1 ]; then
+  for deb in ukui-wallpapers=20.04.3-1.1 lomiri-wallpapers-20.04=20.04.0-2 \
+             lomiri-wallpapers-16.04=20.04.0-2 mate-backgrounds=1.26.0-1; do
+    name=${deb%%=*}
+    if [ ! -d "$RAW/$name" ]; then
+      (cd "$RAW" && apt-get download "$deb")
+      dpkg -x "$RAW/${name}"_*.deb "$RAW/$name"
+    fi
+  done
+fi
+echo "raw data in $RAW"

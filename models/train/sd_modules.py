@@ -179,3 +179,114 @@ class ClampedDecoder(nn.Module):
 
     def forward(self, latent_sample):
         return torch.clamp(self.decoder(latent_sample), -1.0, 1.0)
+
+
+# ---- v2: 128x128 images, 4x16x16 latents -------------------------------------------------------------
+
+class VAEResBlock(nn.Module):
+    """Residual block without normalisation (small VAEs train well without it and it exports simply)."""
+
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.c1, self.c2 = nn.Conv2d(cin, cout, 3, padding=1), nn.Conv2d(cout, cout, 3, padding=1)
+        self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else nn.Identity()
+
+    def forward(self, x):
+        return self.skip(x) + self.c2(F.silu(self.c1(F.silu(x))))
+
+
+class VAEEncoder2(nn.Module):
+    """sample [B,3,H,W] in [-1,1] -> (mean, logvar) [B,4,H/8,W/8]; H, W multiples of 8."""
+
+    def __init__(self, chs=(32, 64, 128, 128)):
+        super().__init__()
+        layers = [nn.Conv2d(3, chs[0], 3, padding=1)]
+        for a, b in zip(chs, chs[1:]):
+            layers += [VAEResBlock(a, a), nn.Conv2d(a, b, 3, stride=2, padding=1)]
+        layers += [VAEResBlock(chs[-1], chs[-1]), nn.SiLU(), nn.Conv2d(chs[-1], 8, 3, padding=1)]
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        mean, logvar = self.net(x).chunk(2, dim=1)
+        return mean, logvar.clamp(-30, 20)
+
+
+class VAEDecoder2(nn.Module):
+    """latent_sample [B,4,h,w] -> sample [B,3,8h,8w]; upsampling by nearest resize + conv (no checkerboard)."""
+
+    def __init__(self, chs=(128, 128, 64, 32)):
+        super().__init__()
+        layers = [nn.Conv2d(4, chs[0], 3, padding=1), VAEResBlock(chs[0], chs[0])]
+        for a, b in zip(chs, chs[1:]):
+            layers += [nn.Upsample(scale_factor=2.0, mode="nearest"), nn.Conv2d(a, b, 3, padding=1), VAEResBlock(b, b)]
+        layers += [nn.SiLU(), nn.Conv2d(chs[-1], 3, 3, padding=1)]
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, latent_sample):
+        return self.net(latent_sample)
+
+
+class MeanEncoder(nn.Module):
+    """Export wrapper: the encoder's mean as `latent_sample` (unscaled, as diffusers' vae_encoder)."""
+
+    def __init__(self, encoder):
+        super().__init__()
+        self.encoder = encoder
+
+    def forward(self, sample):
+        return self.encoder(sample)[0]
+
+
+class CrossAttnBlock(nn.Module):
+    """Cross-attention from pixels to the text tokens only (used at the 16x16 level, where self-attention costs most)."""
+
+    def __init__(self, ch, ctx_dim, heads=4):
+        super().__init__()
+        self.heads = heads
+        self.norm = nn.GroupNorm(8, ch)
+        self.ln = nn.LayerNorm(ch)
+        self.q, self.kv, self.o = nn.Linear(ch, ch), nn.Linear(ctx_dim, 2 * ch), nn.Linear(ch, ch)
+
+    def forward(self, x, ctx):
+        b, c, h, w = x.shape
+        t = self.norm(x).reshape(b, c, -1).transpose(1, 2)
+        k, v = self.kv(ctx).chunk(2, dim=-1)
+        t = self.o(attention(self.q(self.ln(t)), k, v, self.heads))
+        return x + t.transpose(1, 2).reshape(b, c, h, w)
+
+
+class UNet2(nn.Module):
+    """Three levels (h, h/2, h/4, rounded up): cross-attention at h, self + cross at h/2 and h/4. Any h, w:
+    upsampling resizes to the skip connection's size (exactly 2x when h, w are multiples of 4)."""
+
+    def __init__(self, ctx_dim=128, chs=(64, 128, 192)):
+        super().__init__()
+        c1, c2, c3 = chs
+        self.ch = c1
+        tdim = 4 * c1
+        self.temb = nn.Sequential(nn.Linear(c1, tdim), nn.SiLU(), nn.Linear(tdim, tdim))
+        self.conv_in = nn.Conv2d(4, c1, 3, padding=1)
+        self.d1, self.a1 = ResBlock(c1, c1, tdim), CrossAttnBlock(c1, ctx_dim)
+        self.down1 = nn.Conv2d(c1, c2, 3, stride=2, padding=1)
+        self.d2, self.a2 = ResBlock(c2, c2, tdim), AttnBlock(c2, ctx_dim)
+        self.down2 = nn.Conv2d(c2, c3, 3, stride=2, padding=1)
+        self.m1, self.am, self.m2 = ResBlock(c3, c3, tdim), AttnBlock(c3, ctx_dim), ResBlock(c3, c3, tdim)
+        self.up2 = nn.Conv2d(c3, c2, 3, padding=1)
+        self.u2, self.ua2 = ResBlock(2 * c2, c2, tdim), AttnBlock(c2, ctx_dim)
+        self.up1 = nn.Conv2d(c2, c1, 3, padding=1)
+        self.u1, self.ua1 = ResBlock(2 * c1, c1, tdim), CrossAttnBlock(c1, ctx_dim)
+        self.norm_out = nn.GroupNorm(8, c1)
+        self.conv_out = nn.Conv2d(c1, 4, 3, padding=1)
+
+    def forward(self, sample, timestep, encoder_hidden_states):
+        temb = self.temb(timestep_embedding(timestep, self.ch))
+        ctx = encoder_hidden_states
+        h1 = self.a1(self.d1(self.conv_in(sample), temb), ctx)
+        h2 = self.a2(self.d2(self.down1(h1), temb), ctx)
+        h = self.down2(h2)
+        h = self.m2(self.am(self.m1(h, temb), ctx), temb)
+        h = self.up2(F.interpolate(h, size=h2.shape[-2:], mode="nearest"))
+        h = self.ua2(self.u2(torch.cat([h, h2], dim=1), temb), ctx)
+        h = self.up1(F.interpolate(h, size=h1.shape[-2:], mode="nearest"))
+        h = self.ua1(self.u1(torch.cat([h, h1], dim=1), temb), ctx)
+        return self.conv_out(F.silu(self.norm_out(h)))

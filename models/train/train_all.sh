@@ -1,22 +1,43 @@
 #!/usr/bin/env bash
-# Reproduce every bundled model: fetch data, prepare it, train (one job at a time, one CPU thread each
-# except SR and GAN on two, as the bundled models were trained; resumable: rerunning continues from
-# models/.cache/ckpt), evaluate, export to models/bundle/.
+# Reproduce the bundled models v2: fetch the data, prepare it, learn the tokenizer, train the evaluator
+# (classifier), the VAE (128 px, encoder + decoder), the text encoder + UNet and the GAN, one job at a
+# time on one CPU thread each (nice 10), then evaluate.
+# Resumable: everything lives in $LOOM_TRAIN_CACHE (default ~/.cache/latent-loom-train); a finished stage
+# leaves done/<stage> and is skipped, an interrupted one continues from its checkpoint in ckpt/.
+# Logs: $LOOM_TRAIN_CACHE/logs/<stage>.log. Step counts: CLASSIFIER_STEPS, VAE_STEPS, DIFFUSION_STEPS,
+# GAN_STEPS. The super-resolution model (unchanged from v1) is retrained only with TRAIN_SR=1.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-/usr/bin/python3}   # Debian's python3 with python3-torch, python3-onnx, python3-skimage
-LOGS=../.cache/logs
-mkdir -p "$LOGS"
-run() { echo "== $*"; "$PY" "$@" 2>&1 | tee "$LOGS/$(basename "$1" .py).log"; }
+export LOOM_TRAIN_CACHE=${LOOM_TRAIN_CACHE:-$HOME/.cache/latent-loom-train}
+export TRAIN_THREADS=${TRAIN_THREADS:-1}
+CACHE=$LOOM_TRAIN_CACHE
+mkdir -p "$CACHE/logs" "$CACHE/done"
 
-bash fetch_data.sh
-run prepare_data.py
-"$PY" bpe.py ../.cache/data/captions.txt --merges 1000 --out ../.cache/tokenizer
-TRAIN_THREADS=2 run train_sr.py
-run train_vae.py
-run train_diffusion.py
-TRAIN_THREADS=2 run train_gan.py
-run eval_diffusion.py
-run eval_gan.py
-run export.py
-echo "figures: models/.cache/results.json; models: models/bundle/"
+stage() {  # stage NAME COMMAND...: run once; skipped when done/NAME exists
+  local name=$1; shift
+  if [ -f "$CACHE/done/$name" ]; then echo "== $name: done"; return; fi
+  echo "== $name: $* ($(date -u +%H:%M:%S))"
+  nice -n 10 "$@" >> "$CACHE/logs/$name.log" 2>&1 || { echo "$name failed, see $CACHE/logs/$name.log"; exit 1; }
+  date -u +%FT%TZ > "$CACHE/done/$name"
+}
+
+main() {  # the whole run is parsed before it starts, so editing this file mid-run is safe
+  FETCH_PHOTOS=${TRAIN_SR:-0} stage fetch bash fetch_data.sh
+  stage prepare_emoji "$PY" prepare_emoji.py
+  stage tokenizer "$PY" bpe.py "$CACHE/data/captions.txt" --merges 2000 --out "$CACHE/tokenizer"
+  stage classifier "$PY" train_classifier.py --steps "${CLASSIFIER_STEPS:-2000}"
+  stage export_classifier "$PY" export_classifier.py
+  stage vae "$PY" train_vae.py --steps "${VAE_STEPS:-4000}"
+  stage diffusion "$PY" train_diffusion.py --steps "${DIFFUSION_STEPS:-12000}"
+  stage gan "$PY" train_gan.py --steps "${GAN_STEPS:-6000}"
+  stage eval_diffusion "$PY" eval_diffusion.py
+  stage eval_gan "$PY" eval_gan.py
+  stage export "$PY" export.py   # into $LOOM_TRAIN_CACHE/export; `export.py --out ../bundle` to bundle
+  if [ "${TRAIN_SR:-0}" = 1 ]; then
+    stage prepare_photos "$PY" prepare_data.py
+    TRAIN_THREADS=2 stage sr "$PY" train_sr.py
+  fi
+  echo "figures: $CACHE/results.json"
+}
+main "$@"; exit

@@ -1,24 +1,33 @@
-"""Text encoder + cross-attention UNet, trained jointly on VAE latents (epsilon prediction, SD 1.5 schedule).
+"""Text encoder + cross-attention UNet on 4x16x16 VAE latents of 128x128 emoji (epsilon prediction,
+SD 1.5 schedule), trained jointly.
 
-Trained on the curated emoji subset (prepare_data.py) so that a caption reliably produces its emoji.
-Captions are dropped to "" 10% of the time so classifier-free guidance works with an empty negative
-prompt. An EMA copy of the weights is kept and is what gets exported.
+Every step draws training-split images of all styles and, for each, one of its emoji's captions
+(name, short names, keyword phrases; prepare_emoji.py); 40% of the time the image's style phrase is
+added ("a cat in flat style", "a cat, 3d"), so the style is optional in the prompt and seeds pick among
+the styles when it is left out. Captions are dropped to "" 10% of the time so classifier-free guidance
+works with an empty negative prompt. Loss weighted by min-SNR (gamma 5), which speeds up training.
+An EMA copy of the weights (decay 0.999) is kept and is what gets exported.
 """
 import argparse
 import copy
+import json
 import math
 import os
+import random
 
 import numpy as np
 import torch
 
 import common
 from clip_tokenize import ClipTokenizer
-from sd_modules import TextEncoder, UNet
+from sd_modules import TextEncoder, UNet2
 
 TOKENIZER = os.path.join(common.CACHE, "tokenizer")
-DIM = 64
+DIM, LAYERS, HEADS = 96, 3, 4
+CHANNELS = (64, 128, 192)
 DROP = 0.1
+STYLE_P = 0.4
+SNR_GAMMA = 5.0
 
 
 def alphas_cumprod():
@@ -27,47 +36,79 @@ def alphas_cumprod():
 
 
 def build(vocab):
-    return TextEncoder(vocab, dim=DIM, layers=2, heads=4), UNet(ctx_dim=DIM, ch=64, ch2=128)
+    return TextEncoder(vocab, dim=DIM, layers=LAYERS, heads=HEADS), UNet2(ctx_dim=DIM, chs=CHANNELS)
+
+
+def with_style(caption, phrase):
+    return f"{caption} {phrase}" if phrase.startswith("in ") else f"{caption}, {phrase}"
+
+
+class Captions:
+    """Random caption for an image, tokenized (cached)."""
+
+    def __init__(self, meta, tokenizer):
+        self.meta, self.tok, self.cache = meta, tokenizer, {}
+
+    def ids(self, text):
+        if text not in self.cache:
+            self.cache[text] = self.tok(text)
+        return self.cache[text]
+
+    def sample(self, emoji, style, rng):
+        if rng.random() < DROP:
+            return ""
+        text = rng.choice(self.meta["emoji"][emoji]["captions"])
+        if rng.random() < STYLE_P:
+            text = with_style(text, rng.choice(self.meta["style_phrases"][self.meta["styles"][style]]))
+        return text
 
 
 def load_data():
-    d = np.load(os.path.join(common.DATA, "emoji.npz"))
+    d = np.load(os.path.join(common.DATA, "emoji128.npz"))
+    meta = json.load(open(os.path.join(common.DATA, "emoji128.json")))
     lat = torch.load(os.path.join(common.CKPT, "latents.pt"))
-    idx = np.nonzero(d["subset"])[0]
-    tok = ClipTokenizer(TOKENIZER)
-    ids = torch.tensor([tok(str(c)) for c in d["captions"][idx]], dtype=torch.int32)
-    return lat["latents"][idx] * lat["scaling_factor"], ids, torch.tensor(tok(""), dtype=torch.int32), idx
+    keep = d["split"] == 0
+    return (lat["latents"][keep] * lat["scaling_factor"], d["emoji"][keep], d["style"][keep], meta,
+            lat["scaling_factor"])
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=4500)
+    ap.add_argument("--steps", type=int, default=12000)
     ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--lr", type=float, default=4e-4)
     args = ap.parse_args()
     common.setup(21)
-    latents, ids, empty, _ = load_data()
-    vocab = len(ClipTokenizer(TOKENIZER).tok.encoder)
-    te, unet = build(vocab)
+    latents, emoji, style, meta, _ = load_data()
+    tok = ClipTokenizer(TOKENIZER)
+    captions = Captions(meta, tok)
+    te, unet = build(len(tok.tok.encoder))
     ema_te, ema_unet = copy.deepcopy(te), copy.deepcopy(unet)
     params = list(te.parameters()) + list(unet.parameters())
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
     mods = {"te": te, "unet": unet, "ema_te": ema_te, "ema_unet": ema_unet}
     step, elapsed = common.load_checkpoint("diffusion", mods, {"opt": opt})
+    rng = random.Random(1000 + step)  # caption choice; reseeded from the step on resume
     acp = alphas_cumprod()
     timer = common.Timer(elapsed)
+    saver = common.Saver("diffusion", mods, {"opt": opt})
+    print(f"{len(latents)} training latents, text encoder {sum(p.numel() for p in te.parameters())} "
+          f"params, UNet {sum(p.numel() for p in unet.parameters())} params", flush=True)
     while step < args.steps:
-        warm = min(1.0, (step + 1) / 200)
+        warm = min(1.0, (step + 1) / 500)
         for g in opt.param_groups:
             g["lr"] = args.lr * warm * 0.5 * (1 + math.cos(math.pi * step / args.steps))
         i = torch.randint(len(latents), (args.batch,))
-        z0, cond = latents[i], ids[i].clone()
-        cond[torch.rand(args.batch) < DROP] = empty
+        z0 = latents[i]
+        cond = torch.tensor([captions.ids(captions.sample(int(emoji[k]), int(style[k]), rng)) for k in i],
+                            dtype=torch.int32)
         t = torch.randint(0, 1000, (args.batch,))
         a = acp[t].view(-1, 1, 1, 1)
         eps = torch.randn_like(z0)
         pred = unet(a.sqrt() * z0 + (1 - a).sqrt() * eps, t, te(cond)[0])
-        loss = ((pred - eps) ** 2).mean()
+        snr = acp[t] / (1 - acp[t])
+        weight = torch.clamp(snr, max=SNR_GAMMA) / snr  # min-SNR for epsilon prediction
+        loss = (((pred - eps) ** 2).mean(dim=(1, 2, 3)) * weight).mean()
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -78,11 +119,12 @@ def main():
             for ema, live in ((ema_te, te), (ema_unet, unet)):
                 for pe, pl in zip(ema.parameters(), live.parameters()):
                     pe.mul_(decay).add_(pl, alpha=1 - decay)
-        if step % 100 == 0 or step == args.steps:
+        if step % 50 == 0 or step == args.steps:
             print(f"step {step} loss {loss.item():.4f} {timer():.0f}s", flush=True)
-            common.save_checkpoint("diffusion", mods, {"opt": opt}, step, timer())
+        saver.maybe(step, timer(), force=step == args.steps)
     common.record("diffusion", train_seconds=round(timer()), steps=args.steps, batch=args.batch,
-                  subset_size=len(latents))
+                  train_images=len(latents), params_text_encoder=sum(p.numel() for p in te.parameters()),
+                  params_unet=sum(p.numel() for p in unet.parameters()))
 
 
 if __name__ == "__main__":
