@@ -1,3 +1,4 @@
+import { bestOfFive as time } from '../../test/growth.ts';
 import { describe, expect, it } from 'vitest';
 import { ancestors, descendants, topoSort } from './topo.ts';
 
@@ -24,16 +25,6 @@ describe('topological order', () => {
 });
 
 describe('scale', () => {
-  /** Best of five: how long `work` takes. */
-  const time = (work: () => void): number => {
-    let best = Infinity;
-    for (let k = 0; k < 5; k++) {
-      const t = performance.now();
-      work();
-      best = Math.min(best, performance.now() - t);
-    }
-    return best;
-  };
   const ids = (n: number) => Array.from({ length: n }, (_, i) => `n${i}`);
   const chain = (nodes: string[]) => nodes.slice(1).map((id, i) => edge(nodes[i], id));
 

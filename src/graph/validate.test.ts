@@ -1,4 +1,5 @@
 // The bad-document corpus: each document with the exact problems it must produce.
+import { bestOfFive as time } from '../../test/growth.ts';
 import { describe, expect, it } from 'vitest';
 import { doc, testRegistry } from '../../test/nodes.ts';
 import { loadGraph } from './validate.ts';
@@ -166,15 +167,6 @@ describe('large documents', () => {
     const nodes = Array.from({ length: n }, (_, i) => ({ id: `n${i}`, type: i === 0 || !chained ? 'test.number' : 'test.add' }));
     const edges: [string, string, string, string][] = chained ? nodes.slice(1).map((nd, i) => [`n${i}`, i === 0 ? 'value' : 'sum', nd.id, 'a']) : [];
     return JSON.stringify(doc(nodes, edges));
-  };
-  const time = (work: () => void): number => {
-    let best = Infinity;
-    for (let k = 0; k < 5; k++) {
-      const t = performance.now();
-      work();
-      best = Math.min(best, performance.now() - t);
-    }
-    return best;
   };
 
   // Ten documents of 2,000 nodes against one of 20,000: about the same for linear work, ten times as
