@@ -1,14 +1,11 @@
 // Every run the user asks for goes through here: a run starts at once when none is going, else it waits
 // in the queue, as the graph was when it was asked for. After a run is queued, seed params set to
 // increment or randomize move on, so the next run (or the next of "Run N times") gets another seed.
-import type { GraphDoc } from '../../graph/index.ts';
 import { edit, endGesture, getDoc } from '../store/graph.ts';
-import { applyEvent, applyResult, runStore, startRun } from '../store/run.ts';
+import { runStore } from '../store/run.ts';
 import { enqueue, queueStore, takeNext } from '../store/queue.ts';
 import { nextSeeds, seedStore } from '../store/seeds.ts';
-import { toast } from '../store/ui.ts';
-import { withNodeNames } from '../names.ts';
-import { engineStore, ready } from './session.ts';
+import { runDoc } from './session.ts';
 
 /** Queues `times` runs of the graph as it is now (each with its seeds moved on after it), and starts the first if idle. */
 export function requestRun(targets?: string[], times = 1): void {
@@ -47,20 +44,3 @@ function pump(): void {
 
 // A run that ends another way (force stop, an engine restart) lets the queue go on too.
 runStore.subscribe(() => { if (!runStore.get().running && queueStore.get().length > 0) queueMicrotask(pump); });
-
-/** One run of a given document: events to the run state, the result as the final word. */
-async function runDoc(doc: GraphDoc, targets?: string[]): Promise<void> {
-  startRun();
-  try {
-    const e = await ready();
-    const result = await e.api.run(doc, targets ? { targets } : {}, e.listen(applyEvent));
-    applyResult(result, doc);
-    const info = await e.api.info();
-    engineStore.set((s) => ({ ...s, cache: { bytes: info.cacheBytes, budget: info.cacheBudget, entries: info.cacheEntries } }));
-    if (result.status === 'invalid') toast(`cannot run: ${result.problems.map((p) => withNodeNames(p.message, doc)).join('; ')}`, 'error');
-  } catch (err) {
-    runStore.set((s) => ({ ...s, running: false, summary: `error: ${(err as Error).message}` }));
-    toast((err as Error).message, 'error');
-  }
-}
-

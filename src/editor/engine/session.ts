@@ -3,6 +3,8 @@ import { startBrowserEngine, type BrowserEngine } from '../../engine/client.brow
 import type { ModelManifest } from '../../runtime/manifest.ts';
 import type { WebBackend } from '../../runtime/web.ts';
 import { createStore, useStore } from '../store/createStore.ts';
+import type { GraphDoc } from '../../graph/index.ts';
+import { withNodeNames } from '../names.ts';
 import { getDoc } from '../store/graph.ts';
 import { applyEvent, applyResult, engineRestarted, runStore, startRun } from '../store/run.ts';
 import { toast } from '../store/ui.ts';
@@ -59,7 +61,11 @@ export async function ready(): Promise<BrowserEngine> {
 
 export async function runGraph(targets?: string[]): Promise<void> {
   if (runStore.get().running) return;
-  const doc = getDoc();
+  await runDoc(getDoc(), targets);
+}
+
+/** One run of a given document (the graph now, or a queued snapshot): events to the run state, the result as the final word. */
+export async function runDoc(doc: GraphDoc, targets?: string[]): Promise<void> {
   startRun();
   try {
     const e = await ready();
@@ -71,7 +77,7 @@ export async function runGraph(targets?: string[]): Promise<void> {
     }
     const info = await e.api.info();
     if (engine === e) engineStore.set((s) => ({ ...s, cache: cacheOf(info) }));
-    if (result.status === 'invalid') toast(`cannot run: ${result.problems.map((p) => p.message).join('; ')}`, 'error');
+    if (result.status === 'invalid') toast(`cannot run: ${result.problems.map((p) => withNodeNames(p.message, doc)).join('; ')}`, 'error');
   } catch (err) {
     runStore.set((s) => ({ ...s, running: false, summary: `error: ${(err as Error).message}` }));
     toast((err as Error).message, 'error');
