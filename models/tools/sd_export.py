@@ -90,13 +90,16 @@ def export_sd(out_dir, text_encoder, unet, decoder, tokenizer_dir, scaling_facto
                       input_names=["sample", "timestep", "encoder_hidden_states"], output_names=["out_sample"],
                       opset_version=OPSET,
                       dynamic_axes={"sample": {0: "batch", 2: "height", 3: "width"},
-                                    "encoder_hidden_states": {0: "batch"},
+                                    # Free sequence length: prompts past 75 tokens arrive as
+                                    # 77-token chunks concatenated along it (A1111, ComfyUI).
+                                    "encoder_hidden_states": {0: "batch", 1: "sequence"},
                                     "out_sample": {0: "batch", 2: "height", 3: "width"}})
-    for hh, ww in ((h, h), (h + 2, h - 2)):  # also a non-square size: axes really are dynamic
+    two_chunks = torch.cat([hidden, hidden.flip(0)], dim=1)
+    for hh, ww, ctx in ((h, h, hidden), (h + 2, h - 2, two_chunks)):  # the axes really are dynamic
         s = torch.randn(2, 4, hh, ww, generator=g)
         with torch.no_grad():
-            out = unet(s, timestep, hidden)
-        verify(unet_path, {"sample": s.numpy(), "timestep": timestep.numpy(), "encoder_hidden_states": hidden.numpy()},
+            out = unet(s, timestep, ctx)
+        verify(unet_path, {"sample": s.numpy(), "timestep": timestep.numpy(), "encoder_hidden_states": ctx.numpy()},
                {"out_sample": out.numpy()})
 
     dec = ClampedDecoder(decoder).eval()

@@ -52,6 +52,16 @@ describe('text to image', () => {
     expect(decoded(ex).data).not.toEqual(img.data);
   });
 
+  it('runs a prompt past 75 tokens as chunks on a UNet export with a free sequence length', async () => {
+    const ex = new Executor(builtinRegistry(), createNodeRuntime({ threads: 2 }));
+    const long = await ex.run(graph({ positive: { text: 'a red apple BREAK on a wooden table' } }));
+    expect(long.status).toBe('done');
+    expect((ex.outputs('encode_positive')!.conditioning as { tensor: Tensor }).tensor.dims[1]).toBe(154);
+    const chunked = decoded(ex).data;
+    await ex.run(graph({ positive: { text: 'a red apple' } }));
+    expect(decoded(ex).data).not.toEqual(chunked);
+  });
+
   it('gives identical PNG bytes for the same graph and seed, twice, and other bytes for another seed', async () => {
     const once = async (seed: number) => {
       const ex = new Executor(builtinRegistry(), createNodeRuntime({ threads: 2 }));
