@@ -20,6 +20,7 @@ import { builtinRegistry } from '../nodes/registry.ts';
 import upscaleNode from '../nodes/image/upscale.ts';
 import loadUpscaler from '../nodes/model/loadUpscaler.ts';
 import { psnr } from '../models/eval/metrics.ts';
+import { heldOutPhotos } from '../models/eval/paths.ts';
 import { alternate, fmt, showMs, type Spread } from './stats.ts';
 import { benchPeerBrowser } from './peer-page/run.ts';
 
@@ -28,7 +29,7 @@ const require = createRequire(import.meta.url);
 export const PEER_ROOT = `${root}models/.cache/peer`;
 export const PEER_SIZES = ['slim', 'medium', 'thick'] as const;
 export type PeerSize = (typeof PEER_SIZES)[number];
-const TEST_PHOTOS = `${root}models/.cache/data/photos/test`;
+const TEST_PHOTOS = heldOutPhotos;
 
 /** Input side per model (thick has 31x the slim model's parameters) and timed runs per contender. */
 export const PEER_INPUT: Record<PeerSize, number> = { slim: 128, medium: 128, thick: 64 };
@@ -132,7 +133,7 @@ export async function benchPeer(): Promise<Record<string, number | string>> {
 /** PSNR of the ESRGAN models and loom-sr-x4 on the held-out photographs, measured as `npm run eval:models` does (bicubic 4x downscale by the Resize node). */
 export async function benchPeerQuality(): Promise<Record<string, number | string>> {
   needModels();
-  if (!existsSync(TEST_PHOTOS)) throw new Error('no held-out photographs: run models/train/fetch_data.sh and models/train/prepare_data.py');
+  if (!existsSync(TEST_PHOTOS)) throw new Error('no held-out photographs: run `bash models/train/fetch_data.sh` and `/usr/bin/python3 models/train/prepare_data.py`');
   const executor = new Executor(builtinRegistry(), createNodeRuntime({ threads: 2, modelRoots: [PEER_ROOT] }));
   const models = ['loom-sr-x4', ...PEER_SIZES.map((s) => `esrgan-${s}-x4`)].filter((m) => !process.env.PEER_MODELS || process.env.PEER_MODELS.split(',').some((s) => m.includes(s)));
   const at = { x: 0, y: 0 };

@@ -1,8 +1,8 @@
-// Reads the arrays of a NumPy .npz file (a zip of .npy files): uint8 and fixed-width unicode arrays.
+// Reads the arrays of a NumPy .npz file (a zip of .npy files): uint8, little-endian int32 and fixed-width unicode arrays.
 import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 
-export interface NpyArray { dtype: string; shape: number[]; data: Uint8Array | string[] }
+export interface NpyArray { dtype: string; shape: number[]; data: Uint8Array | Int32Array | string[] }
 
 export function readNpz(path: string): Record<string, NpyArray> {
   const zip = readFileSync(path);
@@ -51,6 +51,7 @@ function readNpy(buf: Buffer, name: string): NpyArray {
   const shape = /'shape':\s*\(([^)]*)\)/.exec(header)![1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
   const body = buf.subarray(start + headerLen);
   if (dtype === '|u1') return { dtype, shape, data: new Uint8Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.length)) };
+  if (dtype === '<i4') return { dtype, shape, data: new Int32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.length)) };
   const unicode = /^<U(\d+)$/.exec(dtype);
   if (unicode) {
     const width = Number(unicode[1]) * 4;

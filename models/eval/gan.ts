@@ -1,0 +1,49 @@
+// The GAN judged by the emoji classifier (confident share) and by its energy at the highest spatial
+// frequency against real training images (a checkerboard shows there). Samples through the app's executor.
+import { readNpz } from './npz.ts';
+import { image, type ImageValue } from '../../src/image/value.ts';
+import { sample } from './captions.ts';
+import type { Classifier } from './classifier.ts';
+import { type Run, doc, edge, node } from './graphs.ts';
+import { nyquistEnergy } from './spectrum.ts';
+
+export async function evalGan(run: Run, clf: Classifier, npzPath: string, samples = 256) {
+  let confident = 0, probSum = 0;
+  const labels = new Set<number>();
+  const batches: ImageValue[] = [];
+  for (let at = 0; at < samples; at += 64) {
+    const out = await run(doc([node('gan', 'model.load_gan', { model: 'loom-emoji-gan' }), node('gen', 'gan.generate', { seed: at, batch: Math.min(64, samples - at) })],
+      [edge('gan', 'gan', 'gen', 'gan')]), ['gen']);
+    const images = out('gen', 'images');
+    batches.push(images);
+    for (const p of await clf.probabilities(images)) {
+      const top = p.indexOf(Math.max(...p));
+      probSum += p[top];
+      if (p[top] > 0.5) { confident++; labels.add(top); }
+    }
+  }
+  const generated = batches.reduce((s, b) => s + nyquistEnergy(b) * b.batch, 0) / samples;
+  const real = nyquistEnergy(realImages(npzPath, samples, batches[0].width));
+  return { samples, confident_share: confident / samples, mean_top1_prob: probSum / samples, distinct_confident_classes: labels.size,
+    nyquist_energy: generated, real_nyquist_energy: real, nyquist_ratio: generated / real, sheet: batches[0] };
+}
+
+/** n training images (fixed pick), averaged down to the GAN's size, in [0,1]. */
+function realImages(npzPath: string, n: number, size: number): ImageValue {
+  const npz = readNpz(npzPath);
+  const [count, h, w] = npz.images.shape;
+  const px = npz.images.data as Uint8Array;
+  const split = npz.split.data as Uint8Array;
+  const train = [...Array(count).keys()].filter((i) => split[i] === 0);
+  const pick = sample(train, n, 0);
+  const f = w / size;
+  const out = image(size, size, 3, undefined, n);
+  pick.forEach((i, b) => {
+    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) for (let c = 0; c < 3; c++) {
+      let s = 0;
+      for (let dy = 0; dy < f; dy++) for (let dx = 0; dx < f; dx++) s += px[((i * h + y * f + dy) * w + x * f + dx) * 3 + c];
+      out.data[((b * size + y) * size + x) * 3 + c] = Math.round(s / (f * f)) / 255; // rounded to uint8, as training saw them
+    }
+  });
+  return out;
+}
