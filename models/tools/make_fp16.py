@@ -7,6 +7,7 @@ are kept. The arithmetic inside stays float32, so the copy differs from the orig
 rounding of weights and of what crosses the boundary: the app's fp16 path can be checked against
 the float32 set.
 Run: /usr/bin/python3 models/tools/make_fp16.py
+`--weights-only IN.onnx OUT.onnx` halves one model's file and keeps its float32 inputs and outputs.
 """
 import json
 import os
@@ -32,7 +33,9 @@ def rename(nodes, old, new, outputs=False):
                 names[i] = new
 
 
-def to_fp16(model):
+def to_fp16(model, io=True):
+    """Weights stored as float16 (cast up where used); with io, float32 inputs and outputs become float16
+    too. Without io the model keeps its float32 interface and only its file halves."""
     g = model.graph
     head, tail, inits = [], [], []
     for init in g.initializer:
@@ -42,12 +45,12 @@ def to_fp16(model):
         half = numpy_helper.from_array(numpy_helper.to_array(init).astype(np.float16), init.name + "_fp16")
         inits.append(half)
         head.append(helper.make_node("Cast", [half.name], [init.name], to=TensorProto.FLOAT))
-    for inp in g.input:
+    for inp in g.input if io else []:
         if inp.type.tensor_type.elem_type == TensorProto.FLOAT:
             rename(g.node, inp.name, inp.name + "_fp32")
             inp.type.tensor_type.elem_type = TensorProto.FLOAT16
             head.append(helper.make_node("Cast", [inp.name], [inp.name + "_fp32"], to=TensorProto.FLOAT))
-    for out in g.output:
+    for out in g.output if io else []:
         if out.type.tensor_type.elem_type == TensorProto.FLOAT:
             rename(g.node, out.name, out.name + "_fp32", outputs=True)
             rename(g.node, out.name, out.name + "_fp32")
@@ -76,6 +79,10 @@ def convert_set(src, dst, id, title):
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--weights-only"]:  # make_fp16.py --weights-only IN.onnx OUT.onnx
+        onnx.save(to_fp16(onnx.load(sys.argv[2]), io=False), sys.argv[3])
+        print(f"wrote {sys.argv[3]}")
+        sys.exit()
     convert_set(os.path.join(TEST, "tiny-sd"), os.path.join(TEST, "tiny-sd-fp16"), "test-tiny-sd-fp16",
                 "Tiny SD test set (fp16 weights, inputs and outputs)")
     print("wrote models/test/tiny-sd-fp16")
