@@ -4,16 +4,27 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { readPngText } from '../src/image/png.ts';
-import { appForFile, node, nodesMeasured, reveal, runAll, shot, status } from './support/app.ts';
+import { appPerTest, node, nodesMeasured, reveal, runAll, shot, status } from './support/app.ts';
 
 const DEFAULT = resolve(import.meta.dirname, '../graphs/default.json');
 
 let page: Page;
 let doc: { nodes: { id: string; type: string; params: Record<string, unknown> }[] };
-appForFile(async (app) => {
+appPerTest(async (app) => {
   page = app.page;
   doc = JSON.parse(await readFile(DEFAULT, 'utf8'));
 });
+
+/** The default graph pointed at the tiny test models, with 4 steps. */
+async function openTinyDefault(): Promise<void> {
+  const tiny: Record<string, string> = { 'diffusion.load_checkpoint': 'test-tiny-sd', 'model.load_upscaler': 'test-tiny-upscaler' };
+  for (const n of doc.nodes) {
+    if (tiny[n.type]) n.params.model = tiny[n.type];
+    if (n.type === 'diffusion.scheduler') n.params.steps = 4;
+  }
+  await page.getByTestId('open-file-input').setInputFiles({ name: 'tiny.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
+  await nodesMeasured(page);
+}
 
 test('a first start opens graphs/default.json', async () => {
   await nodesMeasured(page);
@@ -43,13 +54,7 @@ test('the inspector: a model picker filtered by kind, a seed with a randomize bu
 test('text to image on the tiny models: the Denoise steps can be scrubbed', async () => {
   const denoise = doc.nodes.find((n) => n.type === 'diffusion.denoise');
   if (!denoise) return; // the default graph has no Denoise node
-  const tiny: Record<string, string> = { 'diffusion.load_checkpoint': 'test-tiny-sd', 'model.load_upscaler': 'test-tiny-upscaler' };
-  for (const n of doc.nodes) {
-    if (tiny[n.type]) n.params.model = tiny[n.type];
-    if (n.type === 'diffusion.scheduler') n.params.steps = 4;
-  }
-  await page.getByTestId('open-file-input').setInputFiles({ name: 'tiny.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
-  await nodesMeasured(page);
+  await openTinyDefault();
   await runAll(page, 60_000);
   expect(await status(page, denoise.id)).toBe('done');
   await reveal(page, denoise.id);
@@ -80,6 +85,7 @@ test('a run over the memory budget is refused naming what to lower; lowering it 
   const denoise = doc.nodes.find((n) => n.type === 'diffusion.denoise');
   const noise = doc.nodes.find((n) => n.type === 'diffusion.noise');
   if (!denoise || !noise) return;
+  await openTinyDefault();
   const size = async (px: string) => {
     await reveal(page, noise.id);
     await node(page, noise.id).getByTestId('node-title').click();
@@ -101,6 +107,7 @@ test('cancel ends a long run between steps; the running node shows its live prev
   const denoise = doc.nodes.find((n) => n.type === 'diffusion.denoise');
   const scheduler = doc.nodes.find((n) => n.type === 'diffusion.scheduler');
   if (!denoise || !scheduler) return;
+  await openTinyDefault();
   await reveal(page, scheduler.id);
   await node(page, scheduler.id).getByTestId('node-title').click();
   await page.getByTestId('inspector').getByTestId('param-steps').fill('200');

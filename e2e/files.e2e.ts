@@ -3,10 +3,10 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { GRAPH_CHUNK_KEYWORD, readPngText } from '../src/image/png.ts';
-import { appForFile, saveGraphFile, edgeCount, node, nodeCount, nodesMeasured, openExample, runAll, shot, waitForEngine } from './support/app.ts';
+import { appPerTest, saveGraphFile, edgeCount, node, nodeCount, nodesMeasured, openExample, runAll, shot, waitForEngine } from './support/app.ts';
 
 let page: Page;
-appForFile((app) => { page = app.page; });
+appPerTest((app) => { page = app.page; });
 
 async function downloadOf(click: () => Promise<void>): Promise<Buffer> {
   const [dl] = await Promise.all([page.waitForEvent('download'), click()]);
@@ -20,6 +20,14 @@ async function clearCanvas(): Promise<void> {
   await page.keyboard.press('Control+a');
   await page.keyboard.press('Delete');
   expect(await nodeCount(page)).toBe(0);
+}
+
+/** The conv-net example (4 nodes, 3 wires), its first node's blue set to `blue` when given. */
+async function convNet(blue?: string): Promise<void> {
+  await openExample(page, 'conv-net');
+  if (blue === undefined) return;
+  await node(page, 'n1').getByTestId('node-title').click();
+  await page.getByTestId('inspector').getByTestId('param-blue').fill(blue);
 }
 
 /** Drops a file on the canvas the way a file manager does. */
@@ -61,12 +69,10 @@ test('Save asks for a name, starting from the open graph\'s; New opens an empty 
   await page.keyboard.press('Control+z');
   await nodesMeasured(page);
   expect(await nodeCount(page)).toBe(before);
-  await openExample(page, 'conv-net');
 });
 
 test('a reload finds the autosaved graph', async () => {
-  await node(page, 'n1').getByTestId('node-title').click();
-  await page.getByTestId('inspector').getByTestId('param-blue').fill('0.7');
+  await convNet('0.7');
   await page.locator('[data-testid=autosave][data-state=saved]').waitFor();
   await page.reload();
   await waitForEngine(page);
@@ -76,7 +82,8 @@ test('a reload finds the autosaved graph', async () => {
 });
 
 test('an edit made just before a reload survives it (no wait for autosave)', async () => {
-  for (const blue of ['0.35', '0.7']) { // ends where the next test expects it
+  await convNet();
+  for (const blue of ['0.35', '0.7']) {
     await node(page, 'n1').getByTestId('node-title').click();
     await page.getByTestId('inspector').getByTestId('param-blue').fill(blue);
     await page.reload();
@@ -87,7 +94,7 @@ test('an edit made just before a reload survives it (no wait for autosave)', asy
 });
 
 test('opening an example is one undo step: undo brings back the edited graph, redo opens the example again', async () => {
-  expect(await node(page, 'n1').getByTestId('param-blue').inputValue()).toBe('0.7');
+  await convNet('0.7');
   await openExample(page, 'gradient');
   expect(await nodeCount(page)).toBe(2);
   await page.getByTestId('undo').click();
@@ -103,6 +110,7 @@ test('opening an example is one undo step: undo brings back the edited graph, re
 });
 
 test('export a PNG with the graph inside and drop it back to restore the graph', async () => {
+  await convNet('0.7');
   await runAll(page);
   const png = await downloadOf(() => page.getByTestId('gallery-export').first().click());
   const text = readPngText(new Uint8Array(png));
@@ -118,6 +126,8 @@ test('export a PNG with the graph inside and drop it back to restore the graph',
 });
 
 test('a gallery result opens large and reopens the graph that made it', async () => {
+  await convNet('0.7');
+  await runAll(page);
   await node(page, 'n1').getByTestId('node-title').click();
   await page.getByTestId('inspector').getByTestId('param-blue').fill('0.2');
   await page.getByTestId('gallery-image').first().click();

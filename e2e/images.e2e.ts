@@ -5,10 +5,10 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { expect, test } from 'vitest';
 import { GRAPH_CHUNK_KEYWORD, readPngText } from '../src/image/png.ts';
-import { appForFile, node, nodeCount, nodesMeasured, pixels, runAll, runAndWait, shot, status } from './support/app.ts';
+import { appPerTest, node, nodeCount, nodesMeasured, pixels, runAll, runAndWait, shot, status } from './support/app.ts';
 
 let page: Page;
-appForFile((app) => { page = app.page; });
+appPerTest((app) => { page = app.page; });
 
 const solid = (format: 'png' | 'jpeg') =>
   sharp({ create: { width: 8, height: 6, channels: 3, background: { r: 255, g: 0, b: 0 } } })[format]().toBuffer();
@@ -19,7 +19,8 @@ async function downloadOf(click: () => Promise<void>): Promise<{ name: string; b
   return { name: dl.suggestedFilename(), bytes: await readFile((await dl.path())!) };
 }
 
-test('a picked image runs into an Image Output; Save Image downloads it by its file name, graph inside', async () => {
+/** A Load Image (n1) feeding an Image Output (n2) and a Save Image (n3) named "my-picture". */
+async function openLoadGraph(): Promise<void> {
   const doc = {
     format: 'latent-loom/graph', version: 1,
     nodes: [
@@ -34,6 +35,10 @@ test('a picked image runs into an Image Output; Save Image downloads it by its f
   };
   await page.getByTestId('open-file-input').setInputFiles({ name: 'load.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
   await nodesMeasured(page);
+}
+
+test('a picked image runs into an Image Output; Save Image downloads it by its file name, graph inside', async () => {
+  await openLoadGraph();
   await node(page, 'n1').getByTestId('node-title').click();
   const inspector = page.getByTestId('inspector');
   await inspector.getByTestId('file-input-image').setInputFiles({ name: 'red.png', mimeType: 'image/png', buffer: await solid('png') });
@@ -56,6 +61,7 @@ test('a picked image runs into an Image Output; Save Image downloads it by its f
 
 test('an image over the browser\'s pixel limit is refused from its header, saying the limit', async () => {
   // 8192x8192: under 1 MB of PNG, 64 megapixels; decoding it took the tab to 7.8 GB.
+  await openLoadGraph();
   const huge = await sharp({ create: { width: 8192, height: 8192, channels: 3, background: { r: 0, g: 0, b: 255 } } }).png().toBuffer();
   await node(page, 'n1').getByTestId('node-title').click();
   await page.getByTestId('inspector').getByTestId('file-input-image').setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: huge });

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { fakeOnnx } from '../test/onnxBuilder.ts';
-import { appForFile, nodesMeasured, saveGraphFile, shot, waitForEngine } from './support/app.ts';
+import { appPerTest, nodesMeasured, saveGraphFile, shot, waitForEngine } from './support/app.ts';
 import { serveModels, type ModelServer } from './support/modelServer.ts';
 
 const model = (path: string) => readFile(new URL(`../models/test/${path}`, import.meta.url));
@@ -20,7 +20,7 @@ beforeAll(async () => {
   server = await serveModels({ 'my-x2.onnx': upscaler, 'other-x2.onnx': upscaler });
 });
 afterAll(async () => { await server?.close(); });
-appForFile((app) => { ({ page, context } = app); });
+appPerTest((app) => { ({ page, context } = app); });
 
 const panel = (p: Page = page) => p.getByTestId('models-panel');
 const row = (id: string, p: Page = page) => panel(p).locator(`[data-testid=model-row][data-model-id="${id}"]`);

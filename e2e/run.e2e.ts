@@ -1,14 +1,19 @@
 // Running graphs: images on output nodes, cached vs re-run after a param change, run to a node, backends.
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { appForFile, node, openExample, pixels, runAll, runAndWait, shot, status, waitForEngine } from './support/app.ts';
+import { appPerTest, node, openExample, pixels, runAll, runAndWait, shot, status, waitForEngine } from './support/app.ts';
 
 let page: Page;
-appForFile((app) => { page = app.page; });
+appPerTest((app) => { page = app.page; });
+
+/** The two-outputs example (n1 -> n2, n3 -> n4), run `times` times. */
+async function twoOutputsRun(times: number): Promise<void> {
+  await openExample(page, 'two-outputs');
+  for (let i = 0; i < times; i++) await runAll(page);
+}
 
 test('run a graph and see its images on the output nodes and in the gallery', async () => {
-  await openExample(page, 'two-outputs');
-  await runAll(page);
+  await twoOutputsRun(1);
   for (const id of ['n1', 'n2', 'n3', 'n4']) expect(await status(page, id)).toBe('done');
   const img = node(page, 'n2').getByTestId('node-image');
   expect(await img.evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([48, 48]);
@@ -20,6 +25,7 @@ test('run a graph and see its images on the output nodes and in the gallery', as
 });
 
 test('changing one param re-runs only the nodes that depend on it', async () => {
+  await twoOutputsRun(1);
   await node(page, 'n1').getByTestId('node-title').click();
   await page.getByTestId('inspector').getByTestId('param-blue').fill('0.6');
   await runAll(page);
@@ -38,6 +44,8 @@ test('changing one param re-runs only the nodes that depend on it', async () => 
 });
 
 test('run to the selected node runs only what it needs', async () => {
+  await twoOutputsRun(2); // the second run finds everything cached
+  expect(await status(page, 'n4')).toBe('cached');
   await node(page, 'n3').getByTestId('node-title').click();
   await page.getByTestId('inspector').getByTestId('param-blue').fill('0.3');
   await runAndWait(page, 'run-selected');

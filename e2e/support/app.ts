@@ -2,7 +2,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
 
 export const ARTIFACTS = resolve(import.meta.dirname, '../artifacts');
 
@@ -18,20 +18,30 @@ export async function launch(): Promise<Browser> {
 
 export interface App { page: Page; context: BrowserContext }
 
-/** One browser and one app page for a test file: opened before its first test, closed after its last. */
-export function appForFile(opened: (app: App) => void | Promise<void>): void {
+/**
+ * One browser for a test file (launching it is the slow part), and for each test its own context: a
+ * fresh profile (empty IndexedDB, localStorage and model store), page and engine, so no test sees what
+ * another left behind. `opened` gets each test's app before the test runs; the context closes after it.
+ */
+export function appPerTest(opened: (app: App) => void | Promise<void>): void {
   let browser: Browser | undefined;
-  beforeAll(async () => {
-    browser = await launch();
-    await opened(await openApp(browser));
+  let app: App | undefined;
+  beforeAll(async () => { browser = await launch(); });
+  beforeEach(async () => {
+    app = await openApp(browser!);
+    await opened(app);
+  });
+  afterEach(async () => {
+    await app?.context.close();
+    app = undefined;
   });
   afterAll(async () => { await browser?.close(); });
 }
 
-/** A fresh profile (empty IndexedDB), the app loaded, isolated, with its engine ready. */
 /** The tests' default address: the WASM backend, with the test fixtures and test models listed. */
 export const TEST_QUERY = '?backend=wasm&fixtures=1';
 
+/** A fresh profile (empty IndexedDB), the app loaded, cross-origin isolated, with its engine ready. */
 export async function openApp(browser: Browser, query = TEST_QUERY, viewport = { width: 1400, height: 900 }): Promise<App> {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();

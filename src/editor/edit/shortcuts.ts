@@ -4,7 +4,7 @@ import { requestRun } from '../engine/runner.ts';
 import { getDoc, redo, undo } from '../store/graph.ts';
 import { runStore } from '../store/run.ts';
 import { patchUi, select, uiStore } from '../store/ui.ts';
-import { closeTopModal, modalOpen } from '../panels/Modal.tsx';
+import { modalOpen } from '../panels/Modal.tsx';
 import { cursorInFlow } from '../canvas/placement.ts';
 import { copySelection, duplicateSelection, paste } from './clipboard.ts';
 import { deleteItems, toggleBypass } from './ops.ts';
@@ -52,10 +52,9 @@ function runSelected(): void {
   if (ids.length) requestRun(ids);
 }
 
+/** Dialogs close on Escape themselves (see Modal); with none open, Escape cancels the run. */
 function escape(): void {
-  const ui = uiStore.get();
-  if (ui.palette || ui.help || ui.problems) patchUi({ palette: null, help: false, problems: null });
-  else if (runStore.get().running) void cancelRun();
+  if (runStore.get().running) void cancelRun();
 }
 
 function bypassSelection(): void {
@@ -76,11 +75,10 @@ function inField(target: EventTarget | null): boolean {
 export function onKeyDown(e: KeyboardEvent): void {
   const typing = inField(e.target);
   const hit = SHORTCUTS.find((s) => s.match(e));
-  // An open dialog owns the keyboard: Escape closes it, nothing reaches the graph behind it.
-  if (modalOpen()) {
-    if (e.key === 'Escape') { e.preventDefault(); closeTopModal(); }
-    return;
-  }
+  // An open dialog owns the keyboard (it closes itself on Escape): nothing reaches the graph behind it.
+  // An Escape that closed a dialog is marked handled, and must not go on to cancel the run once the
+  // dialog is gone.
+  if (modalOpen() || (e.key === 'Escape' && e.defaultPrevented)) return;
   if (!hit || (typing && !hit.inFields && e.key !== 'Escape')) return;
   e.preventDefault();
   hit.run();

@@ -4,7 +4,7 @@ import { formatBytes } from '../../runtime/format.ts';
 import { getDoc } from '../store/graph.ts';
 import { inputImages, SMALL_IMAGE_BYTES, type InputImage } from './embed.ts';
 import { currentViewport } from '../canvas/viewport.ts';
-import { Modal } from '../panels/Modal.tsx';
+import { Modal, ModalDescription } from '../panels/Modal.tsx';
 import { patchUi, useUi } from '../store/ui.ts';
 import { jsonFileName, saveGraph } from './graphFile.ts';
 
@@ -30,14 +30,13 @@ function SaveForm({ initial }: { initial: string }) {
     void saveGraph(currentViewport(), chosen, embed ? (large ? Infinity : SMALL_IMAGE_BYTES) : 0);
   };
   return (
-    <Modal label="Save the graph" testId="save-dialog" onClose={close}>
+    <Modal label="Save the graph" heading testId="save-dialog" onClose={close}>
       <form onSubmit={(e) => { e.preventDefault(); save(); }}>
-        <h2>Save the graph</h2>
         <label className="param">
           <span className="param-name">File name</span>
           <input type="text" data-testid="save-name" value={name} autoFocus onFocus={(e) => e.target.select()} onChange={(e) => setName(e.target.value)} />
         </label>
-        <p className="muted">Downloads <code>{jsonFileName(name)}</code>: the graph, the models it uses and where it was looking.</p>
+        <ModalDescription className="muted">Downloads <code>{jsonFileName(name)}</code>: the graph, the models it uses and where it was looking.</ModalDescription>
         {images.length > 0 && (
           <fieldset className="embed" data-testid="save-embed">
             <label>

@@ -10,8 +10,7 @@ export function EnlargedImage() {
   const close = () => patchUi({ enlarged: null });
   const go = (to: number) => patchUi({ enlarged: { ...shown, item: (to + image.batch) % image.batch } });
   return (
-    <Modal label={title} testId="enlarged-image" className="dialog viewer" onClose={close}>
-      <h2>{title}</h2>
+    <Modal label={title} heading testId="enlarged-image" className="dialog viewer" onClose={close}>
       <div className="viewer-main"><ImageCanvas image={image} item={item} testId="enlarged-canvas" /></div>
       <p className="muted">{image.width}×{image.height}{image.batch > 1 ? ` · image ${item + 1} of ${image.batch}` : ''}</p>
       <div className="row">

@@ -13,8 +13,7 @@ export function MissingModelsDialog() {
   if (missing.length === 0) return null;
   const act = (action: () => Promise<string>) => run('', action);
   return (
-    <Modal label="Missing models" testId="missing-models" backdropCloses={false} onClose={() => { setMessage(null); dismissMissing(); }}>
-        <h2>This graph needs models that are not here</h2>
+    <Modal label="This graph needs models that are not here" heading testId="missing-models" backdropCloses={false} onClose={() => { setMessage(null); dismissMissing(); }}>
         <ul>
           {missing.map((m) => <Row key={m.id} model={m} busy={busy} act={act} />)}
         </ul>

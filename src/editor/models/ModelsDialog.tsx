@@ -15,9 +15,8 @@ export function ModelsDialog() {
   if (!open) return null;
   return (
     // A file let go beside the drop area must not make the browser open it in place of the app.
-    <Modal label="Models" testId="models-panel" className="dialog models-dialog" onClose={() => showModels(false)}
+    <Modal label="Models" heading testId="models-panel" className="dialog models-dialog" onClose={() => showModels(false)}
       overlayProps={{ onDragOver: (e) => e.preventDefault(), onDrop: (e) => e.preventDefault() }}>
-        <h2>Models</h2>
         {!info && <p className="muted">Reading the model stores…</p>}
         <ModelManager
           models={rows} usage={info?.usage} known={KNOWN_MODELS} progress={progress}

@@ -1,4 +1,4 @@
-// The node search, keyboard first: type to filter, arrows to move, Enter to add, Escape to close.
+// The node search, keyboard first: type to filter, arrows to move, Enter to add, Escape to close (the dialog's).
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { allPortTypes, categoryColour, registry } from '../catalog.ts';
 import { addNode } from '../edit/ops.ts';
@@ -37,7 +37,6 @@ function PaletteDialog({ palette }: { palette: PaletteState }) {
     if (e.key === 'ArrowDown') { e.preventDefault(); setActive((i) => Math.min(i + 1, found.length - 1)); }
     else if (e.key === 'ArrowUp') { e.preventDefault(); setActive((i) => Math.max(i - 1, 0)); }
     else if (e.key === 'Enter' && found[active]) { e.preventDefault(); pick(found[active].type); }
-    else if (e.key === 'Escape') { e.preventDefault(); close(); }
   };
 
   return (

@@ -6,8 +6,7 @@ export function HelpPanel() {
   const open = useUi((s) => s.help);
   if (!open) return null;
   return (
-    <Modal label="Keyboard shortcuts" testId="help-panel" onClose={() => patchUi({ help: false })}>
-        <h2>Keyboard shortcuts</h2>
+    <Modal label="Keyboard shortcuts" heading testId="help-panel" onClose={() => patchUi({ help: false })}>
         <table>
           <tbody>
             {SHORTCUTS.map((s) => <tr key={s.keys}><td><kbd>{s.keys}</kbd></td><td>{s.what}</td></tr>)}

@@ -1,27 +1,19 @@
-// A modal dialog: labelled, focus moves in and stays in (Tab cycles), Escape closes the topmost one, and
-// focus goes back where it was. While one is open, the editor's shortcuts do not reach the graph behind it.
-import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+// A modal dialog on Radix's Dialog: labelled by its title, focus moved in, kept in (Tab cycles) and given
+// back on close, Escape and a click on the backdrop close the topmost one only, the page behind hidden
+// from screen readers. While one is open the editor's shortcuts do not reach the graph (`modalOpen`).
+import * as Dialog from '@radix-ui/react-dialog';
+import { useEffect, useState, type HTMLAttributes, type ReactNode } from 'react';
 
-const stack: { close: () => void }[] = [];
+const openDialogs = new Set<object>();
 
-/** Whether a dialog is open: shortcuts other than Escape are not for the graph then. */
-export const modalOpen = (): boolean => stack.length > 0;
+/** Whether a dialog is open: the keyboard is the dialog's then, not the graph's. */
+export const modalOpen = (): boolean => openDialogs.size > 0;
 
-/** Closes the dialog on top; false when none is open. */
-export function closeTopModal(): boolean {
-  const top = stack.at(-1);
-  if (!top) return false;
-  top.close();
-  return true;
-}
-
-const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
-
-export function focusables(root: HTMLElement): HTMLElement[] {
-  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => !el.hidden && el.getClientRects().length > 0);
-}
+/** A line that says what the dialog is for, read out after its title. */
+export const ModalDescription = Dialog.Description;
 
 interface Props {
+  /** The dialog's title: its accessible name, shown as its heading when `heading` is set. */
   label: string;
   onClose: () => void;
   children: ReactNode;
@@ -30,40 +22,37 @@ interface Props {
   role?: 'dialog' | 'alertdialog';
   /** A click on the dimmed backdrop closes it (not for dialogs that ask for a decision). */
   backdropCloses?: boolean;
-  overlayProps?: React.HTMLAttributes<HTMLDivElement>;
+  overlayProps?: HTMLAttributes<HTMLDivElement>;
+  /** Show the label as the dialog's heading (else only screen readers read it). */
+  heading?: boolean;
 }
 
-export function Modal({ label, onClose, children, className = 'dialog', testId, role = 'dialog', backdropCloses = true, overlayProps }: Props) {
-  const ref = useRef<HTMLDivElement>(null);
-  const closeRef = useRef(onClose);
-  closeRef.current = onClose;
+export function Modal({ label, onClose, children, className = 'dialog', testId, role = 'dialog', backdropCloses = true, overlayProps, heading = false }: Props) {
+  // Radix gives focus back to a Dialog.Trigger; these dialogs open from shortcuts and menus, so
+  // remember what had focus when this one opened.
+  const [before] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
   useEffect(() => {
-    const entry = { close: () => closeRef.current() };
-    stack.push(entry);
-    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    const el = ref.current;
-    // A child that focused itself (autoFocus, a search box) keeps it; else the first control, else the dialog.
-    if (el && !el.contains(document.activeElement)) (focusables(el)[0] ?? el).focus();
-    return () => {
-      const i = stack.indexOf(entry);
-      if (i >= 0) stack.splice(i, 1);
-      if (before?.isConnected && (!document.activeElement || document.activeElement === document.body || el?.contains(document.activeElement))) before.focus();
-    };
+    const entry = {};
+    openDialogs.add(entry);
+    return () => { openDialogs.delete(entry); };
   }, []);
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key !== 'Tab' || !ref.current) return;
-    const list = focusables(ref.current);
-    if (list.length === 0) { e.preventDefault(); return; }
-    const first = list[0];
-    const last = list[list.length - 1];
-    if (e.shiftKey && (document.activeElement === first || document.activeElement === ref.current)) { e.preventDefault(); last.focus(); }
-    else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
+  const giveFocusBack = (e: Event) => {
+    e.preventDefault();
+    // Only when nothing else took it meanwhile (the dialog's own action may have focused something).
+    const now = document.activeElement;
+    if (before?.isConnected && (!now || now === document.body)) before.focus();
   };
   return (
-    <div className="overlay" {...overlayProps} onMouseDown={(e) => backdropCloses && e.target === e.currentTarget && onClose()}>
-      <div ref={ref} className={className} role={role} aria-modal="true" aria-label={label} data-testid={testId} tabIndex={-1} onKeyDown={onKeyDown}>
-        {children}
-      </div>
-    </div>
+    <Dialog.Root open onOpenChange={(open) => { if (!open) onClose(); }}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="overlay" {...overlayProps}>
+          <Dialog.Content className={className} role={role} aria-modal="true" data-testid={testId}
+            onInteractOutside={(e) => { if (!backdropCloses) e.preventDefault(); }} onCloseAutoFocus={giveFocusBack}>
+            <Dialog.Title className={heading ? undefined : 'visually-hidden'}>{label}</Dialog.Title>
+            {children}
+          </Dialog.Content>
+        </Dialog.Overlay>
+      </Dialog.Portal>
+    </Dialog.Root>
   );
 }

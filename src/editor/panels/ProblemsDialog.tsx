@@ -8,8 +8,7 @@ export function ProblemsDialog() {
   const problems = useUi((s) => s.problems);
   if (!problems) return null;
   return (
-    <Modal role="alertdialog" label={problems.title} testId="problems" backdropCloses={false} onClose={() => patchUi({ problems: null })}>
-        <h2>{problems.title}</h2>
+    <Modal role="alertdialog" label={problems.title} testId="problems" heading backdropCloses={false} onClose={() => patchUi({ problems: null })}>
         <ul>
           {problems.list.map((p, i) => (
             <li key={i} data-testid="problem" data-node={p.node}>{p.node && <strong>{p.node}: </strong>}{withNodeNames(p.message, getDoc())}</li>
