@@ -17,6 +17,10 @@ export function mask(width: number, height: number, data?: Float32Array, batch =
   return { kind: 'mask', batch, width, height, data: data ?? new Float32Array(n) };
 }
 
+export function isMask(v: unknown): v is MaskValue {
+  return typeof v === 'object' && v !== null && (v as MaskValue).kind === 'mask' && (v as MaskValue).data instanceof Float32Array;
+}
+
 /** Item `n` of a mask (the last one when the mask has fewer items: a one-item mask serves every item). */
 export function maskItem(m: MaskValue, n: number): Float32Array {
   const plane = m.width * m.height;
