@@ -1,5 +1,5 @@
 // The MASK wire value: one float per pixel in [0, 1] (1 = the area to change, or to take from the
-// source), with a batch. Plain data, so a painter in the editor can later produce the same value.
+// source), with a batch. Plain data; Paint Mask (paint.ts) makes one from brush strokes.
 import { resizeImage } from './resize.ts';
 import { image, type ImageValue } from './value.ts';
 
