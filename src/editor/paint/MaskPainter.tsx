@@ -155,7 +155,7 @@ function Painter({ nodeId, param, image, strokes }: PainterProps) {
           <input type="number" data-testid="painter-size" min={1} max={side} step={1} value={px} onChange={(e) => { const v = Number(e.target.value); if (Number.isFinite(v) && v >= 1) setPx(v); }} aria-label="brush size in pixels" />
           px
         </label>
-        <button type="button" data-testid="painter-undo" disabled={!canUndo} title="Undo the last stroke (Ctrl+Z)" onClick={undo}>Undo</button>
+        <button type="button" data-testid="painter-undo" disabled={!canUndo} title="Undo the last edit, here the last stroke (Ctrl+Z)" onClick={undo}>Undo</button>
         <button type="button" data-testid="painter-redo" disabled={!canRedo} title="Redo (Ctrl+Y)" onClick={redo}>Redo</button>
         <button type="button" data-testid="painter-clear" disabled={strokes.length === 0} title="Remove every stroke (one undo step)" onClick={() => clearStrokes(nodeId, param)}>Clear</button>
       </div>
