@@ -114,8 +114,9 @@ function Painter({ nodeId, param, image, strokes }: PainterProps) {
     const minStep = Math.max(0.5, brushRadius(s.stroke.size, w, h) / 4);
     if (Math.hypot((p[0] - lx) * w, (p[1] - ly) * h) < minStep) return;
     s.points.push(...p);
-    paintStroke(s.plane, w, h, { ...s.stroke, points: [lx, ly, ...p] });
-    drawMask(front.current, s.plane, w, h);
+    const piece = { ...s.stroke, points: [lx, ly, ...p] };
+    paintStroke(s.plane, w, h, piece);
+    drawMask(front.current, s.plane, w, h, { points: piece.points, r: brushRadius(piece.size, w, h) });
   };
   const up = () => {
     const s = live.current;
@@ -184,13 +185,25 @@ function useFitScale(w: number, h: number): number {
   return fit >= 1 ? Math.max(1, Math.floor(fit)) : Math.max(fit, 0.05);
 }
 
-function drawMask(canvas: HTMLCanvasElement | null, plane: Float32Array, w: number, h: number): void {
+/** The mask in its colour, all of it or only the pixels a new piece of stroke can have changed (`near`). */
+function drawMask(canvas: HTMLCanvasElement | null, plane: Float32Array, w: number, h: number, near?: { points: number[]; r: number }): void {
   const ctx = canvas?.getContext('2d');
   if (!ctx) return;
-  const img = new ImageData(w, h);
-  for (let i = 0; i < w * h; i++) {
-    if (plane[i] < 0.5) continue;
-    img.data.set(MASK_RGBA, i * 4);
+  let [x0, y0, x1, y1] = [0, 0, w, h];
+  if (near) {
+    const xs = near.points.filter((_, i) => i % 2 === 0).map((v) => v * w);
+    const ys = near.points.filter((_, i) => i % 2 === 1).map((v) => v * h);
+    x0 = Math.max(0, Math.floor(Math.min(...xs) - near.r - 1));
+    y0 = Math.max(0, Math.floor(Math.min(...ys) - near.r - 1));
+    x1 = Math.min(w, Math.ceil(Math.max(...xs) + near.r + 1));
+    y1 = Math.min(h, Math.ceil(Math.max(...ys) + near.r + 1));
+    if (x1 <= x0 || y1 <= y0) return;
   }
-  ctx.putImageData(img, 0, 0);
+  const img = new ImageData(x1 - x0, y1 - y0);
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      if (plane[y * w + x] >= 0.5) img.data.set(MASK_RGBA, ((y - y0) * (x1 - x0) + x - x0) * 4);
+    }
+  }
+  ctx.putImageData(img, x0, y0);
 }
