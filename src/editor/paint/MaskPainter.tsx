@@ -2,7 +2,7 @@
 // translucent colour over the picture it masks. Brush and eraser with a size; each stroke is one undo
 // step of the graph (Ctrl+Z / Ctrl+Y work here too); Clear removes them all in one step.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
-import type { Stroke, StrokeMode } from '../../graph/index.ts';
+import { paramProblem, type Stroke, type StrokeMode } from '../../graph/index.ts';
 import { brushRadius, paintMask, paintStroke } from '../../image/paint.ts';
 import type { ImageValue } from '../../image/value.ts';
 import { registry } from '../catalog.ts';
@@ -35,10 +35,20 @@ function PainterDialog({ nodeId, param }: { nodeId: string; param: string }) {
   if (!node) return null;
   const title = node.title ?? registry.get(node.type)?.title ?? node.type;
   const strokes = strokesOf(node.params, param);
+  // A file may hold strokes this app refuses (edited by hand): say why, and let Clear start again.
+  const spec = registry.get(node.type)?.params[param];
+  const problem = spec ? paramProblem(spec, node.params[param] ?? []) : null;
   return (
     <Modal label={`Paint mask: ${title}`} testId="painter" className="dialog painter" onClose={close} backdropCloses={false} overlayProps={{ style: { paddingTop: '3vh' } }}>
       <h2>Paint mask <small>{title}</small></h2>
-      {backdrop.state === 'ready'
+      {problem
+        ? (
+          <div className="painter-missing" data-testid="painter-problem">
+            <p className="error">param "{param}" {problem}</p>
+            <button type="button" data-testid="painter-clear" onClick={() => clearStrokes(nodeId, param)}>Clear</button>
+          </div>
+        )
+        : backdrop.state === 'ready'
         ? <Painter nodeId={nodeId} param={param} image={backdrop.image} strokes={strokes} />
         : (
           <div className="painter-missing" data-testid="painter-missing">

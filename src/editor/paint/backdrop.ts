@@ -67,6 +67,7 @@ export function useBackdrop(nodeId: string): Backdrop {
       settle({ state: 'missing', message: `The picture comes from ${title}: run it to paint over it.`, runTo: id });
     }
     return () => { live = false; };
-  }, [id, type, port, file, owned, runs]);
+    // A Load Image's picture is its file's: runs do not change it.
+  }, [id, type, port, file, owned, type === 'image.load' ? 0 : runs]);
   return shown;
 }

@@ -40,7 +40,8 @@ export function clearStrokes(nodeId: string, param: string): void {
   endGesture();
   edit((d) => {
     const n = d.nodes.find((x) => x.id === nodeId);
-    if (n && strokesOf(n.params, param).length > 0) n.params[param] = [];
+    const v = n?.params[param];
+    if (n && !(Array.isArray(v) && v.length === 0)) n.params[param] = [];
   });
 }
 
