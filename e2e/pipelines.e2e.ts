@@ -1,16 +1,29 @@
 // Pipelines beyond text to image, in the browser (onnxruntime-web, WASM): the inpainting and hires-fix
-// examples open, run and show their images.
+// examples open, run and show their images; the inpainting mask's painter runs to the picture it paints over.
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { appPerTest, node, openExample, runAll, shot, status } from './support/app.ts';
+import { appPerTest, node, openExample, reveal, runAll, shot, status } from './support/app.ts';
 
 let page: Page;
 appPerTest((app) => { page = app.page; });
 
 test('inpainting: the example runs, the mask nodes and the repainted image show', async () => {
   await openExample(page, 'inpaint');
+  // The mask is painted over the render, which no run has made yet: the painter offers to run to it.
+  await reveal(page, 'hard_mask');
+  await node(page, 'hard_mask').getByTestId('node-title').click();
+  await page.getByTestId('inspector').getByTestId('paint-strokes').click();
+  const painter = page.getByTestId('painter');
+  await painter.getByTestId('painter-run-source').click();
+  await painter.getByTestId('painter-picture').waitFor({ timeout: 120_000 });
+  expect(await painter.getByTestId('painter-stage').getAttribute('data-width')).toBe('64');
+  expect(await painter.getByTestId('painter-strokes').getAttribute('data-count')).toBe('1');
+  await shot(page, 'inpaint-painter');
+  await page.keyboard.press('Escape');
+  await expect.poll(() => page.getByTestId('painter').count()).toBe(0);
   await runAll(page, 120_000);
-  for (const id of ['render', 'hard_mask', 'inpaint', 'overlay', 'output']) expect(await status(page, id)).toBe('done');
+  expect(['done', 'cached']).toContain(await status(page, 'render'));
+  for (const id of ['hard_mask', 'inpaint', 'overlay', 'output']) expect(await status(page, id)).toBe('done');
   const img = node(page, 'output').getByTestId('node-image');
   expect(await img.evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([64, 64]);
   await shot(page, 'inpaint');

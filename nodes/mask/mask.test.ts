@@ -93,3 +93,35 @@ describe('Pad Image, Crop, Composite, Blend', () => {
     expect(px('blend')).toEqual(new Array(9).fill(0.25));
   });
 });
+
+describe('Paint Mask', () => {
+  const dab = { mode: 'brush', size: 0.5, points: [0.5, 0.5] };
+  it('paints its strokes at the size of the image wired in, the brush scaled with it', async () => {
+    testImages.set('wide', noiseImage(40, 20, 3));
+    testImages.set('wider', noiseImage(80, 40, 3));
+    const ex = executor();
+    const r = await ex.run(graph([src('wide'), src('wider'),
+      { id: 'paint', type: 'mask.paint', params: { strokes: [dab] } },
+      { id: 'paint2', type: 'mask.paint', params: { strokes: [dab] } }],
+    [['wide', 'image', 'paint', 'image'], ['wider', 'image', 'paint2', 'image']]), { targets: ['paint', 'paint2'] });
+    expect(r.status).toBe('done');
+    const small = ex.outputs('paint')!.mask as MaskValue;
+    const large = ex.outputs('paint2')!.mask as MaskValue;
+    expect([small.width, small.height, large.width, large.height]).toEqual([40, 20, 80, 40]);
+    // A disc of diameter half the 20 px side, at the centre: radius 5 px, so (20, 10) is in and (26, 10) out.
+    expect(small.data[10 * 40 + 20]).toBe(1);
+    expect(small.data[10 * 40 + 26]).toBe(0);
+    expect(small.data[4 * 40 + 20]).toBe(0);
+    // Twice the size: radius 10 px.
+    expect(large.data[20 * 80 + 49]).toBe(1);
+    expect(large.data[20 * 80 + 51]).toBe(0);
+  });
+
+  it('refuses strokes out of bounds before running, naming the node and the param', async () => {
+    testImages.set('wide', noiseImage(40, 20, 3));
+    const r = await executor().run(graph([src('wide'), { id: 'paint', type: 'mask.paint', params: { strokes: [dab, { ...dab, size: 3 }] } }],
+      [['wide', 'image', 'paint', 'image']]), { targets: ['paint'] });
+    expect(r.status).toBe('invalid');
+    expect(r.problems.map((p) => p.message).join('\n')).toMatch(/node "paint" \(mask\.paint\): param "strokes" stroke 2: size must be between 0\.001 and 1/);
+  });
+});

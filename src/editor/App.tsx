@@ -10,6 +10,7 @@ import { Inspector } from './inspector/Inspector.tsx';
 import { MissingModelsDialog } from './models/MissingModelsDialog.tsx';
 import { ModelsDialog } from './models/ModelsDialog.tsx';
 import { Palette } from './palette/Palette.tsx';
+import { MaskPainter } from './paint/MaskPainter.tsx';
 import { HelpPanel } from './panels/HelpPanel.tsx';
 import { ProblemsDialog } from './panels/ProblemsDialog.tsx';
 import { Toasts } from './panels/Toasts.tsx';
@@ -44,6 +45,7 @@ export function App() {
       <ContextMenu />
       <SaveDialog />
       <EnlargedImage />
+      <MaskPainter />
       <Toasts />
     </ReactFlowProvider>
   );

@@ -1,4 +1,5 @@
 // What the graph layer needs to know about node types: their ports and params, as plain data.
+import type { Stroke, StrokeLimits } from './strokes.ts';
 
 export type ValueType = string;
 
@@ -11,7 +12,9 @@ export type ParamSpec =
   | { kind: 'string'; default: string; multiline?: boolean; maxLength?: number; label?: string; widget?: 'image-file' }
   | { kind: 'choice'; default: string; choices: readonly string[]; label?: string }
   | { kind: 'bool'; default: boolean; label?: string }
-  | { kind: 'model'; default: string; modelKind: string; label?: string };
+  | { kind: 'model'; default: string; modelKind: string; label?: string }
+  /** Brush strokes a mask is painted from (see strokes.ts); the editor paints them over the node's image. */
+  | ({ kind: 'strokes'; default: readonly Stroke[]; label?: string } & StrokeLimits);
 
 export interface NodeSchema {
   type: string;

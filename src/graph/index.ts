@@ -7,3 +7,4 @@ export * from './migrations.ts';
 export * from './validate.ts';
 export * from './bypass.ts';
 export * from './text.ts';
+export * from './strokes.ts';

@@ -1,4 +1,5 @@
 import { MAX_SEED, type NodeSchema, type ParamSpec } from './catalog.ts';
+import { strokesProblem } from './strokes.ts';
 
 /** Why a value does not fit its param, or null when it does. One rule set for the inspector and the loader. */
 export function paramProblem(spec: ParamSpec, value: unknown): string | null {
@@ -29,6 +30,8 @@ export function paramProblem(spec: ParamSpec, value: unknown): string | null {
       return null;
     case 'bool':
       return typeof value === 'boolean' ? null : `must be true or false (got ${describe(value)})`;
+    case 'strokes':
+      return strokesProblem(value, spec);
   }
 }
 

@@ -1,5 +1,5 @@
 // The MASK wire value: one float per pixel in [0, 1] (1 = the area to change, or to take from the
-// source), with a batch. Plain data, so a painter in the editor can later produce the same value.
+// source), with a batch. Plain data; Paint Mask (paint.ts) makes one from brush strokes.
 import { resizeImage } from './resize.ts';
 import { image, type ImageValue } from './value.ts';
 
@@ -15,6 +15,10 @@ export function mask(width: number, height: number, data?: Float32Array, batch =
   const n = batch * width * height;
   if (data && data.length !== n) throw new Error(`mask ${width}x${height} (batch ${batch}) needs ${n} values, got ${data.length}`);
   return { kind: 'mask', batch, width, height, data: data ?? new Float32Array(n) };
+}
+
+export function isMask(v: unknown): v is MaskValue {
+  return typeof v === 'object' && v !== null && (v as MaskValue).kind === 'mask' && (v as MaskValue).data instanceof Float32Array;
 }
 
 /** Item `n` of a mask (the last one when the mask has fewer items: a one-item mask serves every item). */

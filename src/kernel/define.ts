@@ -1,5 +1,6 @@
 // The one declaration of a node type: ports, params and kernel. The editor and the executor both read it.
 import type { NodeSchema, ParamSpec, PortSpec } from '../graph/catalog.ts';
+import type { Stroke } from '../graph/strokes.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { ImageValue } from '../image/value.ts';
 import type { WireTypes } from './values.ts';
@@ -35,6 +36,7 @@ export type OutputValues<O extends Record<string, PortDecl>> = { [K in keyof O]:
 
 type ParamValue<S extends ParamSpec> =
   S extends { kind: 'int' | 'float' | 'seed' } ? number : S extends { kind: 'bool' } ? boolean
+    : S extends { kind: 'strokes' } ? readonly Stroke[]
     : S extends { kind: 'choice'; choices: readonly (infer C extends string)[] } ? C : string;
 export type ParamValues<P extends Record<string, ParamSpec>> = { [K in keyof P]: ParamValue<P[K]> };
 
@@ -95,6 +97,8 @@ export const seed = (o: Partial<Opt<Spec<'seed'>>> = {}): Spec<'seed'> => ({ kin
 export const text = (o: Opt<Spec<'string'>>): Spec<'string'> => ({ kind: 'string', ...o });
 export const bool = (o: Opt<Spec<'bool'>>): Spec<'bool'> => ({ kind: 'bool', ...o });
 export const model = (o: Opt<Spec<'model'>>): Spec<'model'> => ({ kind: 'model', ...o });
+/** Brush strokes (a painted mask), starting with none. */
+export const strokes = (o: Omit<Opt<Spec<'strokes'>>, 'default'>): Spec<'strokes'> => ({ kind: 'strokes', default: [], ...o });
 /** A choice keeps its literal choices, so the kernel reads its value as one of them. */
 export function choice<const C extends readonly string[]>(o: { choices: C; default: C[number]; label?: string }): Spec<'choice'> & { choices: C; default: C[number] } {
   return { kind: 'choice', ...o };

@@ -182,6 +182,9 @@ function parseValue(spec: ParamSpec, raw: unknown): unknown {
     }
     case 'bool':
       return raw === 'true' ? true : raw === 'false' ? false : raw;
+    case 'strokes':
+      // Given as JSON text: [{ "mode": "brush", "size": 0.1, "points": [x, y, …] }, …].
+      try { return JSON.parse(raw) as unknown; } catch { return raw; }
     default:
       return raw;
   }

@@ -13,7 +13,7 @@ export interface Example { name: string; title: string; description: string; fix
 const LISTED: Record<string, { title: string; description: string }> = {
   default: { title: 'Text to image', description: 'A prompt becomes a 64×64 emoji through the bundled Stable Diffusion model, then is upscaled 4×.' },
   'hires-fix': { title: 'Hires fix', description: 'A 64 px render upscaled in latent space and refined at strength 0.5 into a 128 px image.' },
-  inpaint: { title: 'Inpainting', description: 'A red apple whose right half is repainted as a green apple; the rest stays as it was.' },
+  inpaint: { title: 'Inpainting', description: 'A red apple whose right half is repainted as a green apple; the rest stays as it was. Open Paint mask on the mask node to paint another area.' },
   outpaint: { title: 'Outpainting', description: 'A render extended by 32 px to the right, the new strip painted to match.' },
   'prompt-editing': { title: 'Prompt editing', description: 'A weighted "(red:1.2) apple" for the first 30% of the steps, then "a green apple".' },
   gan: { title: 'GAN sheet and morph', description: '16 emoji from 16 seeds on one sheet, and a morph from one seed to another.' },

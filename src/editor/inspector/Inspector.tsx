@@ -8,7 +8,8 @@ import { NodeImages } from '../images/ImageCanvas.tsx';
 import { StepScrubber, stepPreviews } from '../images/StepScrubber.tsx';
 import { setTitle, toggleBypass } from '../edit/ops.ts';
 import { endGesture, getDoc, useDoc, useGraphNode } from '../store/graph.ts';
-import { isImage } from '../../image/value.ts';
+import { isImage, type ImageValue } from '../../image/value.ts';
+import { isMask, maskToImage } from '../../image/mask.ts';
 import { ownsResult, runStore, useNodeRun } from '../store/run.ts';
 import { useStore } from '../store/createStore.ts';
 import { patchUi, setCollapsed, useUi } from '../store/ui.ts';
@@ -113,14 +114,16 @@ function NodeOutputs({ id, type }: { id: string; type: string }) {
   }, [id, runs, owned]);
   if (!outputs) return null;
   const previews = stepPreviews(outputs);
-  const images = Object.entries(outputs).filter(([, v]) => isImage(v));
+  // A mask is shown as the grey image it is (white: the area to change).
+  const images = Object.entries(outputs).flatMap(([port, v]): [string, ImageValue, boolean][] =>
+    (isImage(v) ? [[port, v, false]] : isMask(v) ? [[port, maskToImage(v), true]] : []));
   return (
     <section className="outputs-section" data-testid="inspector-outputs">
       <h3>Outputs</h3>
-      {images.map(([port, img]) => isImage(img) && (
+      {images.map(([port, img, mask]) => (
         <div key={port}>
-          <div className="muted">{port}: {img.width}×{img.height}{img.batch > 1 ? ` ×${img.batch}` : ''}</div>
-          <NodeImages image={img} testId="inspector-image" onEnlarge={(item) => patchUi({ enlarged: { image: img, item, title: `${id} · ${port}` } })} />
+          <div className="muted">{port}: {mask ? 'mask ' : ''}{img.width}×{img.height}{img.batch > 1 ? ` ×${img.batch}` : ''}</div>
+          <NodeImages image={img} testId={mask ? 'inspector-mask' : 'inspector-image'} onEnlarge={(item) => patchUi({ enlarged: { image: img, item, title: `${id} · ${port}` } })} />
           <button type="button" data-testid="inspector-export-png" onClick={() => void exportPng(img, getDoc(), `${id}-${port}.png`, 0, id)}>Save PNG with graph</button>
         </div>
       ))}

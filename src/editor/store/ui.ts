@@ -32,6 +32,8 @@ export interface UiState {
   menu: { x: number; y: number; target: MenuTarget } | null;
   /** An image shown large (a node's output clicked), with what it is. */
   enlarged: { image: ImageValue; title: string; item: number } | null;
+  /** The mask painter, open on a node's strokes param. */
+  painting: { nodeId: string; param: string } | null;
 }
 
 export type MenuTarget = { kind: 'pane'; at: { x: number; y: number } } | { kind: 'node'; id: string } | { kind: 'edge'; id: string; at: { x: number; y: number } } | { kind: 'group'; id: string };
@@ -57,7 +59,7 @@ export function setCollapsed(panel: keyof Collapsed, folded: boolean): void {
 
 export const uiStore = createStore<UiState>({
   selectedNodes: [], selectedEdges: [], palette: null, help: false, toasts: [], problems: null, autosave: 'idle',
-  collapsed: readCollapsed(), enlarged: null, menu: null, docName: '', saving: false,
+  collapsed: readCollapsed(), enlarged: null, painting: null, menu: null, docName: '', saving: false,
 });
 
 export const useUi = <S,>(selector: (s: UiState) => S): S => useStore(uiStore, selector);
