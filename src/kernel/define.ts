@@ -58,6 +58,11 @@ export interface NodeDefinition extends NodeSchema {
   /** Params that do not change the work already done: a run that differs only in them resumes from `ctx.memo`. */
   resume?: { ignoreParams: readonly string[] };
   /**
+   * Inputs and params that change only what the node shows while it runs (its previews), never its
+   * outputs: they are left out of its cache and resume keys, so wiring or changing them re-runs nothing.
+   */
+  previewOnly?: { inputs?: readonly string[]; params?: readonly string[] };
+  /**
    * The memory a run needs, estimated from shapes, checked against `runtime.memoryBudget` before the
    * kernel allocates: once before any kernel of the run starts (`inputs` undefined: return undefined when
    * the estimate needs them), and again with the inputs just before this kernel. May throw to refuse a
@@ -77,6 +82,7 @@ export function defineNode<
   run(args: RunArgs<InputValues<I>, ParamValues<P>>): Promise<OutputValues<O>>;
   identity?(params: ParamValues<P>, ctx: Pick<NodeContext, 'runtime'>): Promise<string>;
   resume?: { ignoreParams: readonly (keyof P & string)[] };
+  previewOnly?: { inputs?: readonly (keyof I & string)[]; params?: readonly (keyof P & string)[] };
   memory?(params: ParamValues<P>, inputs: InputValues<I> | undefined, runtime: MemoryContext): MemoryNeed | undefined;
   migrate?: NodeSchema['migrate'];
   saves?: { filenameParam: keyof P & string };
