@@ -8,12 +8,18 @@ export type { ImageValue } from '../image/value.ts';
 export type { ModelHandle, WireTypes } from './values.ts';
 export { image, stack } from '../image/value.ts';
 
+/**
+ * A picture of a long kernel's work part-way: a latent shown as colours (a linear map, at latent size),
+ * or the step's predicted final image decoded, `by` the model that decoded it.
+ */
+export interface Preview { image: ImageValue; shows: 'latent' | 'decoded'; by?: string }
+
 export interface NodeContext {
   nodeId: string;
   runtime: Runtime;
   signal: AbortSignal;
-  /** Step i of n inside a long kernel, with an optional preview image. */
-  progress(step: number, total: number, preview?: ImageValue): void;
+  /** Step i of n inside a long kernel, with an optional preview of it. */
+  progress(step: number, total: number, preview?: Preview): void;
   /**
    * Partial work this node can carry on from in a later run (e.g. the denoising steps done), kept in the
    * budgeted cache under the node's resume key: its cache key, less the params `resume.ignoreParams` names.

@@ -25,7 +25,8 @@ export function previewLatent(facts: { latentChannels?: number }, match: KnownMa
 /** Opens a stored preview decoder, checking its signature; refuses a model of another kind, saying which. */
 export async function openPreviewDecoder(runtime: Runtime, manifest: ModelManifest): Promise<{ info: ModelInfo; facts: VaeDecoderFacts }> {
   if (manifest.kind !== 'preview-decoder') {
-    throw new Error(`model "${manifest.id}" is a ${manifest.kind} model, not a preview decoder (a lone VAE decoder such as TAESD, added in the Models panel)`);
+    const kind = { 'stable-diffusion': 'a Stable Diffusion model: wire its VAE from Load Stable Diffusion instead', upscaler: 'an upscaler', gan: 'a GAN' }[manifest.kind as string] ?? `a ${manifest.kind} model`;
+    throw new Error(`model "${manifest.id}" is not a preview decoder (it is ${kind}); add a TAESD decoder in the Models panel`);
   }
   return openFor(runtime, manifest, PREVIEW_DECODER);
 }
