@@ -6,7 +6,7 @@ import { decodeItem, openDecoder } from './decode.ts';
 export default defineNode({
   type: 'diffusion.vae_decode', version: 1, title: 'VAE Decode', category: 'Diffusion',
   aliases: ['vae', 'decode latent'],
-  description: "Latents to an image, through the model's VAE decoder (divided by its scaling factor first).",
+  description: "Latents to an image, through the model's VAE decoder (divided by its scaling factor first), or a preview decoder such as TAESD (Load Preview Decoder).",
   inputs: { vae: 'VAE', latent: 'LATENT' },
   params: {},
   outputs: { image: 'IMAGE' },
