@@ -5,10 +5,11 @@ import { benchExecutor } from './executor.ts';
 import { benchHash } from './hash.ts';
 import { benchImg2img } from './img2img.ts';
 import { benchPeer, benchPeerQuality } from './peer.ts';
+import { benchPreview } from './preview.ts';
 import { benchQueue } from './queue.ts';
 import { benchUpscale } from './upscale.ts';
 
-const suites: [string, () => Promise<Record<string, number | string>>][] = [['executor', benchExecutor], ['hash', benchHash], ['diffusion', benchDiffusion], ['img2img', benchImg2img], ['upscale', benchUpscale], ['editor', benchEditor], ['queue', benchQueue], ['peer', benchPeer], ['peer-quality', benchPeerQuality]];
+const suites: [string, () => Promise<Record<string, number | string>>][] = [['executor', benchExecutor], ['hash', benchHash], ['diffusion', benchDiffusion], ['preview', benchPreview], ['img2img', benchImg2img], ['upscale', benchUpscale], ['editor', benchEditor], ['queue', benchQueue], ['peer', benchPeer], ['peer-quality', benchPeerQuality]];
 
 // Run only when named: they need models made by models/tools/ and take minutes.
 const namedOnly = new Set(['peer', 'peer-quality']);

@@ -51,6 +51,54 @@ test('the inspector: a model picker filtered by kind, a seed with a randomize bu
   await expect.poll(() => seed.inputValue()).toBe(before);
 });
 
+test('the default graph: Denoise shows its predicted final image decoded while it runs and after; the filmstrip follows the chosen step', async () => {
+  const denoise = doc.nodes.find((n) => n.type === 'diffusion.denoise');
+  const scheduler = doc.nodes.find((n) => n.type === 'diffusion.scheduler');
+  const noise = doc.nodes.find((n) => n.type === 'diffusion.noise');
+  if (!denoise || !scheduler || !noise) return;
+  const steps = 40;
+  await reveal(page, scheduler.id);
+  await node(page, scheduler.id).getByTestId('node-title').click();
+  await page.getByTestId('inspector').getByTestId('param-steps').fill(String(steps));
+  await reveal(page, denoise.id);
+  const before = Number(await page.getByTestId('run-summary').getAttribute('data-runs'));
+  await page.getByTestId('run-all').click();
+  // While it runs: a decoded picture (every 10th step), at the image's size, not the latent's.
+  const caption = node(page, denoise.id).getByTestId('node-image-caption');
+  await expect.poll(async () => (await status(page, denoise.id)) === 'running' && (await caption.getAttribute('data-shows').catch(() => null)) === 'decoded', { timeout: 60_000, interval: 50 }).toBe(true);
+  expect(await node(page, denoise.id).getByTestId('node-image').getAttribute('width')).toBe(String(noise.params.width));
+  await shot(page, 'denoise-decoded-preview-running');
+  await page.locator(`[data-testid=run-summary][data-runs="${before + 1}"]`).waitFor({ timeout: 120_000 });
+  expect(await status(page, denoise.id)).toBe('done');
+  // After it: the last step, decoded, says so.
+  expect(await caption.getAttribute('data-shows')).toBe('decoded');
+  expect(await caption.textContent()).toBe(`step ${steps} predicted final image, decoded by Loom Emoji SD (tiny)'s VAE`);
+  expect(await node(page, denoise.id).getByTestId('node-image').getAttribute('width')).toBe(String(noise.params.width));
+  // The filmstrip: the decoded steps (10, 20, 30, 40) as pictures, the rest as colours.
+  await node(page, denoise.id).getByTestId('node-title').click();
+  const scrubber = page.getByTestId('inspector').getByTestId('step-scrubber');
+  await scrubber.waitFor();
+  const shows = await scrubber.getByTestId('filmstrip').locator(':scope > span').evaluateAll((els) => els.map((e) => e.getAttribute('data-shows')));
+  expect(shows.flatMap((s, i) => (s === 'decoded' ? [i + 1] : []))).toEqual([10, 20, 30, 40]);
+  expect(await scrubber.getByTestId('filmstrip-legend').textContent()).toMatch(/decoded it \(Loom Emoji SD \(tiny\)'s VAE\)/);
+  // The chosen frame is scrolled into the strip's view, at either end.
+  const inView = () => scrubber.getByTestId('filmstrip').evaluate((strip) => {
+    const active = strip.querySelector('.active')!.getBoundingClientRect();
+    const box = strip.getBoundingClientRect();
+    return { inside: active.left >= box.left - 1 && active.right <= box.right + 1, scrollLeft: strip.scrollLeft, overflows: strip.scrollWidth > strip.clientWidth };
+  });
+  const atEnd = await inView();
+  expect(atEnd).toMatchObject({ inside: true, overflows: true });
+  expect(atEnd.scrollLeft).toBeGreaterThan(0);
+  await scrubber.getByTestId('scrubber-slider').fill('0');
+  await expect.poll(inView).toMatchObject({ inside: true, scrollLeft: 0 });
+  await scrubber.getByTestId('scrubber-slider').fill('19');
+  expect(await scrubber.getByTestId('scrubber-image-label').textContent()).toBe('step 20 latent, as colours (a quick guess at the final image)');
+  await expect.poll(inView).toMatchObject({ inside: true });
+  await expect.poll(() => scrubber.getByTestId('scrubber-decoded-label').textContent(), { timeout: 30_000 }).toBe('step 20 predicted final image, decoded by the VAE');
+  await shot(page, 'denoise-decoded-preview-filmstrip');
+}, 180_000);
+
 test('text to image on the tiny models: the Denoise steps can be scrubbed', async () => {
   const denoise = doc.nodes.find((n) => n.type === 'diffusion.denoise');
   if (!denoise) return; // the default graph has no Denoise node
@@ -69,8 +117,8 @@ test('text to image on the tiny models: the Denoise steps can be scrubbed', asyn
   await expect.poll(() => scrubber.getByTestId('scrubber-decode-state').textContent(), { timeout: 30_000 }).toBe('step 2: predicted clean image');
   expect(await scrubber.getByTestId('scrubber-decoded').getAttribute('width')).toBe('64');
   // Each picture says what it is: the step's latent (as colours) and its predicted final image.
-  expect(await scrubber.getByTestId('scrubber-image-label').textContent()).toMatch(/step 2: its latent/);
-  expect(await scrubber.getByTestId('scrubber-decoded-label').textContent()).toMatch(/step 2: its predicted final image/);
+  expect(await scrubber.getByTestId('scrubber-image-label').textContent()).toMatch(/^step 2 latent, as colours/);
+  expect(await scrubber.getByTestId('scrubber-decoded-label').textContent()).toBe('step 2 predicted final image, decoded by the VAE');
   const download = page.waitForEvent('download');
   await scrubber.getByTestId('scrubber-save').click();
   expect((await download).suggestedFilename()).toBe(`${denoise.id}-step-2.png`);

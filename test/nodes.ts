@@ -64,7 +64,16 @@ const sink = defineNode({
   async run({ inputs, ctx }) { count(ctx.nodeId); return { value: inputs.value }; },
 });
 
-export const TEST_NODES: NodeDefinition[] = [number, add, fail, slow, big, sink];
+/** Passes `a` on; `look` and `every` only feed what it would show while running (its previews). */
+const shows = defineNode({
+  type: 'test.shows', version: 1, title: 'Shows', category: 'Test',
+  inputs: { a: 'FLOAT', look: { type: 'FLOAT', optional: true } }, outputs: { value: 'FLOAT' },
+  params: { every: int({ default: 1, min: 1, max: 100 }) },
+  previewOnly: { inputs: ['look'], params: ['every'] },
+  async run({ inputs, ctx }) { count(ctx.nodeId); return { value: inputs.a }; },
+});
+
+export const TEST_NODES: NodeDefinition[] = [number, add, fail, slow, big, sink, shows];
 
 export function testRegistry(): Registry {
   return new Registry([...TEST_NODES]);

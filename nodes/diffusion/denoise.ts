@@ -2,11 +2,14 @@ import type { TorchGeneratorState } from '../../src/diffusion/torchRandom.ts';
 import { TorchGenerator } from '../../src/diffusion/torchRandom.ts';
 import { img2imgSchedule, inpaintBlend, type SchedulerState } from '../../src/diffusion/schedulers/index.ts';
 import type { Tensor } from '../../src/runtime/tensor.ts';
-import { defineNode, float, int, type ImageValue } from '../../src/kernel/define.ts';
-import { latentPreview } from './preview.ts';
+import { defineNode, float, int, type ImageValue, type Preview } from '../../src/kernel/define.ts';
+import { decodedPreview, latentPreview, openPreviewer } from './preview.ts';
 import { initRows, latentAt, latentMask, samplerStep, startFrom, type Cursor } from './sampling.ts';
 import { openUnet } from './unet.ts';
 import { unetNeed } from './unetMemory.ts';
+
+/** Decode the live preview every this many steps: see README (Live previews) for what it costs. */
+const PREVIEW_EVERY = 10;
 
 /** What is kept of every step, so any step can be inspected, and a longer run can resume from a shorter one. */
 interface StepRecord {
@@ -24,13 +27,17 @@ export default defineNode({
     "from the init latent noised to the first of them (as diffusers' img2img pipeline). " +
     'Prompt editing: wire positive_after and its prompt takes over after the first switch_at of the steps. ' +
     'Inpainting: wire a mask (1 = repaint) with the init latent; a plain UNet keeps the rest of the init latent at every step, ' +
-    'an inpainting UNet (9 channels) also takes the masked image\'s latent (Masked Image -> VAE Encode) on masked_latent.',
+    'an inpainting UNet (9 channels) also takes the masked image\'s latent (Masked Image -> VAE Encode) on masked_latent. ' +
+    "Live preview: wire a VAE (Load Stable Diffusion's, or a TAESD from Load Preview Decoder) into preview_decoder and each " +
+    "preview_every-th step's predicted final image is shown decoded; unwired, the preview is that latent as colours. " +
+    'Neither changes the results or re-runs anything.',
   inputs: {
     unet: 'UNET', positive: 'CONDITIONING', negative: { type: 'CONDITIONING', optional: true }, latent: 'LATENT', schedule: 'SCHEDULE',
     init: { type: 'LATENT', optional: true },
     positive_after: { type: 'CONDITIONING', optional: true },
     mask: { type: 'MASK', optional: true },
     masked_latent: { type: 'LATENT', optional: true },
+    preview_decoder: { type: 'VAE', optional: true },
   },
   params: {
     cfg: float({ default: 7.5, min: 0, max: 30, step: 0.5 }),
@@ -38,10 +45,13 @@ export default defineNode({
     switch_at: float({ default: 0.5, min: 0, max: 1, step: 0.05, label: 'switch to positive_after at (fraction of steps)' }),
     start: int({ default: 0, min: 0, max: 1000 }),
     end: int({ default: 1000, min: 1, max: 1000, label: 'stop at step (1000 = all)' }),
+    preview_every: int({ default: PREVIEW_EVERY, min: 1, max: 1000, label: 'decode the preview every n steps' }),
   },
   outputs: { latent: 'LATENT', denoised: 'LATENT', steps: 'STEPS' },
   // Everything but `end` decides the steps: a run to a later end carries on from an earlier one.
   resume: { ignoreParams: ['end'] },
+  // What the preview shows is no part of the result: wiring a decoder or changing how often re-runs nothing.
+  previewOnly: { inputs: ['preview_decoder'], params: ['preview_every'] },
   memory(params, inputs) {
     if (!inputs) return undefined;
     const steps = Math.max(0, Math.min(params.end, inputs.schedule.schedule.timesteps.length) - params.start);
@@ -79,6 +89,7 @@ export default defineNode({
     } else if (inputs.masked_latent) {
       throw new Error('masked_latent needs a mask');
     }
+    const previewer = inputs.preview_decoder ? await openPreviewer(ctx.runtime, inputs.preview_decoder, channels) : undefined;
     const guidance = { positive: inputs.positive.tensor, negative: inputs.negative?.tensor, cfg: params.cfg, inpaint: extra };
     // Prompt editing, as the web UI's [A:B:x]: steps 0 to int(x * steps) (inclusive) use positive, later ones positive_after.
     const switchStep = Math.trunc(params.switch_at * schedule.timesteps.length);
@@ -95,19 +106,28 @@ export default defineNode({
       const { scheduler, generator } = record.states[at];
       cursor = { x: record.latents[at].data as Float32Array, dims: cursor.dims, state: scheduler, generator: generator ? TorchGenerator.fromState(generator) : null };
     }
+    let decoded = false;
     for (let i = start + done; i < end; i++) {
       ctx.signal.throwIfAborted();
       const out = await samplerStep(ctx.runtime, unet, schedule, i, cursor, guidanceAt(i), ctx.signal);
       if (blend) out.x = inpaintBlend(schedule, i, out.x, blend.init, blend.noise, blend.mask);
       cursor = { ...cursor, x: out.x, state: out.state };
       const denoised: Tensor = { dtype: 'float32', dims: cursor.dims, data: out.denoised };
-      const preview = latentPreview(denoised, manifest);
       record.latents.push({ dtype: 'float32', dims: cursor.dims, data: out.x });
       record.denoised.push(denoised);
-      record.previews.push(preview);
+      const colours: Preview = { image: latentPreview(denoised, manifest), shows: 'latent' };
+      record.previews.push(colours.image);
       record.states.push({ scheduler: out.state, generator: cursor.generator?.getState() });
       ctx.memo.set({ record });
-      ctx.progress(i - start + 1, end - start, preview);
+      // With a decoder: every preview_every-th step and the last decoded, the colours only until the first
+      // (between decodes the last one stays in view). Without one: the colours at every step.
+      const k = i - start + 1;
+      let preview: Preview | undefined = decoded ? undefined : colours;
+      if (previewer && (k % params.preview_every === 0 || i === end - 1)) {
+        preview = await decodedPreview(ctx.runtime, previewer, denoised, ctx.signal);
+        decoded = true;
+      }
+      ctx.progress(k, end - start, preview);
     }
     const n = end - start;
     const last = n - 1;

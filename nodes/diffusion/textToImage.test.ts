@@ -125,7 +125,8 @@ describe('text to image', () => {
     const ex = new Executor(builtinRegistry(), createNodeRuntime({ threads: 2 }));
     const previews: ImageValue[] = [];
     const doc = graph();
-    const result = await ex.run(doc, { onEvent: (e) => { if (e.type === 'node-progress' && e.preview) previews.push(e.preview); } });
+    doc.edges = doc.edges.filter((e) => e.to.port !== 'preview_decoder'); // no preview decoder: each step's latent as colours
+    const result = await ex.run(doc, { onEvent: (e) => { if (e.type === 'node-progress' && e.preview?.shows === 'latent') previews.push(e.preview.image); } });
     const steps = ex.outputs('denoise')!.steps as StepsValue;
     expect(steps.indices).toEqual([0, 1, 2, 3]);
     expect(previews.map((p) => [p.width, p.height])).toEqual([[8, 8], [8, 8], [8, 8], [8, 8]]);

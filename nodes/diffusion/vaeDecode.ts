@@ -1,15 +1,12 @@
-import { asFloat } from '../../src/runtime/half.ts';
-import { openFor } from '../../src/models/contracts/contract.ts';
-import { VAE_DECODER } from '../../src/models/contracts/vaeDecoder.ts';
 import { defineNode, stack } from '../../src/kernel/define.ts';
-import { fromNCHW } from '../../src/image/convert.ts';
 import { imageNeed } from '../../src/image/limits.ts';
 import { vaeRunBytes, weightBytes } from '../../src/models/memory.ts';
+import { decodeItem, openDecoder } from './decode.ts';
 
 export default defineNode({
   type: 'diffusion.vae_decode', version: 1, title: 'VAE Decode', category: 'Diffusion',
   aliases: ['vae', 'decode latent'],
-  description: "Latents to an image, through the model's VAE decoder (divided by its scaling factor first).",
+  description: "Latents to an image, through the model's VAE decoder (divided by its scaling factor first), or a preview decoder such as TAESD (Load Preview Decoder).",
   inputs: { vae: 'VAE', latent: 'LATENT' },
   params: {},
   outputs: { image: 'IMAGE' },
@@ -24,18 +21,12 @@ export default defineNode({
     return { bytes: images.bytes + vaeRunBytes(weightBytes(manifest, 'vae_decoder'), w * down * h * down), lower };
   },
   async run({ inputs, ctx }) {
-    const { manifest } = inputs.vae;
-    const { info, facts: { dtype } } = await openFor(ctx.runtime, manifest, VAE_DECODER);
-    const scale = manifest.latent?.scalingFactor ?? 0.18215;
-    const [b, c, h, w] = inputs.latent.tensor.dims;
-    const src = inputs.latent.tensor.data as Float32Array;
-    const item = c * h * w;
+    const decoder = await openDecoder(ctx.runtime, inputs.vae.manifest);
+    const b = inputs.latent.tensor.dims[0];
     const parts = [];
     for (let n = 0; n < b; n++) { // one item at a time: decoders are the memory-hungry part
       ctx.signal.throwIfAborted();
-      const data = Float32Array.from(src.subarray(n * item, (n + 1) * item), (v) => v / scale);
-      const out = await ctx.runtime.run(info, { latent_sample: asFloat({ dtype: 'float32', dims: [1, c, h, w], data }, dtype) }, ctx.signal);
-      parts.push(fromNCHW(asFloat(out.sample, 'float32'), [-1, 1]));
+      parts.push(await decodeItem(ctx.runtime, decoder, inputs.latent.tensor, n, ctx.signal));
       if (b > 1) ctx.progress(n + 1, b);
     }
     return { image: stack(parts) };

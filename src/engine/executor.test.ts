@@ -55,6 +55,30 @@ describe('executor', () => {
     expect(delta(before)).toEqual({ n5: 1, n2: 1, n3: 1, n6: 1, n7: 1 });
   });
 
+  it('inputs and params that only feed previews are no part of the key: changing them re-runs nothing, the rest still does', async () => {
+    const ex = executor();
+    const graph = (a: number, look: number, every: number) => doc(
+      [{ id: 'a', type: 'test.number', params: { value: a } }, { id: 'look', type: 'test.number', params: { value: look } },
+        { id: 's', type: 'test.shows', params: { every } }, { id: 'out', type: 'test.sink' }],
+      [['a', 'value', 's', 'a'], ['look', 'value', 's', 'look'], ['s', 'value', 'out', 'value']],
+    );
+    const first = await ex.run(graph(1, 5, 1));
+    expect(first.results).toEqual({ out: { value: 1 } });
+    let before = snapshot();
+    const again = await ex.run(graph(1, 6, 3));
+    expect(delta(before)).toEqual({});
+    expect(again.nodes.s).toEqual({ state: 'done', ms: 0, cached: true });
+    // Unwired, it is the same key too.
+    before = snapshot();
+    await ex.run(doc([{ id: 'a', type: 'test.number', params: { value: 1 } }, { id: 's', type: 'test.shows' }, { id: 'out', type: 'test.sink' }],
+      [['a', 'value', 's', 'a'], ['s', 'value', 'out', 'value']]));
+    expect(delta(before)).toEqual({});
+    // A keyed input still counts, and the preview's source runs again with it, since the kernel reads it.
+    before = snapshot();
+    expect((await ex.run(graph(2, 6, 3))).results).toEqual({ out: { value: 2 } });
+    expect(delta(before)).toEqual({ a: 1, look: 1, s: 1, out: 1 });
+  });
+
   it('a param change that gives the same key again reuses the old result', async () => {
     const ex = executor();
     await ex.run(twoBranches(1));

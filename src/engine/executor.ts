@@ -119,12 +119,16 @@ export class Executor {
       if (sources.some((e) => !keys.has(e.from.node))) continue; // an upstream key failed
       const node = plan.nodes.get(id)!;
       const def = this.def(node);
-      const inputs = Object.fromEntries(sources.map((e) => [e.to.port, `${keys.get(e.from.node)!.key}:${e.from.port}`]));
+      // What only feeds a node's previews is no part of what it computes, so it is no part of its key.
+      const shows = def.previewOnly;
+      const keyed = sources.filter((e) => !shows?.inputs?.includes(e.to.port));
+      const inputs = Object.fromEntries(keyed.map((e) => [e.to.port, `${keys.get(e.from.node)!.key}:${e.from.port}`]));
       try {
         const identity = def.identity ? await def.identity(node.params, { runtime: this.runtime }) : undefined;
-        const parts = { type: def.type, version: def.version, params: node.params, inputs, identity };
+        const params = Object.fromEntries(Object.entries(node.params).filter(([name]) => !shows?.params?.includes(name)));
+        const parts = { type: def.type, version: def.version, params, inputs, identity };
         const ignored = def.resume?.ignoreParams ?? [];
-        const resumeParams = Object.fromEntries(Object.entries(node.params).filter(([name]) => !ignored.includes(name)));
+        const resumeParams = Object.fromEntries(Object.entries(params).filter(([name]) => !ignored.includes(name)));
         keys.set(id, { key: cacheKey(parts), resume: cacheKey({ ...parts, params: resumeParams }) });
       } catch (e) {
         this.fail(state, node, e);

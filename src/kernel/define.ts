@@ -9,12 +9,18 @@ export type { ImageValue } from '../image/value.ts';
 export type { ModelHandle, WireTypes } from './values.ts';
 export { image, stack } from '../image/value.ts';
 
+/**
+ * A picture of a long kernel's work part-way: a latent shown as colours (a linear map, at latent size),
+ * or the step's predicted final image decoded, `by` the model that decoded it.
+ */
+export interface Preview { image: ImageValue; shows: 'latent' | 'decoded'; by?: string }
+
 export interface NodeContext {
   nodeId: string;
   runtime: Runtime;
   signal: AbortSignal;
-  /** Step i of n inside a long kernel, with an optional preview image. */
-  progress(step: number, total: number, preview?: ImageValue): void;
+  /** Step i of n inside a long kernel, with an optional preview of it. */
+  progress(step: number, total: number, preview?: Preview): void;
   /**
    * Partial work this node can carry on from in a later run (e.g. the denoising steps done), kept in the
    * budgeted cache under the node's resume key: its cache key, less the params `resume.ignoreParams` names.
@@ -60,6 +66,11 @@ export interface NodeDefinition extends NodeSchema {
   /** Params that do not change the work already done: a run that differs only in them resumes from `ctx.memo`. */
   resume?: { ignoreParams: readonly string[] };
   /**
+   * Inputs and params that change only what the node shows while it runs (its previews), never its
+   * outputs: they are left out of its cache and resume keys, so wiring or changing them re-runs nothing.
+   */
+  previewOnly?: { inputs?: readonly string[]; params?: readonly string[] };
+  /**
    * The memory a run needs, estimated from shapes, checked against `runtime.memoryBudget` before the
    * kernel allocates: once before any kernel of the run starts (`inputs` undefined: return undefined when
    * the estimate needs them), and again with the inputs just before this kernel. May throw to refuse a
@@ -79,6 +90,7 @@ export function defineNode<
   run(args: RunArgs<InputValues<I>, ParamValues<P>>): Promise<OutputValues<O>>;
   identity?(params: ParamValues<P>, ctx: Pick<NodeContext, 'runtime'>): Promise<string>;
   resume?: { ignoreParams: readonly (keyof P & string)[] };
+  previewOnly?: { inputs?: readonly (keyof I & string)[]; params?: readonly (keyof P & string)[] };
   memory?(params: ParamValues<P>, inputs: InputValues<I> | undefined, runtime: MemoryContext): MemoryNeed | undefined;
   migrate?: NodeSchema['migrate'];
   saves?: { filenameParam: keyof P & string };

@@ -58,10 +58,20 @@ describe('importModel', () => {
     const conv = await importModel(await diskSource(join(testModels, 'conv-net')));
     expect(conv.manifest.kind).toBe('onnx'); // scale 1: a filter, not an upscaler
     const decoder = await importModel(await diskSource(join(testModels, 'tiny-sd/vae_decoder/model.onnx')));
-    expect(decoder.manifest).toMatchObject({ id: 'vae-decoder', kind: 'onnx', files: [{ role: 'vae_decoder' }], latent: { channels: 4, scalingFactor: 0.18215 } });
+    expect(decoder.manifest).toMatchObject({ id: 'vae-decoder', kind: 'preview-decoder', files: [{ role: 'vae_decoder' }], latent: { channels: 4, scalingFactor: 0.18215 } });
     await expect(importModel(await diskSource(join(testModels, 'tiny-sd/unet/model.onnx')))).rejects.toThrow(
       'unet: is a UNet, one part of a Stable Diffusion model; add the whole folder (text_encoder/, unet/, vae_decoder/, tokenizer/)',
     );
+  });
+
+  it('a TAESD-shaped decoder is a preview decoder, named by known.json\'s signature, with its scaling factor of 1', async () => {
+    const path = join(testModels, 'tiny-taesd/vae_decoder/model.onnx');
+    const { manifest, known } = await importModel(await diskSource(path));
+    expect(known).toEqual(['vae_decoder: taesd-decoder (by signature) - TAESD decoder (tiny preview VAE for SD 1.x/2.x latents)']);
+    expect(manifest).toMatchObject({ kind: 'preview-decoder', latent: { channels: 4, downscale: 8, scalingFactor: 1 } });
+    const shipped = parseManifest(JSON.parse(await readFile(join(testModels, 'tiny-taesd/manifest.json'), 'utf8')), 'shipped');
+    expect(manifest.files).toEqual([{ ...shipped.files[0], path: 'model.onnx' }]);
+    expect(manifest.latent).toEqual(shipped.latent);
   });
 
   it('refuses a truncated file with a clear message', async () => {

@@ -6,6 +6,7 @@ import type { IoSpec } from '../runtime/runtime.ts';
 import type { Tensor } from '../runtime/tensor.ts';
 import { matchKnown, type KnownMatch } from './known.ts';
 import { measureScale } from './contracts/imageModel.ts';
+import { previewLatent } from './contracts/previewDecoder.ts';
 import { recognize, type Recognized } from './recognize.ts';
 
 /** A model file opened for recognition. */
@@ -152,9 +153,8 @@ async function importSingle(src: ImportSource): Promise<Draft> {
     if (typeof shape[2] === 'number' && typeof shape[3] === 'number') extra.image = { width: shape[3], height: shape[2] };
     return { kind: 'gan', files, extra, known };
   }
-  // A lone VAE decoder (e.g. TAESD for previews): a plain ONNX model with the latent facts it needs.
-  const latent = { channels: rec.latentChannels ?? 4, downscale: 8, scalingFactor: match?.model.latent?.scalingFactor ?? 0.18215 };
-  return { kind: 'onnx', files, extra: { latent }, known };
+  // A lone VAE decoder (e.g. TAESD): a preview decoder, with the latent facts it needs.
+  return { kind: 'preview-decoder', files, extra: { latent: previewLatent(rec, match) }, known };
 }
 
 /** Opens and recognises one ONNX file; for image models, also its scale (by a probe run when dims are free). */

@@ -21,7 +21,7 @@ const knownFile = z.object({
 const knownModel = z.object({
   id: z.string(),
   title: z.string(),
-  kind: z.enum(['stable-diffusion', 'upscaler', 'gan', 'onnx']),
+  kind: z.enum(['stable-diffusion', 'upscaler', 'gan', 'preview-decoder', 'onnx']),
   source: z.string(),
   license: z.string().optional(),
   notes: z.string().optional(),

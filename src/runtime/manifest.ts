@@ -17,7 +17,7 @@ export const manifestSchema = z.object({
   version: z.literal(1),
   id: z.string().min(1),
   title: z.string(),
-  kind: z.enum(['stable-diffusion', 'upscaler', 'gan', 'test', 'onnx']),
+  kind: z.enum(['stable-diffusion', 'upscaler', 'gan', 'preview-decoder', 'test', 'onnx']),
   license: z.string().optional(),
   source: z.string().optional(),
   files: z.array(fileEntry).min(1),

@@ -3,6 +3,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { categoryColour, registry, typeColour } from '../catalog.ts';
 import { NodeImages } from '../images/ImageCanvas.tsx';
+import { frameCaption } from '../images/stepCaption.ts';
 import { patchUi } from '../store/ui.ts';
 import { SaveImageButton } from '../images/SaveImage.tsx';
 import { getDoc, useDoc, useGraphNode } from '../store/graph.ts';
@@ -21,7 +22,9 @@ export const LoomNode = memo(function LoomNode({ id, selected }: NodeProps) {
   if (!node) return null;
   if (!def) return <UnknownNode node={node} selected={!!selected} problems={problems} />;
   if (node.type === 'core.reroute') return <RerouteDot id={id} selected={!!selected} bypassed={!!node.bypass} />;
-  const shown = node.bypass ? undefined : run?.status === 'running' && run.preview ? run.preview : image;
+  const shown = node.bypass ? undefined : run?.status === 'running' && run.preview ? run.preview.image : image;
+  // A preview says what it shows, while running and after, until a cached result (maybe older) replaces it.
+  const caption = shown && run?.preview && (run.status === 'running' || run.status === 'done') ? run.preview : undefined;
   return (
     <div className={`loom-node ${selected ? 'selected' : ''} ${node.bypass ? 'bypassed' : `status-${run?.status ?? 'idle'}`} ${problems ? 'has-problem' : ''}`} data-testid="node" data-node-id={id} data-type={node.type}>
       <header style={{ background: categoryColour(def.category) }}>
@@ -54,7 +57,8 @@ export const LoomNode = memo(function LoomNode({ id, selected }: NodeProps) {
       {!node.bypass && (run?.status === 'failed' || run?.status === 'skipped' || run?.status === 'invalid') && <div className="node-message" data-testid="node-message" title={run.details}>{withNodeNames(run.message ?? '', getDoc())}</div>}
       {shown && (
         <div className="node-image nodrag">
-          <NodeImages image={shown} testId="node-image" onEnlarge={(item) => patchUi({ enlarged: { image: shown, item, title: node.title ?? def.title } })} />
+          <NodeImages image={shown} testId="node-image" onEnlarge={(item) => patchUi({ enlarged: { image: shown, item, title: caption ? frameCaption(caption) : node.title ?? def.title } })} />
+          {caption && <div className="node-caption muted" data-testid="node-image-caption" data-shows={caption.shows}>{frameCaption(caption)}</div>}
         </div>
       )}
       {def.saves && <SaveImageButton nodeId={id} />}

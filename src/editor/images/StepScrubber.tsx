@@ -1,10 +1,13 @@
 // Scrub the steps a Denoise node recorded (outputs.steps = { previews: IMAGE[] }): a filmstrip and a slider
-// over the cheap previews, and the chosen step's predicted clean image decoded through the graph's VAE.
+// over the steps, each shown by the preview the run decoded (preview_decoder) or else its latent as colours,
+// and the chosen step's predicted final image decoded through the graph's VAE.
 import { useEffect, useRef, useState } from 'react';
 import { isImage, type ImageValue } from '../../image/value.ts';
 import { canDecodeSteps, decodeStep } from '../engine/steps.ts';
 import { exportPng } from '../files/graphFile.ts';
 import { getDoc } from '../store/graph.ts';
+import { useNodeFrames } from '../store/run.ts';
+import { frameCaption } from './stepCaption.ts';
 import { ImageCanvas } from './ImageCanvas.tsx';
 
 /** The step previews inside a node's outputs, when it has any. */
@@ -18,20 +21,26 @@ export function StepScrubber({ nodeId, previews }: { nodeId: string; previews: I
   const [step, setStep] = useState(previews.length - 1);
   const at = Math.min(step, previews.length - 1);
   const decoded = useDecodedStep(nodeId, at);
+  // The previews the run decoded, by step index (a node counts its steps from 1).
+  const frames = useNodeFrames(nodeId);
+  const live = new Map((frames ?? []).map((f) => [f.step - 1, f]));
+  const liveAt = live.get(at);
   // The chosen step's frame stays in view as the slider moves.
   const strip = useRef<HTMLDivElement>(null);
-  useEffect(() => { strip.current?.querySelector('.active')?.scrollIntoView({ block: 'nearest', inline: 'nearest' }); }, [at]);
+  useEffect(() => { scrollIntoStrip(strip.current, at); }, [at]);
+  const shown = decoded.image ?? liveAt?.image;
+  const shownCaption = frameCaption(decoded.image ? { step: at + 1, shows: 'decoded' } : liveAt ?? { step: at + 1, shows: 'latent' });
   return (
     <div className="scrubber" data-testid="step-scrubber">
       <div className="scrubber-views">
         <figure>
           <ImageCanvas image={previews[at]} testId="scrubber-image" className="scrubber-main" />
-          <figcaption data-testid="scrubber-image-label">step {at + 1}: its latent, as colours (a quick guess at the final image)</figcaption>
+          <figcaption data-testid="scrubber-image-label">{frameCaption({ step: at + 1, shows: 'latent' })}</figcaption>
         </figure>
-        {decoded.image && (
+        {shown && (
           <figure>
-            <ImageCanvas image={decoded.image} testId="scrubber-decoded" className="scrubber-main" />
-            <figcaption data-testid="scrubber-decoded-label">step {at + 1}: its predicted final image, decoded by the VAE</figcaption>
+            <ImageCanvas image={shown} testId="scrubber-decoded" className="scrubber-main" />
+            <figcaption data-testid="scrubber-decoded-label">{shownCaption}</figcaption>
           </figure>
         )}
       </div>
@@ -45,13 +54,28 @@ export function StepScrubber({ nodeId, previews }: { nodeId: string; previews: I
           Save step {at + 1} as PNG
         </button>
       )}
-      <div className="filmstrip" ref={strip}>
-        {previews.map((p, i) => (
-          <ImageCanvas key={i} image={p} className={i === at ? 'active' : ''} testId="scrubber-frame" onClick={() => setStep(i)} />
-        ))}
+      {live.size > 0 && <div className="muted" data-testid="filmstrip-legend">frames: the predicted final image where the run decoded it ({live.values().next().value!.by}), else the latent as colours</div>}
+      <div className="filmstrip" ref={strip} data-testid="filmstrip">
+        {previews.map((p, i) => {
+          const frame = live.get(i);
+          return (
+            <span key={i} className={i === at ? 'active' : ''} title={frameCaption(frame ?? { step: i + 1, shows: 'latent' })} data-shows={frame ? 'decoded' : 'latent'}>
+              <ImageCanvas image={frame?.image ?? p} testId="scrubber-frame" onClick={() => setStep(i)} />
+            </span>
+          );
+        })}
       </div>
     </div>
   );
+}
+
+/** Scrolls the filmstrip itself (never the panels around it) so frame `index` is in view. */
+function scrollIntoStrip(strip: HTMLElement | null, index: number): void {
+  const frame = strip?.children[index] as HTMLElement | undefined;
+  if (!strip || !frame) return;
+  const left = frame.offsetLeft - strip.offsetLeft;
+  if (left < strip.scrollLeft) strip.scrollLeft = left;
+  else if (left + frame.offsetWidth > strip.scrollLeft + strip.clientWidth) strip.scrollLeft = left + frame.offsetWidth - strip.clientWidth;
 }
 
 /** The decoded image of one step, fetched when the step changes; the engine's cache makes revisits instant. */

@@ -29,6 +29,8 @@ describe('node search', () => {
     ['clip text encode', 'diffusion.text_encoder'],
     ['empty latent', 'diffusion.noise'],
     ['vae', 'diffusion.vae_decode'],
+    ['taesd', 'model.load_preview_decoder'],
+    ['preview decoder', 'model.load_preview_decoder'],
   ])('what users of other tools type: "%s" finds %s first', (text, type) => {
     expect(types({ text, portType: '' })[0]).toBe(type);
   });

@@ -27,6 +27,34 @@ describe('run state', () => {
     expect(s.running).toBe(false);
   });
 
+  it('keeps each step preview with what it shows; decoded ones collect as the filmstrip\'s frames of the node\'s latest run', () => {
+    const colours = image(8, 8, 3);
+    const decoded = [image(64, 64, 3), image(64, 64, 3)];
+    const progress = (runId: number, step: number, preview?: { image: typeof colours; shows: 'latent' | 'decoded'; by?: string }) =>
+      applyEvent({ type: 'node-progress', runId, nodeId: 'd', step, total: 4, preview });
+    applyEvent({ type: 'run-started', runId: 1, plan: ['d'] });
+    applyEvent({ type: 'node-started', runId: 1, nodeId: 'd' });
+    progress(1, 1, { image: colours, shows: 'latent' });
+    progress(1, 2, { image: decoded[0], shows: 'decoded', by: 'the VAE' });
+    progress(1, 3);
+    expect(runStore.get().nodes.d.preview).toEqual({ image: decoded[0], shows: 'decoded', by: 'the VAE', step: 2 }); // the last one stays between decodes
+    progress(1, 4, { image: decoded[1], shows: 'decoded', by: 'the VAE' });
+    applyEvent({ type: 'node-finished', runId: 1, nodeId: 'd', ms: 9, cached: false });
+    expect(runStore.get().frames.d.map((f) => [f.step, f.image])).toEqual([[2, decoded[0]], [4, decoded[1]]]);
+    expect(runStore.get().images.d).toBe(decoded[1]);
+    expect(runStore.get().nodes.d.preview?.step).toBe(4);
+    // A later run that finds it cached (maybe an older result): no frames, no caption.
+    applyEvent({ type: 'run-started', runId: 2, plan: ['d'] });
+    applyEvent({ type: 'node-finished', runId: 2, nodeId: 'd', ms: 0, cached: true });
+    expect(runStore.get().frames.d).toBeUndefined();
+    expect(runStore.get().nodes.d.preview).toBeUndefined();
+    // A run that starts it again starts with none.
+    runStore.set((st) => ({ ...st, frames: { d: [{ image: decoded[0], shows: 'decoded', step: 1 }] } }));
+    applyEvent({ type: 'run-started', runId: 3, plan: ['d'] });
+    applyEvent({ type: 'node-started', runId: 3, nodeId: 'd' });
+    expect(runStore.get().frames.d).toBeUndefined();
+  });
+
   it('drops events of a run that has already settled', () => {
     applyResult(result({ runId: 2, nodes: { a: { state: 'done', ms: 1, cached: false } } }), emptyGraph());
     applyEvent({ type: 'run-started', runId: 2, plan: ['a'] });

@@ -3,6 +3,7 @@
 // example, or undoing that) clears them, since they belong to the other graph's node ids.
 import { isImage, type ImageValue } from '../../image/value.ts';
 import type { NodeOutcome, RunEvent, RunResult } from '../../engine/events.ts';
+import type { Preview } from '../../kernel/define.ts';
 import type { GraphDoc } from '../../graph/index.ts';
 import { createStore, useStore } from './createStore.ts';
 import { graphStore } from './graph.ts';
@@ -18,8 +19,12 @@ export interface NodeRun {
   message?: string;
   /** onnxruntime's own text behind a failure's message, for whoever wants it (shown on hover). */
   details?: string;
-  preview?: ImageValue;
+  /** The latest preview it sent while running, and of which step. */
+  preview?: StepFrame;
 }
+
+/** A preview of one step (1-based, as the node counts its progress): the latent as colours, or decoded. */
+export interface StepFrame extends Preview { step: number }
 
 /** `run` counts the user's runs in this editor (1, 2, …): step decodes and engine restarts do not change it. */
 export interface GalleryItem { key: string; nodeId: string; runId: number; run: number; image: ImageValue; doc: GraphDoc; at: number; ms: number }
@@ -43,16 +48,31 @@ export interface RunState {
    * only. A node deleted and another added under the same id (or another document's) does not show it.
    */
   owners: Record<string, string>;
+  /**
+   * The decoded previews each node sent in its latest run, by step, for the filmstrip. A node that
+   * starts again, or whose result comes from the cache (maybe an older run's), starts with none.
+   */
+  frames: Record<string, StepFrame[]>;
 }
 
 export const runStore = createStore<RunState>({
-  nodes: {}, images: {}, docs: {}, running: false, plan: [], summary: '', gallery: [], finishedRuns: 0, runNumber: 0, owners: {},
+  nodes: {}, images: {}, docs: {}, running: false, plan: [], summary: '', gallery: [], finishedRuns: 0, runNumber: 0, owners: {}, frames: {},
 });
 
 const TERMINAL = new Set<NodeStatus>(['cached', 'done', 'failed', 'skipped', 'cancelled', 'invalid']);
 
 function setNode(id: string, run: NodeRun): void {
   runStore.set((s) => ({ ...s, nodes: { ...s.nodes, [id]: run } }));
+}
+
+function setFrames(id: string, frames: StepFrame[] | undefined): void {
+  runStore.set((s) => {
+    if (!frames && !s.frames[id]) return s;
+    const next = { ...s.frames };
+    if (frames) next[id] = frames;
+    else delete next[id];
+    return { ...s, frames: next };
+  });
 }
 
 export function startRun(): void {
@@ -73,13 +93,23 @@ export function applyEvent(e: RunEvent): void {
       runStore.set((s) => ({ ...s, nodes, plan: e.plan, running: true, summary: `running ${e.plan.length} nodes` }));
       return;
     }
-    case 'node-started': return setNode(e.nodeId, { status: 'running' });
+    case 'node-started':
+      setFrames(e.nodeId, undefined);
+      return setNode(e.nodeId, { status: 'running' });
     case 'node-progress': {
-      setNode(e.nodeId, { ...prev[e.nodeId], status: 'running', step: e.step, total: e.total, preview: e.preview ?? prev[e.nodeId]?.preview });
-      if (e.preview) { const preview = e.preview; runStore.set((s) => ({ ...s, images: { ...s.images, [e.nodeId]: preview } })); }
+      const frame = e.preview && { ...e.preview, step: e.step };
+      setNode(e.nodeId, { ...prev[e.nodeId], status: 'running', step: e.step, total: e.total, preview: frame ?? prev[e.nodeId]?.preview });
+      if (frame) {
+        runStore.set((s) => ({
+          ...s, images: { ...s.images, [e.nodeId]: frame.image },
+          frames: frame.shows === 'decoded' ? { ...s.frames, [e.nodeId]: [...(s.frames[e.nodeId] ?? []), frame] } : s.frames,
+        }));
+      }
       return;
     }
-    case 'node-finished': return setNode(e.nodeId, { status: e.cached ? 'cached' : 'done', ms: e.ms });
+    case 'node-finished':
+      if (e.cached) setFrames(e.nodeId, undefined);
+      return setNode(e.nodeId, { status: e.cached ? 'cached' : 'done', ms: e.ms, preview: e.cached ? undefined : prev[e.nodeId]?.preview });
     case 'node-failed': return setNode(e.nodeId, { status: 'failed', message: e.message, details: e.details });
     case 'node-skipped': return setNode(e.nodeId, { status: 'skipped', message: e.because });
     case 'node-cancelled': return setNode(e.nodeId, { status: 'cancelled' });
@@ -124,11 +154,11 @@ export function applyResult(result: RunResult, doc: GraphDoc): void {
   });
 }
 
-/** The result's outcome is the final word on a node; its preview stays. */
+/** The result's outcome is the final word on a node; its preview stays, unless its result came from the cache. */
 function outcomeRun(o: NodeOutcome, prev: NodeRun | undefined): NodeRun {
   const preview = prev?.preview;
   switch (o.state) {
-    case 'done': return { status: o.cached ? 'cached' : 'done', ms: o.ms, preview };
+    case 'done': return { status: o.cached ? 'cached' : 'done', ms: o.ms, preview: o.cached ? undefined : preview };
     case 'failed': return { status: 'failed', message: o.message, details: o.details, preview };
     case 'skipped': return { status: 'skipped', message: o.because, preview };
     case 'cancelled': return { status: 'cancelled', preview };
@@ -146,7 +176,7 @@ export function engineRestarted(keepFailures = false): void {
 }
 
 function resetRunState(): void {
-  runStore.set((s) => ({ ...s, nodes: {}, images: {}, docs: {}, owners: {}, plan: [], summary: '' }));
+  runStore.set((s) => ({ ...s, nodes: {}, images: {}, docs: {}, owners: {}, frames: {}, plan: [], summary: '' }));
 }
 
 let seenLoads = graphStore.get().loads;
@@ -158,6 +188,8 @@ graphStore.subscribe(() => {
 });
 
 export const useNodeRun = (id: string): NodeRun | undefined => useStore(runStore, (s) => s.nodes[id]);
+/** The decoded previews a node sent in its latest run (empty when none). */
+export const useNodeFrames = (id: string): StepFrame[] | undefined => useStore(runStore, (s) => s.frames[id]);
 /** The node's latest image, when it was made by this node: same id and type, in this document. */
 export const useNodeImage = (id: string, type?: string): ImageValue | undefined =>
   useStore(runStore, (s) => (type === undefined || s.owners[id] === type || s.nodes[id]?.status === 'running' ? s.images[id] : undefined));

@@ -1,5 +1,6 @@
 // Every model kind the app knows, in the order recognition tries them. A new kind is one contract file
-// and one line here; recognition and the nodes that open it use the same declaration.
+// and one line here; recognition and the nodes that open it use the same declaration. The preview decoder
+// (previewDecoder.ts) is not listed: its signature is a VAE decoder's, and a lone one is a preview decoder.
 import type { Contract } from './contract.ts';
 import { GAN } from './gan.ts';
 import { IMAGE_MODEL } from './imageModel.ts';
