@@ -8,12 +8,25 @@ export type { ImageValue } from '../image/value.ts';
 export type { ModelHandle, WireTypes } from './values.ts';
 export { image, stack } from '../image/value.ts';
 
+/**
+ * Where a sampling step ran and the tensor bytes it copied between CPU and GPU (0 and 0 on a CPU
+ * backend): `resident` when its latents stayed on the GPU, else `reason` says why they did not.
+ */
+export interface StepTraffic {
+  resident: boolean;
+  reason?: string;
+  bytesUp: number;
+  bytesDown: number;
+  /** On the first step's event: what was copied before it (conditioning, the start latent, the timesteps). */
+  setup?: { bytesUp: number; bytesDown: number };
+}
+
 export interface NodeContext {
   nodeId: string;
   runtime: Runtime;
   signal: AbortSignal;
-  /** Step i of n inside a long kernel, with an optional preview image. */
-  progress(step: number, total: number, preview?: ImageValue): void;
+  /** Step i of n inside a long kernel, with an optional preview image and what the step copied. */
+  progress(step: number, total: number, preview?: ImageValue, traffic?: StepTraffic): void;
   /**
    * Partial work this node can carry on from in a later run (e.g. the denoising steps done), kept in the
    * budgeted cache under the node's resume key: its cache key, less the params `resume.ignoreParams` names.

@@ -42,9 +42,9 @@ describe('linear steps equal the float32 steps within a few ulps, over a whole r
       const schedule = makeSchedule(kind, { ...SD15_CONFIG, ...change }, 8);
       const dims = [1, 4, 8, 8];
       const n = 4 * 8 * 8;
-      let cpu = torchRandn(1, dims).map((v) => v * schedule.initNoiseSigma);
+      let cpu: Float32Array = torchRandn(1, dims).map((v) => v * schedule.initNoiseSigma);
       let state = freshState();
-      let gpu = cpu.slice();
+      let gpu: Float32Array = cpu.slice();
       let previousX0: Float32Array | null = null;
       for (let i = 0; i < schedule.timesteps.length; i++) {
         const plan = linearStep(schedule, i, previousX0 !== null) as LinearStep;
