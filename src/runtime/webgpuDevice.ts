@@ -49,8 +49,9 @@ export class WebGpuDevice implements Device {
   }
 
   private buffer(bytes: number): GPUBuffer {
-    // onnxruntime reads and writes model inputs and outputs as storage; sizes are whole 4-byte words.
-    const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+    // onnxruntime reads and writes model inputs and outputs as storage, and copies whole 16-byte blocks
+    // of them (an 8-byte int64 timestep in an 8-byte buffer reaches the model as garbage).
+    const size = Math.max(16, Math.ceil(bytes / 16) * 16);
     return this.device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
   }
 
