@@ -31,7 +31,8 @@ export default defineNode({
     "from the init latent noised to the first of them (as diffusers' img2img pipeline). " +
     'Prompt editing: wire positive_after and its prompt takes over after the first switch_at of the steps. ' +
     'Inpainting: wire a mask (1 = repaint) with the init latent; a plain UNet keeps the rest of the init latent at every step, ' +
-    'an inpainting UNet (9 channels) also takes the masked image\'s latent (Masked Image -> VAE Encode) on masked_latent.',
+    'an inpainting UNet (9 channels) also takes the masked image\'s latent (Masked Image -> VAE Encode) on masked_latent. ' +
+    'keep_every k keeps and previews every k-th step and the last; on WebGPU the latents of the others never leave the GPU.',
   inputs: {
     unet: 'UNET', positive: 'CONDITIONING', negative: { type: 'CONDITIONING', optional: true }, latent: 'LATENT', schedule: 'SCHEDULE',
     init: { type: 'LATENT', optional: true },

@@ -70,21 +70,20 @@ export async function residentSteps(r: ResidentRun): Promise<void> {
     let x = hold(device.upload({ dtype: 'float32', dims, data: cursor.x }));
     let previousX0 = cursor.state.previousX0 ? hold(device.upload({ dtype: 'float32', dims, data: cursor.state.previousX0 })) : null;
     let state = cursor.state;
+    // The model input, in each half of the batch (uncond, cond); cfg is the same at every step.
+    const guided = r.guidanceAt(r.from).cfg !== 1;
+    const sample = hold(device.create([dims[0] * (guided ? 2 : 1), ...dims.slice(1)]));
     r.onSetup(since(device.traffic, before));
 
     for (let i = r.from; i < r.end; i++) {
       r.signal.throwIfAborted();
       before = { ...device.traffic };
       const g = r.guidanceAt(i);
-      const guided = g.cfg !== 1;
       const plan = linearStep(schedule, i, previousX0 !== null);
       if (typeof plan === 'string') throw new Error(`step ${i}: ${plan}`);
-      // The model input, in each half of the batch (uncond, cond).
-      const sample = hold(device.create([dims[0] * (guided ? 2 : 1), ...dims.slice(1)]));
       for (let half = 0; half < (guided ? 2 : 1); half++) device.combine(sample, [{ of: x, coef: plan.inputScale }], { outOffset: half * n, count: n });
       const outputs = await device.run(unet.info, { sample, timestep: timesteps[i], encoder_hidden_states: contextAt(i) }, r.signal);
       for (const t of Object.values(outputs)) hold(t);
-      drop(sample);
       const output = outputs.out_sample;
       if (!output) throw new Error(`${unet.info.label} gave no out_sample`);
       // Guidance folded into the step: output = uncond + cfg * (cond - uncond).
