@@ -1,18 +1,25 @@
 import type { TorchGeneratorState } from '../../src/diffusion/torchRandom.ts';
 import { TorchGenerator } from '../../src/diffusion/torchRandom.ts';
 import { img2imgSchedule, inpaintBlend, type SchedulerState } from '../../src/diffusion/schedulers/index.ts';
+import type { Device, Traffic } from '../../src/runtime/device.ts';
 import type { Tensor } from '../../src/runtime/tensor.ts';
 import { defineNode, float, int, type ImageValue, type Preview } from '../../src/kernel/define.ts';
 import { decodedPreview, latentPreview, openPreviewer } from './preview.ts';
 import { initRows, latentAt, latentMask, samplerStep, startFrom, type Cursor } from './sampling.ts';
+import { residentReason, residentSteps } from './residentSteps.ts';
 import { openUnet } from './unet.ts';
 import { unetNeed } from './unetMemory.ts';
 
 /** Decode the live preview every this many steps: see README (Live previews) for what it costs. */
 const PREVIEW_EVERY = 10;
 
-/** What is kept of every step, so any step can be inspected, and a longer run can resume from a shorter one. */
+/**
+ * What is kept of the kept steps (every one, or every k-th and the last), so they can be inspected, and a
+ * longer run can resume from a shorter one.
+ */
 interface StepRecord {
+  /** The schedule index of each kept step, ascending. */
+  indices: number[];
   latents: Tensor[];
   denoised: Tensor[];
   previews: ImageValue[];
@@ -30,7 +37,9 @@ export default defineNode({
     'an inpainting UNet (9 channels) also takes the masked image\'s latent (Masked Image -> VAE Encode) on masked_latent. ' +
     "Live preview: wire a VAE (Load Stable Diffusion's, or a TAESD from Load Preview Decoder) into preview_decoder and each " +
     "preview_every-th step's predicted final image is shown decoded; unwired, the preview is that latent as colours. " +
-    'Neither changes the results or re-runs anything.',
+    'Neither changes the results or re-runs anything. ' +
+
+    'keep_every k keeps and previews every k-th step and the last; on WebGPU the latents of the others never leave the GPU.',
   inputs: {
     unet: 'UNET', positive: 'CONDITIONING', negative: { type: 'CONDITIONING', optional: true }, latent: 'LATENT', schedule: 'SCHEDULE',
     init: { type: 'LATENT', optional: true },
@@ -46,6 +55,7 @@ export default defineNode({
     start: int({ default: 0, min: 0, max: 1000 }),
     end: int({ default: 1000, min: 1, max: 1000, label: 'stop at step (1000 = all)' }),
     preview_every: int({ default: PREVIEW_EVERY, min: 1, max: 1000, label: 'decode the preview every n steps' }),
+    keep_every: int({ default: 1, min: 1, max: 1000, label: 'keep and preview every k-th step (and the last)' }),
   },
   outputs: { latent: 'LATENT', denoised: 'LATENT', steps: 'STEPS' },
   // Everything but `end` decides the steps: a run to a later end carries on from an earlier one.
@@ -97,49 +107,85 @@ export default defineNode({
 
     const saved = ctx.memo.get() as { record: StepRecord } | undefined;
     const record: StepRecord = saved
-      ? { latents: [...saved.record.latents], denoised: [...saved.record.denoised], previews: [...saved.record.previews], states: [...saved.record.states] }
-      : { latents: [], denoised: [], previews: [], states: [] };
+      ? { indices: [...saved.record.indices], latents: [...saved.record.latents], denoised: [...saved.record.denoised], previews: [...saved.record.previews], states: [...saved.record.states] }
+      : { indices: [], latents: [], denoised: [], previews: [], states: [] };
     let cursor = startFrom(inputs.latent, schedule, start, inputs.init, inputs.mask !== undefined);
-    const done = record.latents.length;
-    if (done > 0) {
-      const at = Math.min(done, end - start) - 1;
-      const { scheduler, generator } = record.states[at];
-      cursor = { x: record.latents[at].data as Float32Array, dims: cursor.dims, state: scheduler, generator: generator ? TorchGenerator.fromState(generator) : null };
+    // Carry on from the last kept step before `end`; kept steps after it (from a longer run) are made again.
+    const resumeAt = record.indices.findLastIndex((s) => s < end);
+    let from = start;
+    if (resumeAt >= 0) {
+      const { scheduler, generator } = record.states[resumeAt];
+      cursor = { x: record.latents[resumeAt].data as Float32Array, dims: cursor.dims, state: scheduler, generator: generator ? TorchGenerator.fromState(generator) : null };
+      from = record.indices[resumeAt] + 1;
     }
+    if (from < end) for (const list of Object.values(record)) list.length = resumeAt + 1;
+    const keep = (i: number) => (i - start + 1) % params.keep_every === 0 || i === end - 1;
+    // With a decoder: a kept step at least preview_every steps after the last decode, and the last step, are
+    // decoded; the colours show only until the first (between decodes the last one stays in view). Without
+    // one: the colours at every kept step.
+    let lastDecoded = from - start;
     let decoded = false;
-    for (let i = start + done; i < end; i++) {
-      ctx.signal.throwIfAborted();
-      const out = await samplerStep(ctx.runtime, unet, schedule, i, cursor, guidanceAt(i), ctx.signal);
-      if (blend) out.x = inpaintBlend(schedule, i, out.x, blend.init, blend.noise, blend.mask);
-      cursor = { ...cursor, x: out.x, state: out.state };
-      const denoised: Tensor = { dtype: 'float32', dims: cursor.dims, data: out.denoised };
-      record.latents.push({ dtype: 'float32', dims: cursor.dims, data: out.x });
+    const record1 = async (i: number, x: Float32Array, x0: Float32Array, state: SchedulerState, generator: TorchGenerator | null): Promise<Preview | undefined> => {
+      const denoised: Tensor = { dtype: 'float32', dims: cursor.dims, data: x0 };
+      const colours = latentPreview(denoised, manifest);
+      record.indices.push(i);
+      record.latents.push({ dtype: 'float32', dims: cursor.dims, data: x });
       record.denoised.push(denoised);
-      const colours: Preview = { image: latentPreview(denoised, manifest), shows: 'latent' };
-      record.previews.push(colours.image);
-      record.states.push({ scheduler: out.state, generator: cursor.generator?.getState() });
+      record.previews.push(colours);
+      record.states.push({ scheduler: state, generator: generator?.getState() });
       ctx.memo.set({ record });
-      // With a decoder: every preview_every-th step and the last decoded, the colours only until the first
-      // (between decodes the last one stays in view). Without one: the colours at every step.
       const k = i - start + 1;
-      let preview: Preview | undefined = decoded ? undefined : colours;
-      if (previewer && (k % params.preview_every === 0 || i === end - 1)) {
-        preview = await decodedPreview(ctx.runtime, previewer, denoised, ctx.signal);
+      if (previewer && (k - lastDecoded >= params.preview_every || i === end - 1)) {
+        lastDecoded = k;
         decoded = true;
+        return decodedPreview(ctx.runtime, previewer, denoised, ctx.signal);
       }
-      ctx.progress(k, end - start, preview);
+      return decoded ? undefined : { image: colours, shows: 'latent' };
+    };
+
+    const device = from < end ? await (ctx.runtime.gpu?.() ?? `the ${ctx.runtime.backend} backend runs on the CPU`) : 'nothing to run';
+    const variants = inputs.positive_after ? [guidance, guidanceAt(end - 1)] : [guidance];
+    const reason = from < end ? residentReason(device, unet, schedule, from, cursor.state, variants, inputs.mask !== undefined) : null;
+    if (from < end && reason === null) {
+      let setup: Traffic | undefined;
+      await residentSteps({
+        device: device as Device, unet, schedule, from, end, cursor, guidanceAt, keep, signal: ctx.signal,
+        onSetup: (copied) => { setup = copied; },
+        onStep: async (i, kept, copied) => {
+          const preview = kept && await record1(i, kept.x, kept.x0, kept.state, cursor.generator);
+          ctx.progress(i - start + 1, end - start, preview, {
+            resident: true, bytesUp: copied.up, bytesDown: copied.down, ...(setup ? { setup: { bytesUp: setup.up, bytesDown: setup.down } } : {}),
+          });
+          setup = undefined;
+        },
+      });
+    } else {
+      const traffic = typeof device === 'string' ? undefined : device.traffic;
+      for (let i = from; i < end; i++) {
+        ctx.signal.throwIfAborted();
+        const before = traffic && { ...traffic };
+        const out = await samplerStep(ctx.runtime, unet, schedule, i, cursor, guidanceAt(i), ctx.signal);
+        if (blend) out.x = inpaintBlend(schedule, i, out.x, blend.init, blend.noise, blend.mask);
+        cursor = { ...cursor, x: out.x, state: out.state };
+        const preview = keep(i) ? await record1(i, out.x, out.denoised, out.state, cursor.generator) : undefined;
+        ctx.progress(i - start + 1, end - start, preview, {
+          resident: false, reason: reason ?? undefined,
+          bytesUp: traffic ? traffic.up - before!.up : 0, bytesDown: traffic ? traffic.down - before!.down : 0,
+        });
+      }
     }
-    const n = end - start;
+    const n = record.indices.findLastIndex((s) => s < end) + 1;
     const last = n - 1;
     const final: Cursor = { ...cursor, x: record.latents[last].data as Float32Array, state: record.states[last].scheduler,
       generator: record.states[last].generator ? TorchGenerator.fromState(record.states[last].generator!) : null };
+    const indices = record.indices.slice(0, n);
     return {
       latent: latentAt(final, schedule, end),
       denoised: { kind: 'latent', tensor: record.denoised[last] },
       steps: {
         kind: 'steps',
-        indices: Array.from({ length: n }, (_, k) => start + k),
-        timesteps: schedule.timesteps.slice(start, end),
+        indices,
+        timesteps: indices.map((s) => schedule.timesteps[s]),
         latents: record.latents.slice(0, n),
         denoised: record.denoised.slice(0, n),
         previews: record.previews.slice(0, n),

@@ -142,6 +142,34 @@ describe('text to image', () => {
     expect(first.data).not.toEqual(last.data);
   });
 
+  it('keep_every k keeps (and previews) every k-th step and the last, with the same steps and result as keeping all', async () => {
+    const all = new Executor(builtinRegistry(), createNodeRuntime({ threads: 2 }));
+    await all.run(graph({ scheduler: { steps: 8 } }), { targets: ['denoise'] });
+    const full = all.outputs('denoise')!.steps as StepsValue;
+    const { runtime, unetBatches } = countingRuntime();
+    const ex = new Executor(builtinRegistry(), runtime);
+    const events: { step: number; preview: boolean; traffic: unknown }[] = [];
+    await ex.run(graph({ scheduler: { steps: 8 }, denoise: { keep_every: 3 } }), {
+      targets: ['denoise'], onEvent: (e) => { if (e.type === 'node-progress') events.push({ step: e.step, preview: e.preview !== undefined, traffic: e.traffic }); },
+    });
+    const thin = ex.outputs('denoise')!.steps as StepsValue;
+    expect(thin.indices).toEqual([2, 5, 7]);
+    expect(thin.timesteps).toEqual([2, 5, 7].map((i) => full.timesteps[i]));
+    expect(thin.latents.map((t) => Array.from(t.data as Float32Array))).toEqual([2, 5, 7].map((i) => Array.from(full.latents[i].data as Float32Array)));
+    expect((ex.outputs('denoise')!.latent as LatentValue).tensor.data).toEqual((all.outputs('denoise')!.latent as LatentValue).tensor.data);
+    expect(events.map((e) => e.preview)).toEqual([false, false, true, false, false, true, false, true]);
+    // On a CPU backend nothing crosses to a GPU, and the run says why its latents are on the CPU.
+    expect(events[0].traffic).toEqual({ resident: false, reason: 'the cpu backend runs on the CPU', bytesUp: 0, bytesDown: 0 });
+    // A later end carries on from the last kept step (5), not from the start.
+    await ex.run(graph({ scheduler: { steps: 8 }, denoise: { keep_every: 3, end: 6 } }), { targets: ['denoise'] });
+    expect(unetBatches).toHaveLength(8); // step 5 is kept: nothing to run
+    expect((ex.outputs('denoise')!.steps as StepsValue).indices).toEqual([2, 5]);
+    await ex.run(graph({ scheduler: { steps: 8 }, denoise: { keep_every: 3, end: 7 } }), { targets: ['denoise'] });
+    expect(unetBatches).toHaveLength(9); // step 6, from the kept step 5
+    expect((ex.outputs('denoise')!.steps as StepsValue).indices).toEqual([2, 5, 6]);
+    expect(Array.from((ex.outputs('denoise')!.latent as LatentValue).tensor.data as Float32Array)).toEqual(Array.from(full.latents[6].data as Float32Array));
+  });
+
   it('two UNet Step nodes give the same latent as a two-step Denoise', async () => {
     const ex = new Executor(builtinRegistry(), createNodeRuntime({ threads: 2 }));
     const doc = graph({ denoise: { end: 2 } });

@@ -22,7 +22,7 @@ export async function openUnet(runtime: Runtime, manifest: ModelManifest): Promi
   return { info, sampleDtype: facts.sampleDtype, timestep: facts.timestep, tokens: facts.tokens, inpainting: facts.inpainting };
 }
 
-function timestepTensor(unet: Unet, t: number): Tensor {
+export function timestepTensor(unet: Unet, t: number): Tensor {
   const dims = unet.timestep.rank === 0 ? [] : [1];
   switch (unet.timestep.dtype) {
     case 'int64': return { dtype: 'int64', dims, data: BigInt64Array.of(BigInt(Math.round(t))) };
@@ -65,11 +65,8 @@ function withChannels(sample: Float32Array, dims: number[], extra: Float32Array)
   return { data, dims: [b, c + k, h, w] };
 }
 
-/** The guided noise (or v) prediction for `sample` [B, C, h, w] at timestep t. */
-export async function predict(
-  runtime: Runtime, unet: Unet, sample: Float32Array, dims: number[], t: number, g: Guidance, signal: AbortSignal,
-): Promise<Float32Array> {
-  const batch = dims[0];
+/** Refuses guidance the UNet cannot take: cfg without a negative prompt, a token count the export does not fix. */
+export function checkGuidance(unet: Unet, g: Guidance): void {
   const guided = g.cfg !== 1;
   if (guided && !g.negative) throw new Error(`cfg ${g.cfg} needs a negative conditioning (wire a Text Encoder, even with an empty prompt), or set cfg to 1`);
   for (const c of guided ? [g.positive, g.negative!] : [g.positive]) {
@@ -78,32 +75,52 @@ export async function predict(
         `(${Math.ceil(c.dims[1] / 77)} chunks of 75 tokens): shorten it or drop BREAK, or use an export with a free sequence length`);
     }
   }
-  // Prompts of different lengths (chunks of 75) cannot share a batch: the web UI then runs them one after the other.
-  if (guided && g.negative!.dims[1] !== g.positive.dims[1]) {
-    const uncond = await predict(runtime, unet, sample, dims, t, { positive: g.negative!, cfg: 1, inpaint: g.inpaint }, signal);
-    const cond = await predict(runtime, unet, sample, dims, t, { positive: g.positive, cfg: 1, inpaint: g.inpaint }, signal);
-    return uncond.map((u, i) => u + g.cfg * (cond[i] - u));
-  }
+}
+
+/** Whether cond and uncond share one batched run: prompts of different lengths (chunks of 75) cannot. */
+export const batchable = (g: Guidance): boolean => g.cfg === 1 || g.negative!.dims[1] === g.positive.dims[1];
+
+/** encoder_hidden_states for one batched run over `batch` latents: uncond rows first, then cond, as diffusers batches them. */
+export function batchedContext(g: Guidance, batch: number): Tensor {
+  const guided = g.cfg !== 1;
   const [, tokens, width] = g.positive.dims;
   const runs = guided ? 2 : 1;
-  // One run for both halves: uncond first, then cond, as diffusers batches them.
-  const x = new Float32Array(sample.length * runs);
   const context = new Float32Array(batch * tokens * width * runs);
-  x.set(sample);
   if (guided) {
-    x.set(sample, sample.length);
     context.set(rows(g.negative!, batch));
     context.set(rows(g.positive, batch), batch * tokens * width);
   } else {
     context.set(rows(g.positive, batch));
   }
+  return { dtype: 'float32', dims: [batch * runs, tokens, width], data: context };
+}
+
+/** The guided noise (or v) prediction for `sample` [B, C, h, w] at timestep t. */
+export async function predict(
+  runtime: Runtime, unet: Unet, sample: Float32Array, dims: number[], t: number, g: Guidance, signal: AbortSignal,
+): Promise<Float32Array> {
+  const batch = dims[0];
+  const guided = g.cfg !== 1;
+  checkGuidance(unet, g);
+  // Prompts of different lengths cannot share a batch: the web UI then runs them one after the other.
+  if (!batchable(g)) {
+    const uncond = await predict(runtime, unet, sample, dims, t, { positive: g.negative!, cfg: 1, inpaint: g.inpaint }, signal);
+    const cond = await predict(runtime, unet, sample, dims, t, { positive: g.positive, cfg: 1, inpaint: g.inpaint }, signal);
+    return uncond.map((u, i) => u + g.cfg * (cond[i] - u));
+  }
+  const runs = guided ? 2 : 1;
+  // One run for both halves: uncond first, then cond.
+  const x = new Float32Array(sample.length * runs);
+  const context = batchedContext(g, batch);
+  x.set(sample);
+  if (guided) x.set(sample, sample.length);
   if (unet.inpainting && !g.inpaint) throw new Error('this is an inpainting UNet (9 input channels): wire a mask and the masked image\'s latent into Denoise');
   if (!unet.inpainting && g.inpaint) throw new Error('masked_latent is for inpainting UNets (9 input channels); this UNet takes the latent alone');
   const input = g.inpaint ? withChannels(x, [batch * runs, ...dims.slice(1)], g.inpaint) : { data: x, dims: [batch * runs, ...dims.slice(1)] };
   const feeds = {
     sample: asFloat({ dtype: 'float32', dims: input.dims, data: input.data }, unet.sampleDtype),
     timestep: timestepTensor(unet, t),
-    encoder_hidden_states: asFloat({ dtype: 'float32', dims: [batch * runs, tokens, width], data: context }, unet.sampleDtype),
+    encoder_hidden_states: asFloat(context, unet.sampleDtype),
   };
   const out = asFloat((await runtime.run(unet.info, feeds, signal)).out_sample, 'float32').data as Float32Array;
   if (!guided) return out;

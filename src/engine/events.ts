@@ -1,12 +1,13 @@
 import type { Problem } from '../graph/types.ts';
-import type { Preview } from '../kernel/define.ts';
+import type { Preview, StepTraffic } from '../kernel/define.ts';
 
 export type RunStatus = 'done' | 'failed' | 'cancelled' | 'invalid';
 
 export type RunEvent =
   | { type: 'run-started'; runId: number; plan: string[] }
   | { type: 'node-started'; runId: number; nodeId: string }
-  | { type: 'node-progress'; runId: number; nodeId: string; step: number; total: number; preview?: Preview }
+  /** `traffic`: a sampling step's copies between CPU and GPU, and whether its latents stayed on the GPU. */
+  | { type: 'node-progress'; runId: number; nodeId: string; step: number; total: number; preview?: Preview; traffic?: StepTraffic }
   | { type: 'node-finished'; runId: number; nodeId: string; ms: number; cached: boolean }
   /** `message` names the node and says what went wrong; `details` keeps onnxruntime's own text when it failed there. */
   | { type: 'node-failed'; runId: number; nodeId: string; message: string; details?: string }

@@ -232,7 +232,7 @@ export class Executor {
     const memoKey = `memo:${resume}`;
     const ctx: NodeContext = {
       nodeId: node.id, runtime: this.runtime, signal: state.signal,
-      progress: (step, total, preview) => state.emit({ type: 'node-progress', runId: state.runId, nodeId: node.id, step, total, preview }),
+      progress: (step, total, preview, traffic) => state.emit({ type: 'node-progress', runId: state.runId, nodeId: node.id, step, total, preview, ...(traffic ? { traffic } : {}) }),
       memo: { get: () => this.cache.get(memoKey)?.value, set: (value) => { this.cache.set(memoKey, { value }); } },
     };
     const outputs = await def.run({ inputs, params: node.params, ctx });

@@ -15,12 +15,25 @@ export { image, stack } from '../image/value.ts';
  */
 export interface Preview { image: ImageValue; shows: 'latent' | 'decoded'; by?: string }
 
+/**
+ * Where a sampling step ran and the tensor bytes it copied between CPU and GPU (0 and 0 on a CPU
+ * backend): `resident` when its latents stayed on the GPU, else `reason` says why they did not.
+ */
+export interface StepTraffic {
+  resident: boolean;
+  reason?: string;
+  bytesUp: number;
+  bytesDown: number;
+  /** On the first step's event: what was copied before it (conditioning, the start latent, the timesteps). */
+  setup?: { bytesUp: number; bytesDown: number };
+}
+
 export interface NodeContext {
   nodeId: string;
   runtime: Runtime;
   signal: AbortSignal;
-  /** Step i of n inside a long kernel, with an optional preview of it. */
-  progress(step: number, total: number, preview?: Preview): void;
+  /** Step i of n inside a long kernel, with an optional preview of it and what the step copied. */
+  progress(step: number, total: number, preview?: Preview, traffic?: StepTraffic): void;
   /**
    * Partial work this node can carry on from in a later run (e.g. the denoising steps done), kept in the
    * budgeted cache under the node's resume key: its cache key, less the params `resume.ignoreParams` names.

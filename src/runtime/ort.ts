@@ -6,10 +6,14 @@ import { externalDataFor, readVerified, type ExternalDataFile } from './external
 import type { IoSpec, ModelInfo, ModelStore, Runtime } from './runtime.ts';
 import { sha256Hex } from './sha256.ts';
 import type { DType, Tensor } from './tensor.ts';
+import type { Device, Traffic } from './device.ts';
+import { GpuTensor, WebGpuDevice } from './webgpuDevice.ts';
 
 export interface OrtModule {
   InferenceSession: typeof Ort.InferenceSession;
   Tensor: typeof Ort.Tensor;
+  /** onnxruntime-web's settings, where its WebGPU device is found. */
+  env?: { webgpu?: { device: Promise<unknown> } };
 }
 
 interface Entry { info: ModelInfo; session: Ort.InferenceSession }
@@ -21,6 +25,9 @@ export class OrtRuntime implements Runtime {
   memoryBudget: number | undefined = undefined;
   /** Runs on one device must not overlap ("Session already started"): one queue for all. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Tensor bytes between CPU and GPU on the WebGPU backend: model inputs and outputs, and the Device's copies. */
+  readonly traffic: Traffic = { up: 0, down: 0 };
+  private device: Promise<Device | string> | undefined;
 
   constructor(
     private readonly ort: OrtModule,
@@ -46,15 +53,52 @@ export class OrtRuntime implements Runtime {
   }
 
   run(model: ModelInfo, feeds: Record<string, Tensor>, signal?: AbortSignal): Promise<Record<string, Tensor>> {
+    return this.enqueue(model, signal, async (session) => {
+      const gpu = this.backend === 'webgpu';
+      if (gpu) for (const t of Object.values(feeds)) this.traffic.up += t.data.byteLength;
+      const out = await fromOrtResults(await session.run(toOrtFeeds(this.ort, feeds)));
+      if (gpu) for (const t of Object.values(out)) this.traffic.down += t.data.byteLength;
+      return out;
+    });
+  }
+
+  /** Model runs one at a time, each after a yield to the event loop (where a cancel is heard). */
+  private enqueue<T>(model: ModelInfo, signal: AbortSignal | undefined, work: (session: Ort.InferenceSession) => Promise<T>): Promise<T> {
     const job = this.queue.then(async () => {
       await yieldToEvents();
       signal?.throwIfAborted();
       const entry = await this.sessions.get(model.key);
       if (!entry) throw new Error(`${model.label} is not loaded`);
-      return fromOrtResults(await entry.session.run(toOrtFeeds(this.ort, feeds)));
+      return work(entry.session);
     });
     this.queue = job.catch(() => undefined);
     return job;
+  }
+
+  gpu(): Promise<Device | string> {
+    if (this.backend !== 'webgpu') return Promise.resolve(`the ${this.backend} backend runs on the CPU`);
+    this.device ??= this.openDevice();
+    return this.device;
+  }
+
+  private async openDevice(): Promise<Device | string> {
+    const device = (await this.ort.env?.webgpu?.device) as GPUDevice | undefined;
+    if (!device || typeof this.ort.Tensor.fromGpuBuffer !== 'function') return 'this onnxruntime build offers no WebGPU device';
+    return new WebGpuDevice(device, this.traffic, (model, feeds, signal) => this.enqueue(model, signal, async (session) => {
+      const inputs: Record<string, Ort.Tensor> = {};
+      for (const [name, t] of Object.entries(feeds)) {
+        inputs[name] = this.ort.Tensor.fromGpuBuffer(t.buffer, { dataType: t.dtype as Ort.Tensor.GpuBufferDataTypes, dims: t.dims });
+      }
+      const results = await session.run(inputs);
+      const out: Record<string, GpuTensor> = {};
+      const onCpu = Object.entries(results).filter(([, t]) => t.location !== 'gpu-buffer').map(([name]) => name);
+      if (onCpu.length > 0) {
+        for (const t of Object.values(results)) t.dispose();
+        throw new Error(`${model.label}: output ${onCpu.join(', ')} came back to the CPU; its session keeps only out_sample on the GPU`);
+      }
+      for (const [name, t] of Object.entries(results)) out[name] = new GpuTensor(t.type as DType, [...t.dims], t.gpuBuffer as GPUBuffer, () => t.dispose());
+      return out;
+    }));
   }
 
   private entry(key: string, label: string, bytes: () => Promise<Uint8Array>, externalData: () => Promise<ExternalDataFile[]> = async () => []): Promise<Entry> {

@@ -1,4 +1,5 @@
 // What nodes see of the runtime: load a model, run it. No onnxruntime types leak past this file's users.
+import type { Device } from './device.ts';
 import type { ModelManifest } from './manifest.ts';
 import type { Tensor } from './tensor.ts';
 
@@ -42,4 +43,9 @@ export interface Runtime {
   /** Loads the file of `role` from a stored model, checking its sha256 against the manifest. */
   open(manifest: ModelManifest, role: string): Promise<ModelInfo>;
   run(model: ModelInfo, feeds: Record<string, Tensor>, signal?: AbortSignal): Promise<Record<string, Tensor>>;
+  /**
+   * The GPU, for kernels that keep tensors there between model runs (device.ts), or why there is none
+   * (the backend runs on the CPU). Ask after the models it will run are open.
+   */
+  gpu?(): Promise<Device | string>;
 }

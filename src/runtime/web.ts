@@ -14,7 +14,8 @@ export async function createWebRuntime(preference: WebBackend, store: ModelStore
   const gpu = preference === 'wasm' ? 'none' : await webGpuKind();
   // A software adapter (SwiftShader) runs models far slower than WASM: "auto" only takes real hardware.
   const runtime = gpu === 'hardware' || (gpu === 'software' && preference === 'webgpu')
-    ? new OrtRuntime(asOrtModule(ort), 'webgpu', store, { executionProviders: ['webgpu'] }, wasm)
+    // The UNet's output stays on the GPU, so the step loop can keep latents there (src/runtime/device.ts).
+    ? new OrtRuntime(asOrtModule(ort), 'webgpu', store, { executionProviders: ['webgpu'], preferredOutputLocation: { out_sample: 'gpu-buffer' } }, wasm)
     : new OrtRuntime(asOrtModule(ort), 'wasm', store, wasm.options);
   runtime.memoryBudget = WEB_MEMORY_BUDGET[runtime.backend] ?? WEB_MEMORY_BUDGET.wasm;
   return runtime;

@@ -51,6 +51,26 @@ export interface StepResult {
   state: SchedulerState;
 }
 
+/** What a linear step reads: the sample, the (guided) model output, the previous step's clean estimate, or this step's. */
+export type LinearInput = 'sample' | 'output' | 'previousX0' | 'x0';
+
+export interface LinearTerm { of: LinearInput; coef: number }
+
+/**
+ * One step written as linear combinations of latent-sized buffers with scalar coefficients, so it can
+ * run where the latents are (a GPU kernel) with the scalars computed here.
+ */
+export interface LinearStep {
+  /** The model sees inputScale * sample. */
+  inputScale: number;
+  /** The predicted clean sample: its terms, then clamped to [-clamp, clamp] when set. */
+  x0: { terms: LinearTerm[]; clamp?: number };
+  /** The next sample, from any of the inputs and this step's x0. */
+  next: LinearTerm[];
+  /** The state's previousX0 becomes this step's x0 (DPM++ 2M). */
+  keepsX0: boolean;
+}
+
 /** Draws n standard normal values (e.g. from a TorchGenerator). */
 export type NoiseSource = (n: number) => Float32Array;
 
@@ -74,6 +94,11 @@ export interface SchedulerDef<K extends string = string> {
     state: SchedulerState, noise: NoiseSource,
   ): StepResult;
   freshState(): SchedulerState;
+  /**
+   * The step as a LinearStep, or why it cannot be one (fresh noise at every step, several model outputs
+   * kept). `hasPreviousX0`: the state holds a previous clean estimate.
+   */
+  linear(schedule: Schedule, stepIndex: number, hasPreviousX0: boolean): LinearStep | string;
   /**
    * The clean latent noised to the level of step `stepIndex` (image to image: 0; inpainting: every
    * next step), as the diffusers class's add_noise at that step (float32 operations, in its order).

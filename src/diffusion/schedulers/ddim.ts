@@ -69,5 +69,25 @@ export const ddim: SchedulerDef<'ddim'> = {
     return { prevSample, predOriginal: x0, state: { ...state, stepsDone: state.stepsDone + 1 } };
   },
   freshState,
+  linear(schedule, stepIndex) {
+    const { config, steps } = schedule;
+    if (config.eta > 0) return `DDIM with eta ${config.eta} draws fresh noise at every step`;
+    const t = schedule.timesteps[stepIndex];
+    const alphaProd = alphaAt(schedule, t);
+    const alphaProdPrev = alphaAt(schedule, t - Math.floor(config.numTrainTimesteps / steps));
+    const a = sqrtf(alphaProd);
+    const b = sqrtf(f(1 - alphaProd));
+    // eta 0: std 0, so the direction is sqrt(1 - alpha_prev).
+    const direction = sqrtf(Math.max(0, f(1 - alphaProdPrev)));
+    const aPrev = sqrtf(alphaProdPrev);
+    const clamp = config.clipSample ? f(config.clipSampleRange) : undefined;
+    if (config.predictionType === 'epsilon') {
+      return { inputScale: 1, x0: { terms: [{ of: 'sample', coef: 1 / a }, { of: 'output', coef: -b / a }], clamp },
+        next: [{ of: 'x0', coef: aPrev }, { of: 'output', coef: direction }], keepsX0: false };
+    }
+    // v prediction: eps = a * v + b * sample.
+    return { inputScale: 1, x0: { terms: [{ of: 'sample', coef: a }, { of: 'output', coef: -b }], clamp },
+      next: [{ of: 'x0', coef: aPrev }, { of: 'output', coef: direction * a }, { of: 'sample', coef: direction * b }], keepsX0: false };
+  },
   addNoise: addNoiseAtTimestep,
 };

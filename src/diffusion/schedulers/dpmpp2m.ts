@@ -3,7 +3,7 @@
 // and on the last one when the schedule ends at sigma 0 (final_sigmas_type zero, the default) or
 // lower_order_final applies; second order in between. Float32 operations in diffusers' order.
 import {
-  type ScheduleTimes, type SchedulerConfig, type SchedulerDef, checkLengths, freshState, interpSigma,
+  type Schedule, type ScheduleTimes, type SchedulerConfig, type SchedulerDef, checkLengths, freshState, interpSigma,
   karrasSigmas, linspace, logSigmas, roundHalfEven, sigmaToT, sqrtf, trainingSigmas,
 } from './common.ts';
 import { f, torchExpf } from './float32.ts';
@@ -49,6 +49,23 @@ function vp(sigma: number): { alpha: number; sigma: number; lambda: number } {
   return { alpha, sigma: s, lambda: f(f(Math.log(alpha)) - f(Math.log(s))) };
 }
 
+/** The scalars of one step, shared by the step and its linear form. */
+function dpmStepScalars(schedule: Schedule, stepIndex: number, hasPreviousX0: boolean) {
+  // diffusers compares its absolute step index with the full schedule's length (image to image starts part-way).
+  const n = schedule.steps;
+  const at = stepIndex + (schedule.begin ?? 0);
+  const s0 = vp(schedule.sigmas[stepIndex]);
+  const t = vp(schedule.sigmas[stepIndex + 1]);
+  const h = f(t.lambda - s0.lambda);
+  const ratio = f(t.sigma / s0.sigma);
+  // alpha_t * (torch.exp(-h) - 1.0), with torch's own (SLEEF) exp
+  const coef = f(t.alpha * f(torchExpf(-h) - 1));
+  const { finalSigmasType, lowerOrderFinal } = schedule.config;
+  const lowerFinal = at === n - 1 && (finalSigmasType === 'zero' || (lowerOrderFinal && n < 15));
+  const firstOrder = !hasPreviousX0 || stepIndex === 0 || lowerFinal;
+  return { s0, h, ratio, coef, firstOrder };
+}
+
 export const dpmpp2m: SchedulerDef<'dpmpp_2m'> = {
   kind: 'dpmpp_2m',
   label: 'DPM++ 2M',
@@ -58,25 +75,14 @@ export const dpmpp2m: SchedulerDef<'dpmpp_2m'> = {
   schedule: dpmSchedule,
   step(schedule, stepIndex, modelOutput, sample, state) {
     checkLengths(modelOutput, sample);
-    // diffusers compares its absolute step index with the full schedule's length (image to image starts part-way).
-    const n = schedule.steps;
-    const at = stepIndex + (schedule.begin ?? 0);
-    const s0 = vp(schedule.sigmas[stepIndex]);
-    const t = vp(schedule.sigmas[stepIndex + 1]);
+    const { s0, h, ratio, coef, firstOrder } = dpmStepScalars(schedule, stepIndex, state.previousX0 !== null);
     const x0 = new Float32Array(sample.length);
     for (let i = 0; i < x0.length; i++) {
       x0[i] = schedule.config.predictionType === 'epsilon'
         ? f(sample[i] - f(s0.sigma * modelOutput[i])) / s0.alpha
         : f(s0.alpha * sample[i]) - f(s0.sigma * modelOutput[i]);
     }
-    const h = f(t.lambda - s0.lambda);
-    const ratio = f(t.sigma / s0.sigma);
-    // alpha_t * (torch.exp(-h) - 1.0), with torch's own (SLEEF) exp
-    const coef = f(t.alpha * f(torchExpf(-h) - 1));
     const prevSample = new Float32Array(sample.length);
-    const { finalSigmasType, lowerOrderFinal } = schedule.config;
-    const lowerFinal = at === n - 1 && (finalSigmasType === 'zero' || (lowerOrderFinal && n < 15));
-    const firstOrder = state.previousX0 === null || stepIndex === 0 || lowerFinal;
     if (firstOrder) {
       for (let i = 0; i < x0.length; i++) prevSample[i] = f(ratio * sample[i]) - f(coef * x0[i]);
     } else {
@@ -94,6 +100,17 @@ export const dpmpp2m: SchedulerDef<'dpmpp_2m'> = {
     return { prevSample, predOriginal: x0, state: { ...state, stepsDone: state.stepsDone + 1, previousX0: x0.slice() } };
   },
   freshState,
+  linear(schedule, stepIndex, hasPreviousX0) {
+    const { s0, h, ratio, coef, firstOrder } = dpmStepScalars(schedule, stepIndex, hasPreviousX0);
+    const x0 = schedule.config.predictionType === 'epsilon'
+      ? [{ of: 'sample', coef: 1 / s0.alpha }, { of: 'output', coef: -s0.sigma / s0.alpha }] as const
+      : [{ of: 'sample', coef: s0.alpha }, { of: 'output', coef: -s0.sigma }] as const;
+    if (firstOrder) return { inputScale: 1, x0: { terms: [...x0] }, next: [{ of: 'sample', coef: ratio }, { of: 'x0', coef: -coef }], keepsX0: true };
+    const s1 = vp(schedule.sigmas[stepIndex - 1]);
+    const d = f(0.5 * coef) * f(1 / f(f(s0.lambda - s1.lambda) / h));
+    return { inputScale: 1, x0: { terms: [...x0] },
+      next: [{ of: 'sample', coef: ratio }, { of: 'x0', coef: -coef - d }, { of: 'previousX0', coef: d }], keepsX0: true };
+  },
   addNoise(schedule, stepIndex, original, noise) {
     checkLengths(noise, original);
     // alpha_t * original_samples + sigma_t * noise, at the step's sigma

@@ -1,7 +1,7 @@
 // Euler (Karras et al. 2022, Algorithm 2 without churn), as diffusers' EulerDiscreteScheduler.
 // Every operation is the float32 tensor (or float64 numpy) operation diffusers runs, in its order.
 import {
-  addNoiseAtSigma, type Schedule, type ScheduleTimes, type SchedulerConfig, type SchedulerDef, checkLengths, freshState,
+  addNoiseAtSigma, type LinearStep, type Schedule, type ScheduleTimes, type SchedulerConfig, type SchedulerDef, checkLengths, freshState,
   interpSigma, karrasSigmas, logSigmas, sigmaToT, spacedTimesteps, sqrtf, trainingSigmas,
 } from './common.ts';
 import { f } from './float32.ts';
@@ -55,6 +55,25 @@ export function eulerMove(sample: Float32Array, x0: Float32Array, sigma: number,
   return out;
 }
 
+/** An Euler step to sigmas[stepIndex + 1] as linear combinations (no noise: Euler, and Euler ancestral's deterministic part). */
+export function eulerLinear(schedule: Schedule, stepIndex: number): LinearStep {
+  const sigma = schedule.sigmas[stepIndex];
+  const dt = schedule.sigmas[stepIndex + 1] - sigma;
+  const s2p1 = f(f(sigma * sigma) + 1);
+  const inputScale = 1 / sqrtf(s2p1);
+  if (schedule.config.predictionType === 'epsilon') {
+    // (sample - x0) / sigma is the model output itself.
+    return { inputScale, x0: { terms: [{ of: 'sample', coef: 1 }, { of: 'output', coef: -sigma }] },
+      next: [{ of: 'sample', coef: 1 }, { of: 'output', coef: dt }], keepsX0: false };
+  }
+  return {
+    inputScale,
+    x0: { terms: [{ of: 'output', coef: f(-sigma / sqrtf(s2p1)) }, { of: 'sample', coef: 1 / s2p1 }] },
+    next: [{ of: 'sample', coef: 1 + dt / sigma }, { of: 'x0', coef: -dt / sigma }],
+    keepsX0: false,
+  };
+}
+
 export const euler: SchedulerDef<'euler'> = {
   kind: 'euler',
   label: 'Euler',
@@ -70,5 +89,6 @@ export const euler: SchedulerDef<'euler'> = {
     return { prevSample, predOriginal, state: { ...state, stepsDone: state.stepsDone + 1 } };
   },
   freshState,
+  linear: eulerLinear,
   addNoise: addNoiseAtSigma,
 };

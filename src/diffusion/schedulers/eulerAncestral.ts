@@ -30,5 +30,6 @@ export const eulerAncestral: SchedulerDef<'euler_ancestral'> = {
     return { prevSample, predOriginal, state: { ...state, stepsDone: state.stepsDone + 1 } };
   },
   freshState,
+  linear: () => 'Euler ancestral draws fresh noise at every step',
   addNoise: addNoiseAtSigma,
 };

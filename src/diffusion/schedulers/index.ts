@@ -1,7 +1,7 @@
 // The schedulers, one record each, and kind-independent entry points over a Schedule.
 // Adding a sampler: write its record (see SchedulerDef in common.ts) and list it here.
 import {
-  type NoiseSource, type Schedule, type SchedulerConfig, type SchedulerDef, type SchedulerState, type StepResult,
+  type LinearStep, type NoiseSource, type Schedule, type SchedulerConfig, type SchedulerDef, type SchedulerState, type StepResult,
   alphasCumprod, checkSteps, readSchedulerConfig,
 } from './common.ts';
 import { ddim } from './ddim.ts';
@@ -98,6 +98,12 @@ export function step(
 ): StepResult {
   checkIndex(schedule, stepIndex);
   return schedulerOf(schedule.kind).step(schedule, stepIndex, modelOutput, sample, state, noise);
+}
+
+/** One step as linear combinations (see LinearStep), or why this sampler's steps cannot be written so. */
+export function linearStep(schedule: Schedule, stepIndex: number, hasPreviousX0: boolean): LinearStep | string {
+  checkIndex(schedule, stepIndex);
+  return schedulerOf(schedule.kind).linear(schedule, stepIndex, hasPreviousX0);
 }
 
 function checkIndex(schedule: Schedule, stepIndex: number): void {

@@ -51,5 +51,6 @@ export const lcm: SchedulerDef<'lcm'> = {
     return { prevSample, predOriginal: denoised, state: { ...state, stepsDone: state.stepsDone + 1 } };
   },
   freshState,
+  linear: () => 'LCM draws fresh noise at every step',
   addNoise: addNoiseAtTimestep,
 };

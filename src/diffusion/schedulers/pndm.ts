@@ -182,5 +182,6 @@ export const pndm: SchedulerDef<'pndm'> = {
     return { prevSample: prev, predOriginal, state: { ...next, stepsDone: state.stepsDone + 1 } };
   },
   freshState,
+  linear: () => 'PNDM combines the model outputs of up to four steps, kept in its state',
   addNoise: addNoiseAtTimestep,
 };
