@@ -113,7 +113,7 @@ function NodeOutputs({ id, type }: { id: string; type: string }) {
     return () => { live = false; };
   }, [id, runs, owned]);
   if (!outputs) return null;
-  const previews = stepPreviews(outputs);
+  const steps = stepPreviews(outputs);
   // A mask is shown as the grey image it is (white: the area to change).
   const images = Object.entries(outputs).flatMap(([port, v]): [string, ImageValue, boolean][] =>
     (isImage(v) ? [[port, v, false]] : isMask(v) ? [[port, maskToImage(v), true]] : []));
@@ -127,7 +127,7 @@ function NodeOutputs({ id, type }: { id: string; type: string }) {
           <button type="button" data-testid="inspector-export-png" onClick={() => void exportPng(img, getDoc(), `${id}-${port}.png`, 0, id)}>Save PNG with graph</button>
         </div>
       ))}
-      {previews && <StepScrubber nodeId={id} previews={previews} />}
+      {steps && <StepScrubber nodeId={id} previews={steps.previews} numbers={steps.numbers} />}
     </section>
   );
 }
