@@ -35,7 +35,7 @@ export default defineNode({
       ctx.signal.throwIfAborted();
       const data = Float32Array.from(src.subarray(n * item, (n + 1) * item), (v) => v / scale);
       const out = await ctx.runtime.run(info, { latent_sample: asFloat({ dtype: 'float32', dims: [1, c, h, w], data }, dtype) }, ctx.signal);
-      parts.push(fromNCHW(asFloat(out.sample, 'float32'), [-1, 1]));
+      parts.push(fromNCHW(asFloat(out.sample, 'float32'), [-1, 1], true)); // the output tensor becomes the image
       if (b > 1) ctx.progress(n + 1, b);
     }
     return { image: stack(parts) };
