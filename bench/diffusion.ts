@@ -12,10 +12,12 @@ import { asOrtModule, OrtRuntime } from '../src/runtime/ort.ts';
 import type { Runtime } from '../src/runtime/runtime.ts';
 import type { Tensor } from '../src/runtime/tensor.ts';
 import { builtinRegistry } from '../nodes/registry.ts';
-import { fmt, sideBySide } from './stats.ts';
+import { rounds, showMs, showRatio, showSpread, spread } from './stats.ts';
 
 const STEPS = 12;
 const THREADS = 2;
+/** Rounds of side-by-side runs: medians of 7, with min and max. */
+const ROUNDS = 7;
 
 function graph(model: string, seed: number): GraphDoc {
   const doc = JSON.parse(readFileSync(new URL('../graphs/default.json', import.meta.url), 'utf8')) as GraphDoc;
@@ -75,7 +77,7 @@ export async function benchDiffusion(): Promise<Record<string, number | string>>
   const throughExecutor = async () => { await executor.run(graph(model, ++seed), { targets: ['denoise'] }); };
   const byHand = async () => { await handLoop(runtime, model, ++seed); };
   await throughExecutor(); await byHand();
-  const [execMs, handMs] = await sideBySide(5, throughExecutor, byHand);
+  const [execMs, handMs] = await rounds(ROUNDS, [throughExecutor, byHand]);
 
   // The same UNet on onnxruntime-web's WASM backend, in this process.
   ortWeb.env.wasm.numThreads = THREADS;
@@ -87,14 +89,15 @@ export async function benchDiffusion(): Promise<Record<string, number | string>>
     await rt.run(f.unet, { sample: { dtype: 'float32', dims: [2, ...f.dims.slice(1)], data: x }, timestep: f.timestep(500), encoder_hidden_states: f.context });
   };
   for (let i = 0; i < 3; i++) { await call(runtime, nodeFeeds)(); await call(web, webFeeds)(); }
-  const [nodeMs, wasmMs] = await sideBySide(20, call(runtime, nodeFeeds), call(web, webFeeds));
+  const [nodeMs, wasmMs] = await rounds(ROUNDS, [call(runtime, nodeFeeds), call(web, webFeeds)]);
+  const perStep = (t: typeof execMs) => showSpread(spread(t.times.map((ms) => ms / STEPS)), 2);
   return {
     'diffusion.model': model,
-    'diffusion.ms_per_step_executor': fmt(execMs / STEPS, 2),
-    'diffusion.ms_per_step_by_hand': fmt(handMs / STEPS, 2),
-    'diffusion.executor_to_hand_ratio': fmt(execMs / handMs),
-    'diffusion.unet_ms_onnxruntime_node': fmt(nodeMs, 2),
-    'diffusion.unet_ms_onnxruntime_web_wasm': fmt(wasmMs, 2),
-    'diffusion.wasm_to_node_ratio': fmt(wasmMs / nodeMs),
+    'diffusion.ms_per_step_executor': perStep(execMs),
+    'diffusion.ms_per_step_by_hand': perStep(handMs),
+    'diffusion.executor_to_hand_ratio': showRatio(execMs, handMs),
+    'diffusion.unet_ms_onnxruntime_node': showMs(nodeMs.spread),
+    'diffusion.unet_ms_onnxruntime_web_wasm': showMs(wasmMs.spread),
+    'diffusion.wasm_to_node_ratio': showRatio(wasmMs, nodeMs),
   };
 }

@@ -4,12 +4,14 @@ import type { GraphDoc } from '../src/graph/types.ts';
 import { builtinRegistry } from '../nodes/registry.ts';
 import applyModel from '../nodes/image/applyModel.ts';
 import gradient from '../nodes/image/gradient.ts';
-import { fromNCHW, toNCHW } from '../src/image/convert.ts';
+import { fromNCHW, withNCHW } from '../src/image/convert.ts';
 import { createNodeRuntime } from '../src/runtime/node.ts';
-import { fmt, sideBySide } from './stats.ts';
+import { rounds, showMs, showRatio } from './stats.ts';
 
 const SIZE = 192;
 const CHAIN = 12;
+/** Rounds of the side-by-side comparisons: medians of 7, with min and max. */
+const ROUNDS = 7;
 
 /** gradient -> CHAIN x conv-net -> output, and a second gradient -> CHAIN x conv-net -> output. */
 function graph(blue2: number): GraphDoc {
@@ -30,7 +32,7 @@ function graph(blue2: number): GraphDoc {
   return { format: 'latent-loom/graph', version: 1, nodes, edges };
 }
 
-export async function benchExecutor(): Promise<Record<string, number>> {
+export async function benchExecutor(): Promise<Record<string, number | string>> {
   const runtime = createNodeRuntime({ threads: 2 });
   const executor = new Executor(builtinRegistry(), runtime);
   // The same executor keeping nothing: its machinery alone, without the GC cost of holding every output.
@@ -49,12 +51,13 @@ export async function benchExecutor(): Promise<Record<string, number>> {
       for (let i = 0; i < CHAIN; i++) ({ image } = await applyModel.run({ inputs: { image, model }, params: {}, ctx }));
     }
   };
-  // The same ONNX sessions called directly, with the same tensor conversions.
+  // The same ONNX sessions called directly, with the same tensor conversions as the kernel (pooled input,
+  // the output tensor becoming the image), so the comparison is of like with like.
   const sessionsByHand = async () => {
     const info = await runtime.open(manifest, 'model');
     for (const blue of [0.5, 0.25]) {
       let img = (await gradient.run({ inputs: {}, params: { width: SIZE, height: SIZE, blue }, ctx })).image as never;
-      for (let i = 0; i < CHAIN; i++) img = fromNCHW((await runtime.run(info, { input: toNCHW(img) })).output) as never;
+      for (let i = 0; i < CHAIN; i++) img = fromNCHW((await withNCHW(img, 0, [0, 1], (t) => runtime.run(info, { input: t }))).output, [0, 1], true) as never;
     }
   };
   const cold = async () => {
@@ -62,9 +65,8 @@ export async function benchExecutor(): Promise<Record<string, number>> {
     await executor.run(doc);
   };
   for (let i = 0; i < 3; i++) { await cold(); await kernelsByHand(); await sessionsByHand(); await keepNothing.run(doc); }
-  const [executorMs, kernelsMs] = await sideBySide(15, cold, kernelsByHand);
-  const [bareMs, kernelsMs2] = await sideBySide(15, () => keepNothing.run(doc), kernelsByHand);
-  const [executorMs2, sessionsMs] = await sideBySide(15, cold, sessionsByHand);
+  // All four in turn in each round; a ratio is taken within its round, so load drift mostly cancels.
+  const [executorMs, kernelsMs, sessionsMs, bareMs] = await rounds(ROUNDS, [cold, kernelsByHand, sessionsByHand, () => keepNothing.run(doc)]);
 
   // One param change on the second branch: only that branch runs again.
   let calls = 0;
@@ -79,19 +81,20 @@ export async function benchExecutor(): Promise<Record<string, number>> {
     await executor.run(graph(blue));
   };
   await coldOther();
-  const [rerunMs, coldMs] = await sideBySide(9, rerun, coldOther);
+  const [rerunMs, coldMs] = await rounds(ROUNDS, [rerun, coldOther]);
   const total = doc.nodes.length;
   return {
     'executor.graph_nodes': total,
-    'executor.cold_run_ms': fmt(executorMs, 1),
-    'executor.kernels_by_hand_ms': fmt(kernelsMs, 1),
-    'executor.overhead_vs_kernels_ratio': fmt(executorMs / kernelsMs),
-    'executor.overhead_vs_kernels_no_cache_ratio': fmt(bareMs / kernelsMs2),
-    'executor.sessions_by_hand_ms': fmt(sessionsMs, 1),
-    'executor.overhead_vs_sessions_ratio': fmt(executorMs2 / sessionsMs),
+    'executor.cold_run_ms': showMs(executorMs.spread),
+    'executor.kernels_by_hand_ms': showMs(kernelsMs.spread),
+    'executor.sessions_by_hand_ms': showMs(sessionsMs.spread),
+    'executor.no_cache_run_ms': showMs(bareMs.spread),
+    'executor.overhead_vs_kernels_ratio': showRatio(executorMs, kernelsMs),
+    'executor.overhead_vs_kernels_no_cache_ratio': showRatio(bareMs, kernelsMs),
+    'executor.overhead_vs_sessions_ratio': showRatio(executorMs, sessionsMs),
     'executor.rerun_kernel_calls': calls,
-    'executor.rerun_ms': fmt(rerunMs, 1),
+    'executor.rerun_ms': showMs(rerunMs.spread),
     'executor.cold_kernel_calls': total,
-    'executor.rerun_to_cold_ratio': fmt(rerunMs / coldMs),
+    'executor.rerun_to_cold_ratio': showRatio(rerunMs, coldMs),
   };
 }

@@ -1,25 +1,10 @@
 // Timing helpers: medians of repeated runs, measured side by side in one process.
 
-/** Runs a and b alternately so drift on a shared machine hits both alike; returns their medians. */
-export async function sideBySide(times: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
-  const ta: number[] = [];
-  const tb: number[] = [];
-  for (let i = 0; i < times; i++) {
-    for (const [fn, into] of [[a, ta], [b, tb]] as const) {
-      const t0 = performance.now();
-      await fn();
-      into.push(performance.now() - t0);
-    }
-  }
-  const mid = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-  return [mid(ta), mid(tb)];
-}
-
 export const fmt = (n: number, digits = 3) => Number(n.toFixed(digits));
 
 export interface Spread { median: number; min: number; max: number }
 
-/** Like sideBySide, for any number of contenders, keeping each one's median, min and max. */
+/** Runs contenders alternately, so drift on a shared machine hits all alike; each one's median, min and max. */
 export async function alternate(times: number, fns: (() => Promise<unknown>)[]): Promise<Spread[]> {
   const runs: number[][] = fns.map(() => []);
   for (let i = 0; i < times; i++) {
@@ -39,3 +24,29 @@ export function spread(xs: number[]): Spread {
 
 /** "median (min..max)" in ms. */
 export const showMs = (s: Spread) => `${fmt(s.median, 0)} (${fmt(s.min, 0)}..${fmt(s.max, 0)})`;
+
+/** One contender's times over the rounds of `rounds`, in round order, and their spread. */
+export interface Timed { times: number[]; spread: Spread }
+
+/** `times` rounds, each running every contender once in turn; keeps every time so ratios can be taken per round. */
+export async function rounds(times: number, fns: (() => Promise<unknown>)[]): Promise<Timed[]> {
+  const runs: number[][] = fns.map(() => []);
+  for (let i = 0; i < times; i++) {
+    for (const [k, fn] of fns.entries()) {
+      const t0 = performance.now();
+      await fn();
+      runs[k].push(performance.now() - t0);
+    }
+  }
+  return runs.map((xs) => ({ times: xs, spread: spread(xs) }));
+}
+
+/** a / b within each round: "median (min..max)". */
+export function roundRatios(a: Timed, b: Timed): Spread {
+  return spread(a.times.map((t, i) => t / b.times[i]));
+}
+
+export const showRatio = (a: Timed, b: Timed) => showSpread(roundRatios(a, b));
+
+/** "median (min..max)" of ratios. */
+export const showSpread = (s: Spread, digits = 3) => `${fmt(s.median, digits)} (${fmt(s.min, digits)}..${fmt(s.max, digits)})`;

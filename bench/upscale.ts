@@ -1,16 +1,17 @@
-// Tiled upscaling through the executor against one untiled session call on the same image.
+// Upscaling through the executor, with the automatic tile size and with forced tiles, against one untiled
+// session call on the same image; forced tiling also against the extra pixels its overlaps make it compute.
 import { Executor } from '../src/engine/executor.ts';
 import type { GraphDoc } from '../src/graph/types.ts';
 import { builtinRegistry } from '../nodes/registry.ts';
 import type { ImageValue } from '../src/image/value.ts';
-import { fromNCHW, toNCHW } from '../src/image/convert.ts';
+import { fromNCHW, withNCHW } from '../src/image/convert.ts';
+import { planGrid } from '../src/image/tiles.ts';
 import gradient from '../nodes/image/gradient.ts';
 import { encodePng } from '../src/image/png.ts';
 import { createNodeRuntime } from '../src/runtime/node.ts';
-import { fmt } from './stats.ts';
+import { fmt, rounds, showMs, showRatio, showSpread, spread } from './stats.ts';
 
 const SIZE = 768;
-const TIMES = 3;
 
 function graph(model: string, source: Record<string, unknown> = { width: SIZE, height: SIZE }, upscale: Record<string, unknown> = {}): GraphDoc {
   const at = { x: 0, y: 0 };
@@ -23,56 +24,71 @@ function graph(model: string, source: Record<string, unknown> = { width: SIZE, h
   };
 }
 
-export async function benchUpscale(): Promise<Record<string, number>> {
+/** Forced tiling for the comparison with its pixel bound: the browser's WASM tile and the default overlap. */
+const FORCED = { tile: 256, overlap: 32 };
+/** Rounds of side-by-side runs: medians of 7, with min and max. */
+const ROUNDS = 7;
+
+export async function benchUpscale(): Promise<Record<string, number | string>> {
   const runtime = createNodeRuntime({ threads: 2 });
   const bundled = (await runtime.store.list()).some((m) => m.id === 'loom-sr-x4');
   const id = bundled ? 'loom-sr-x4' : 'test-tiny-upscaler';
-  console.log(`upscale bench: ${id}, ${SIZE}x${SIZE} input, backend ${runtime.backend}`);
+  console.log(`upscale bench: ${id}, ${SIZE}x${SIZE} input, backend ${runtime.backend}, budget ${(runtime.memoryBudget! / 2 ** 30).toFixed(1)} GiB`);
   const executor = new Executor(builtinRegistry(), runtime);
-  const doc = graph(id);
-  let tiles = 0;
-  let tiled: ImageValue | undefined;
-  const throughExecutor = async () => {
-    executor.cache.clear();
-    const result = await executor.run(doc, { onEvent: (e) => { if (e.type === 'node-progress' && e.nodeId === 'up') tiles = e.total; } });
-    if (result.status !== 'done') throw new Error(`upscale run ${result.status}: ${JSON.stringify(result.nodes)}`);
-    tiled = result.results.out.image as ImageValue;
+  const tiles: Record<string, number> = {};
+  const outputs: Record<string, ImageValue> = {};
+  const throughExecutor = (name: string, params: Record<string, unknown>) => {
+    const doc = graph(id, undefined, params);
+    return async () => {
+      executor.cache.clear();
+      const result = await executor.run(doc, { onEvent: (e) => { if (e.type === 'node-progress' && e.nodeId === 'up') tiles[name] = e.total; } });
+      if (result.status !== 'done') throw new Error(`upscale run ${result.status}: ${JSON.stringify(result.nodes)}`);
+      outputs[name] = result.results.out.image as ImageValue;
+    };
   };
+  const auto = throughExecutor('auto', {});
+  const forced = throughExecutor('forced', FORCED);
 
   const manifest = await runtime.store.get(id);
   const info = await runtime.open(manifest, 'model');
   const range = manifest.upscaler?.range ?? [0, 1];
+  const scale = manifest.upscaler?.scale ?? 1;
   const ctx = { nodeId: 'bench', runtime, signal: new AbortController().signal, progress: () => {} } as never;
   const { image } = await gradient.run({ inputs: {}, params: { width: SIZE, height: SIZE, blue: 0.5 }, ctx });
   let whole: ImageValue | undefined;
+  // One untiled session call with the same conversions the nodes use.
   const oneCall = async () => {
-    const out = await runtime.run(info, { [info.inputs[0].name]: toNCHW(image as ImageValue, 0, range) });
-    whole = fromNCHW(out[info.outputs[0].name], range);
+    const out = await withNCHW(image as ImageValue, 0, range, (t) => runtime.run(info, { [info.inputs[0].name]: t }));
+    whole = fromNCHW(out[info.outputs[0].name], range, true);
   };
 
-  await throughExecutor(); // warm-up: session made, first-run costs paid
-  await oneCall();
-  // Alternating runs; the fastest of each is least disturbed by other work on a shared machine.
-  const best = [Infinity, Infinity];
-  for (let i = 0; i < TIMES; i++) {
-    for (const [k, fn] of [throughExecutor, oneCall].entries()) {
-      const t0 = performance.now();
-      await fn();
-      best[k] = Math.min(best[k], performance.now() - t0);
-    }
-  }
-  const [tiledMs, wholeMs] = best;
-  const outMp = (SIZE * SIZE * (manifest.upscaler?.scale ?? 1) ** 2) / 1e6;
-  let maxDiff = 0;
-  for (let i = 0; i < whole!.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(whole!.data[i] - tiled!.data[i]));
+  for (let i = 0; i < 2; i++) { await auto(); await forced(); await oneCall(); } // sessions made, first-run costs paid
+  const [autoMs, forcedMs, wholeMs] = await rounds(ROUNDS, [auto, forced, oneCall]);
+  // The least forced tiling can cost: the pixels its tiles cover, overlaps counted twice, over the image's.
+  const covered = planGrid({ x: 0, y: 0, w: SIZE, h: SIZE }, FORCED.tile, FORCED.tile, FORCED.overlap, scale).reduce((n, c) => n + c.rect.w * c.rect.h, 0);
+  const bound = covered / (SIZE * SIZE);
+  const outMp = (SIZE * SIZE * scale ** 2) / 1e6;
+  const diff = (a: ImageValue) => {
+    let max = 0;
+    for (let i = 0; i < whole!.data.length; i++) max = Math.max(max, Math.abs(whole!.data[i] - a.data[i]));
+    return max * 255;
+  };
   return {
     'upscale.noise_seam_max_diff_in_255ths': fmt(await seams(executor, id)),
     'upscale.bundled_model': bundled ? 1 : 0,
-    'upscale.tiles': tiles,
-    'upscale.tiled_output_mp_per_s': fmt(outMp / (tiledMs / 1000)),
-    'upscale.untiled_output_mp_per_s': fmt(outMp / (wholeMs / 1000)),
-    'upscale.tiled_over_untiled_time': fmt(tiledMs / wholeMs),
-    'upscale.gradient_max_diff_in_255ths': fmt(maxDiff * 255),
+    'upscale.untiled_ms': showMs(wholeMs.spread),
+    'upscale.untiled_output_mp_per_s': fmt(outMp / (wholeMs.spread.median / 1000)),
+    'upscale.auto_tiles': tiles.auto,
+    'upscale.auto_ms': showMs(autoMs.spread),
+    'upscale.auto_over_untiled_time': showRatio(autoMs, wholeMs),
+    'upscale.forced_tile': FORCED.tile,
+    'upscale.forced_tiles': tiles.forced,
+    'upscale.forced_ms': showMs(forcedMs.spread),
+    'upscale.forced_over_untiled_time': showRatio(forcedMs, wholeMs),
+    'upscale.forced_pixel_bound': fmt(bound),
+    'upscale.forced_over_pixel_bound': showSpread(spread(forcedMs.times.map((t, i) => t / wholeMs.times[i] / bound))),
+    'upscale.auto_max_diff_in_255ths': fmt(diff(outputs.auto)),
+    'upscale.forced_max_diff_in_255ths': fmt(diff(outputs.forced)),
   };
 }
 

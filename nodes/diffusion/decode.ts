@@ -30,5 +30,5 @@ export async function decodeItem(runtime: Runtime, decoder: Decoder, latents: Te
   const src = latents.data as Float32Array;
   const data = Float32Array.from(src.subarray(n * item, (n + 1) * item), (v) => v / decoder.scale);
   const out = await runtime.run(decoder.info, { latent_sample: asFloat({ dtype: 'float32', dims: [1, c, h, w], data }, decoder.dtype) }, signal);
-  return fromNCHW(asFloat(out.sample, 'float32'), [-1, 1]);
+  return fromNCHW(asFloat(out.sample, 'float32'), [-1, 1], true); // the output tensor becomes the image
 }

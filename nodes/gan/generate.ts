@@ -46,7 +46,7 @@ export default defineNode({
       const z = new Float32Array(rows * g.zDim);
       for (let i = 0; i < n; i++) z.set(latents[at + i], i * g.zDim);
       const result = await ctx.runtime.run(g.info, { [g.input]: { dtype: 'float32', dims: [rows, g.zDim], data: z } }, ctx.signal);
-      const img = fromNCHW(result[g.output], g.range);
+      const img = fromNCHW(result[g.output], g.range, true); // the output tensor becomes the image
       parts.push(img.batch === n ? img : image(img.width, img.height, 3, img.data.slice(0, n * img.width * img.height * 3), n));
       ctx.progress(at + n, batch);
     }

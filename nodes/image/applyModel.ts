@@ -1,7 +1,7 @@
 import { openFor } from '../../src/models/contracts/contract.ts';
 import { IMAGE_MODEL } from '../../src/models/contracts/imageModel.ts';
 import { defineNode, stack } from '../../src/kernel/define.ts';
-import { fromNCHW, toNCHW } from '../../src/image/convert.ts';
+import { fromNCHW, withNCHW } from '../../src/image/convert.ts';
 
 export default defineNode({
   type: 'image.apply_model', version: 1, title: 'Apply Image Model', category: 'Image',
@@ -17,8 +17,8 @@ export default defineNode({
     const items = [];
     for (let i = 0; i < inputs.image.batch; i++) {
       ctx.signal.throwIfAborted();
-      const result = await ctx.runtime.run(info, { [input]: toNCHW(inputs.image, i, range) }, ctx.signal);
-      items.push(fromNCHW(result[output], range));
+      const result = await withNCHW(inputs.image, i, range, (t) => ctx.runtime.run(info, { [input]: t }, ctx.signal));
+      items.push(fromNCHW(result[output], range, true));
       ctx.progress(i + 1, inputs.image.batch);
     }
     return { image: stack(items) };

@@ -6,7 +6,8 @@ import { createNodeRuntime, PROJECT_MODEL_ROOTS } from '../../src/runtime/node.t
 import { resizeImage } from '../../src/image/resize.ts';
 import type { Runtime } from '../../src/runtime/runtime.ts';
 import type { ImageValue } from '../../src/image/value.ts';
-import upscaleNode from './upscale.ts';
+import upscaleNode, { autoTile } from './upscale.ts';
+import { upscalerRunBytes, weightBytes } from '../../src/models/memory.ts';
 import { executor, failure, graph, maxDiff, noiseImage, outputImage, run, runtime, testImages } from '../../test/runGraph.ts';
 
 const UPSCALER = 'test-tiny-upscaler';
@@ -159,6 +160,44 @@ describe('image.upscale', () => {
     expect(result.status).toBe('cancelled');
     expect(result.nodes.up).toEqual({ state: 'cancelled' });
     expect(stats.runs).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('automatic tile size', () => {
+  const perPixel = (pixels: number) => 1000 * pixels;
+
+  it('is the whole image when one run of it fits the budget, else the backend tile, shrunk to fit', () => {
+    expect(autoTile(768, 500, perPixel, 1000 * 768 * 500, 'wasm')).toBe(768);
+    expect(autoTile(768, 500, perPixel, 1000 * 768 * 500 - 1, 'wasm')).toBe(256);
+    expect(autoTile(768, 500, perPixel, 1000 * 100 * 100, 'wasm')).toBe(81); // 256 -> 192 -> 144 -> 108 -> 81
+    expect(autoTile(768, 500, perPixel, 1, 'wasm')).toBe(32); // never below the smallest tile
+    expect(autoTile(768, 500, perPixel, undefined, 'cpu')).toBe(640); // no budget known: the backend's tile
+  });
+
+  /** The real runtime under another backend's name and budget, counting runs. */
+  function budgeted(backend: string, memoryBudget: number) {
+    const stats = { runs: 0 };
+    const rt: Runtime = {
+      backend, memoryBudget, store: runtime.store, memory: new Map(),
+      load: (b, l) => runtime.load(b, l), open: (m, r) => runtime.open(m, r),
+      run(info, feeds, signal) { stats.runs++; return runtime.run(info, feeds, signal); },
+    };
+    return { rt, stats };
+  }
+
+  it('reads the budget from the backend: one run when the image fits, several tiles when not, the same pixels', async () => {
+    const img = noiseImage(300, 200, 3, 5);
+    const manifest = await runtime.store.get(UPSCALER);
+    const whole = upscalerRunBytes(weightBytes(manifest, 'model'), 2, 300 * 200);
+    const roomy = budgeted('wasm', whole);
+    const one = await upscale(img, {}, roomy.rt);
+    expect(roomy.stats.runs).toBe(1); // the browser's 256 px tile would have cut it in two
+    expect(one.progress).toEqual([1]);
+    const tight = budgeted('wasm', whole - 1);
+    const tiled = await upscale(img, {}, tight.rt);
+    expect(tight.stats.runs).toBeGreaterThanOrEqual(4);
+    expect(tiled.image()).toMatchObject({ width: 600, height: 400 });
+    expect(maxDiff(tiled.image(), one.image())).toBeLessThanOrEqual(1 / 255);
   });
 });
 

@@ -1,5 +1,5 @@
 import { checkImageSize, imageNeed } from '../../src/image/limits.ts';
-import { weightBytes } from '../../src/models/memory.ts';
+import { upscalerRunBytes, weightBytes } from '../../src/models/memory.ts';
 import { resizeImage } from '../../src/image/resize.ts';
 import { choice, defineNode, image, int, type ImageValue } from '../../src/kernel/define.ts';
 import { planGrid } from '../../src/image/tiles.ts';
@@ -7,10 +7,25 @@ import { openUpscaler } from '../../src/models/contracts/imageModel.ts';
 import { MIN_TILE, upscaleItem, type TileRun } from '../../src/image/upscaleTiles.ts';
 
 /**
- * Starting tile size per backend: big tiles waste less on overlaps (on the CPU a 1024 image is 2x2
- * tiles); GPU buffers and the browser's WASM heap are smaller. Too big shrinks on failure anyway.
+ * Tile size per backend when the whole image does not fit its memory budget: big tiles waste less on
+ * overlaps (on the CPU a 1024 image is 2x2 tiles); GPU buffers and the browser's WASM heap are smaller.
+ * Too big shrinks on failure anyway.
  */
 const AUTO_TILE: Record<string, number> = { cpu: 640, webgpu: 512, wasm: 256 };
+
+/**
+ * The automatic tile side for a `width` x `height` image: the whole image when one run of it fits the
+ * backend's budget (tiles only add overlap, blending and a run each), else the backend's tile, smaller
+ * still when that does not fit. With no budget known, the backend's tile.
+ */
+export function autoTile(width: number, height: number, runBytes: (pixels: number) => number, budget: number | undefined, backend: string): number {
+  const start = AUTO_TILE[backend] ?? 256;
+  if (budget === undefined) return start;
+  if (runBytes(width * height) <= budget) return Math.max(width, height);
+  let tile = start;
+  while (tile > MIN_TILE && runBytes(tile * tile) > budget) tile = Math.max(MIN_TILE, Math.floor(tile * 0.75));
+  return tile;
+}
 
 export default defineNode({
   type: 'image.upscale', version: 1, title: 'Upscale', category: 'Image',
@@ -43,7 +58,8 @@ export default defineNode({
     // Tile sizes that had to shrink, per model and backend, so the engine's next run starts there.
     const learnedKey = `upscale-tile:${model.info.key}:${ctx.runtime.backend}`;
     const learned = ctx.runtime.memory.get(learnedKey) as number | undefined;
-    const tile = params.tile > 0 ? Math.max(MIN_TILE, params.tile) : learned ?? AUTO_TILE[ctx.runtime.backend] ?? 256;
+    const runBytes = (pixels: number) => upscalerRunBytes(weightBytes(inputs.upscaler.manifest, 'model'), s, pixels);
+    const tile = params.tile > 0 ? Math.max(MIN_TILE, params.tile) : learned ?? autoTile(src.width, src.height, runBytes, ctx.runtime.memoryBudget, ctx.runtime.backend);
     const [th, tw] = model.fixed ?? [tile, tile];
     const full = { x: 0, y: 0, w: src.width, h: src.height };
     const run: TileRun = {

@@ -119,7 +119,12 @@ async function runTile(run: TileRun, src: ImageValue, item: number, rect: Rect):
   return out;
 }
 
-/** Adds a weighted tile into the output image: colour to [0, 1], grey as the mean of the three channels. */
+/**
+ * Adds a weighted tile into the output image: colour to [0, 1], grey as the mean of the three channels.
+ * Where the tile's weight is 1 (all but its overlaps) no other tile contributes, so its pixels are
+ * stored, as an untiled conversion would; only the overlaps are blended. Colour goes a channel at a
+ * time, sequential reads from each plane.
+ */
 function addToImage(out: ImageValue, item: number, rect: Rect, s: number, data: Float32Array, wx: Float32Array, wy: Float32Array, lo: number, hi: number): void {
   const c = out.channels;
   const od = out.data;
@@ -127,27 +132,41 @@ function addToImage(out: ImageValue, item: number, rect: Rect, s: number, data: 
   const plane = ow * oh;
   const k = 1 / (hi - lo);
   const base = item * out.width * out.height * c;
+  // [a, b): the columns of non-zero weight; [x0, x1) within them, those of full weight.
+  let a = 0;
+  while (a < ow && wx[a] === 0) a++;
+  let b = ow;
+  while (b > a && wx[b - 1] === 0) b--;
+  let x0 = a;
+  while (x0 < b && wx[x0] !== 1) x0++;
+  let x1 = b;
+  while (x1 > x0 && wx[x1 - 1] !== 1) x1--;
+  const clamp = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
   for (let y = 0; y < oh; y++) {
     const wyv = wy[y];
     if (wyv === 0) continue;
     const row = base + ((rect.y * s + y) * out.width + rect.x * s) * c;
     const p0 = y * ow;
-    for (let x = 0; x < ow; x++) {
-      const w = wyv * wx[x];
-      if (w === 0) continue;
-      const p = p0 + x;
-      let r = (data[p] - lo) * k;
-      let g = (data[plane + p] - lo) * k;
-      let b = (data[2 * plane + p] - lo) * k;
-      r = r < 0 ? 0 : r > 1 ? 1 : r;
-      g = g < 0 ? 0 : g > 1 ? 1 : g;
-      b = b < 0 ? 0 : b > 1 ? 1 : b;
-      const o = row + x * c;
-      if (c === 1) od[o] += (w * (r + g + b)) / 3;
-      else {
-        od[o] += w * r;
-        od[o + 1] += w * g;
-        od[o + 2] += w * b;
+    if (c === 1) {
+      for (let x = a; x < b; x++) {
+        const p = p0 + x;
+        const sum = clamp((data[p] - lo) * k) + clamp((data[plane + p] - lo) * k) + clamp((data[2 * plane + p] - lo) * k);
+        od[row + x] += (wyv * wx[x] * sum) / 3;
+      }
+      continue;
+    }
+    for (let ch = 0; ch < 3; ch++) {
+      const from = ch * plane + p0;
+      const to = row + ch;
+      if (wyv === 1) {
+        for (let x = a; x < x0; x++) od[to + x * c] += wx[x] * clamp((data[from + x] - lo) * k);
+        for (let x = x0, o = to + x0 * c; x < x1; x++, o += c) {
+          const v = (data[from + x] - lo) * k;
+          od[o] = v < 0 ? 0 : v > 1 ? 1 : v;
+        }
+        for (let x = x1; x < b; x++) od[to + x * c] += wx[x] * clamp((data[from + x] - lo) * k);
+      } else {
+        for (let x = a, o = to + a * c; x < b; x++, o += c) od[o] += wyv * wx[x] * clamp((data[from + x] - lo) * k);
       }
     }
   }

@@ -9,6 +9,10 @@
 //   VAE decoder (loom-emoji-sd, 0.6 MB), latent s x s: ~300 bytes per decoded pixel (s=128 and s=256). We
 //     take 320, grown with the square root of the weights the same way.
 //
+//   Upscaler (loom-sr-x4, 0.37 MB, x4), input s x s: 1010 to 1150 bytes per input pixel (s = 128, 256, 512,
+//     768; peak RSS over the process's after a warm-up run), 192 of them the output tensor. We take the
+//     output twice (tensor and image) plus 1000, grown with the square root of the weights.
+//
 // Sessions hold the weights about three times over while they are made (file bytes, initialisers,
 // pre-packed copies), so 3x the files' size is added.
 import type { ModelManifest } from '../runtime/manifest.ts';
@@ -31,4 +35,9 @@ export function unetRunBytes(weights: number, items: number, h: number, w: numbe
 /** One VAE decoder run of one latent item decoding to a `pixels`-pixel image. */
 export function vaeRunBytes(weights: number, pixels: number): number {
   return 3 * weights + 320 * widthFactor(weights, 6e5) * pixels + 3 * F32 * pixels;
+}
+
+/** One upscaler run over a `pixels`-pixel input at `scale`, the output image it fills included. */
+export function upscalerRunBytes(weights: number, scale: number, pixels: number): number {
+  return 3 * weights + pixels * (2 * 3 * F32 * scale * scale + 1000 * widthFactor(weights, 3.6e5));
 }
