@@ -6,15 +6,7 @@ export interface Spread { median: number; min: number; max: number }
 
 /** Runs contenders alternately, so drift on a shared machine hits all alike; each one's median, min and max. */
 export async function alternate(times: number, fns: (() => Promise<unknown>)[]): Promise<Spread[]> {
-  const runs: number[][] = fns.map(() => []);
-  for (let i = 0; i < times; i++) {
-    for (const [k, fn] of fns.entries()) {
-      const t0 = performance.now();
-      await fn();
-      runs[k].push(performance.now() - t0);
-    }
-  }
-  return runs.map(spread);
+  return (await rounds(times, fns)).map((t) => t.spread);
 }
 
 export function spread(xs: number[]): Spread {
