@@ -35,6 +35,11 @@ export async function withEnginePage<T>(work: (run: RunGraphs) => Promise<T>, op
 }
 
 /** The app's default graph on the tiny test models, with some params changed (by node id). */
+/** The graph without Denoise's decoded live preview, so step traffic is the sampler's own. */
+export function withoutLivePreview(doc: GraphDoc): GraphDoc {
+  return { ...doc, edges: doc.edges.filter((e) => e.to.port !== 'preview_decoder') };
+}
+
 export function tinyGraph(defaultGraph: GraphDoc, changes: Record<string, Record<string, unknown>> = {}): GraphDoc {
   const doc = structuredClone(defaultGraph);
   doc.nodes.find((n) => n.id === 'model')!.params.model = 'test-tiny-sd';

@@ -5,12 +5,12 @@
 // LOOM_GPU_FLAGS=1 gives Chromium the real-GPU flags (bench/chromium.ts).
 import { readFileSync } from 'node:fs';
 import type { GraphDoc } from '../src/graph/types.ts';
-import { tinyGraph, withEnginePage, type RunOutcome } from './enginePage.ts';
+import { tinyGraph, withEnginePage, withoutLivePreview, type RunOutcome } from './enginePage.ts';
 
 const STEPS = 10;
 const DEFAULT = JSON.parse(readFileSync(new URL('../graphs/default.json', import.meta.url), 'utf8')) as GraphDoc;
 const graph = (sampler: string, keepEvery: number) => ({
-  doc: tinyGraph(DEFAULT, { scheduler: { sampler, steps: STEPS }, denoise: { keep_every: keepEvery } }), targets: ['output'],
+  doc: withoutLivePreview(tinyGraph(DEFAULT, { scheduler: { sampler, steps: STEPS }, denoise: { keep_every: keepEvery } })), targets: ['output'],
 });
 
 /** Per-step bytes (up + down) of the Denoise steps, split by whether the step was kept (previewed). */

@@ -152,9 +152,13 @@ export default defineNode({
         device: device as Device, unet, schedule, from, end, cursor, guidanceAt, keep, signal: ctx.signal,
         onSetup: (copied) => { setup = copied; },
         onStep: async (i, kept, copied) => {
+          // A decoded preview's copies count toward its step, as on the CPU path.
+          const { traffic } = device as Device;
+          const [up, down] = [traffic.up, traffic.down];
           const preview = kept && await record1(i, kept.x, kept.x0, kept.state, cursor.generator);
+          const [bytesUp, bytesDown] = [copied.up + traffic.up - up, copied.down + traffic.down - down];
           ctx.progress(i - start + 1, end - start, preview, {
-            resident: true, bytesUp: copied.up, bytesDown: copied.down, ...(setup ? { setup: { bytesUp: setup.up, bytesDown: setup.down } } : {}),
+            resident: true, bytesUp, bytesDown, ...(setup ? { setup: { bytesUp: setup.up, bytesDown: setup.down } } : {}),
           });
           setup = undefined;
         },
