@@ -153,6 +153,27 @@ test('at 1920x1080: readable; examples open fitted; images on nodes are bounded,
   await context.close();
 });
 
+test('no example opens with one node over another', async () => {
+  const { page, context } = await openApp(browser, PLAIN, { width: 1280, height: 720 });
+  await page.getByTestId('examples').click();
+  const names = await page.locator('[data-testid=example-item]').evaluateAll((items) => items.map((i) => i.getAttribute('data-name')!));
+  await page.keyboard.press('Escape');
+  expect(names.length).toBeGreaterThan(5);
+  for (const name of names) {
+    await openExample(page, name);
+    const boxes = await page.locator('.react-flow__node:not(.react-flow__node-group)').evaluateAll((nodes) => nodes.map((n) => {
+      const r = n.getBoundingClientRect();
+      return { id: n.getAttribute('data-id')!, x: r.x, y: r.y, w: r.width, h: r.height };
+    }));
+    const overlaps = [];
+    for (const [i, a] of boxes.entries()) for (const b of boxes.slice(i + 1)) {
+      if (a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h) overlaps.push(`${a.id} / ${b.id}`);
+    }
+    expect(overlaps, name).toEqual([]);
+  }
+  await context.close();
+});
+
 test('a new node never shows another graph\'s result; the gallery counts the user\'s runs across a backend switch', async () => {
   const { page, context } = await openApp(browser, TEST_QUERY, { width: 1400, height: 900 });
   await openExample(page, 'gradient'); // n1 gradient -> n2 output
