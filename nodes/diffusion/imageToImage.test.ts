@@ -1,5 +1,8 @@
 // VAE Encode and image to image on the tiny SD test models, through the real executor.
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Executor } from '../../src/engine/executor.ts';
 import type { GraphDoc } from '../../src/graph/types.ts';
@@ -13,9 +16,12 @@ const FIXTURE = JSON.parse(readFileSync(new URL('./fixtures/vae_encode.json', im
   dims: number[]; mean: number[]; sample: number[]; seed: number;
 };
 
+/** graphs/img2img.json on a test model, its picture replaced by the gradient the fixtures were computed on. */
 function graph(changes: Record<string, Record<string, unknown>> = {}, model = 'test-tiny-sd'): GraphDoc {
   const doc = structuredClone(IMG2IMG);
   doc.nodes.find((n) => n.id === 'model')!.params.model = model;
+  const picture = doc.nodes.find((n) => n.id === 'image')!;
+  Object.assign(picture, { type: 'image.gradient', version: 1, params: { width: 64, height: 64, blue: 0.5 } });
   for (const [id, params] of Object.entries(changes)) Object.assign(doc.nodes.find((n) => n.id === id)!.params, params);
   return doc;
 }
@@ -60,8 +66,15 @@ describe('VAE Encode', () => {
   });
 
   it('says what is missing: an encoder, or sides that are multiples of 8', async () => {
-    const ex = new Executor(builtinRegistry(), createNodeRuntime({ threads: 1 }));
-    const none = await ex.run(graph({}, 'loom-emoji-sd'), { targets: ['encode_image'] });
+    // The tiny test set without its encoder, as many public exports come.
+    const root = mkdtempSync(join(tmpdir(), 'loom-no-encoder-'));
+    const folder = join(root, 'no-encoder');
+    cpSync(fileURLToPath(new URL('../../models/test/tiny-sd', import.meta.url)), folder, { recursive: true });
+    rmSync(join(folder, 'vae_encoder'), { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as { id: string; files: { role: string }[] };
+    writeFileSync(join(folder, 'manifest.json'), JSON.stringify({ ...manifest, id: 'no-encoder-sd', files: manifest.files.filter((f) => f.role !== 'vae_encoder') }));
+    const ex = new Executor(builtinRegistry(), createNodeRuntime({ threads: 1, modelRoots: [root] }));
+    const none = await ex.run(graph({}, 'no-encoder-sd'), { targets: ['encode_image'] });
     expect(none.nodes.encode_image).toMatchObject({ state: 'failed', message: expect.stringMatching(/has no VAE encoder \(vae_encoder\/model.onnx\)/) });
     const odd = await ex.run(graph({ image: { width: 60 } }), { targets: ['encode_image'] });
     expect(odd.nodes.encode_image).toMatchObject({ state: 'failed', message: expect.stringMatching(/60x64; the VAE encoder needs sides that are multiples of 8/) });
