@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launch, node, openApp, runAndWait, status, TEST_QUERY } from './support/app.ts';
+import { launch, node, openApp, runAndWait, status, TEST_QUERY, WARM_QUERY } from './support/app.ts';
 
 let browser: Browser;
 beforeAll(async () => { browser = await launch(); });
@@ -25,13 +25,13 @@ async function firstImage(page: Page): Promise<{ png: string; encoders: (string 
 }
 
 test('the default graph warms up while idle, and the first Run after it makes the ?warm=0 image, its Text Encoders cached', async () => {
-  const warm = await openApp(browser, TEST_QUERY);
+  const warm = await openApp(browser, WARM_QUERY);
   await warm.page.locator('[data-testid=backend-name][data-warm=done]').waitFor({ timeout: 60_000 });
   const warmed = await firstImage(warm.page);
   expect(warmed.encoders.every((s) => s === 'cached')).toBe(true);
   await warm.context.close();
 
-  const cold = await openApp(browser, `${TEST_QUERY}&warm=0`);
+  const cold = await openApp(browser, TEST_QUERY);
   expect(await warmState(cold.page)).toBe('off');
   const plain = await firstImage(cold.page);
   expect(plain.encoders.every((s) => s === 'done')).toBe(true);
