@@ -1,8 +1,10 @@
 // The editor in Debian's Chromium: time from navigation to an interactive canvas, and frame times while
 // dragging a node in a 500-node graph. Frame-rate limiting is off, so a frame's interval is its work.
-import { existsSync } from 'node:fs';
+// Then the default graph's first image after a page load, with and without the idle-time warm-up.
+import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { build, preview } from 'vite';
 import type { GraphDoc } from '../src/graph/types.ts';
 import { fmt, showMs, spread } from './stats.ts';
@@ -22,6 +24,36 @@ function bigGraph(pairs: number): GraphDoc {
     edges.push({ id: `e${i}`, from: { node: `g${i}`, port: 'image' }, to: { node: `o${i}`, port: 'image' } });
   }
   return { format: 'latent-loom/graph', version: 1, nodes, edges };
+}
+
+/** How a first-image load goes: the address's warm setting, and when Run is pressed. */
+interface FirstImage { query: string; press: 'interactive' | 'engine' | 'warm' }
+
+/** Times from navigation (performance.now() in the page) to these moments of one fresh page load. */
+interface FirstImageTimes { interactive: number; pressed: number; image: number; warm: number | null }
+
+// The default graph's output node: where its first image appears.
+const defaultOutput = (JSON.parse(readFileSync(`${root}graphs/default.json`, 'utf8')) as GraphDoc).nodes.find((n) => n.type === 'image.output')!.id;
+
+/** One fresh page load of the default graph: Run pressed at `press`, timed until the output node draws its image. */
+async function firstImage(browser: Browser, url: string, { query, press }: FirstImage): Promise<FirstImageTimes> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${url}?backend=wasm${query}`);
+    await page.locator('.react-flow__node').first().waitFor({ state: 'visible' });
+    const interactive = (await page.evaluate('performance.now()')) as number;
+    if (press === 'engine') await page.locator('[data-testid=backend-name][data-ready=true]').waitFor({ timeout: 60_000 });
+    if (press === 'warm') await page.locator('[data-testid=backend-name][data-warm=done]').waitFor({ timeout: 60_000 });
+    const warm = press === 'warm' ? ((await page.evaluate('performance.now()')) as number) : null;
+    // Clicked in the page and timed there, so the driver's round trips are not counted.
+    const pressed = (await page.evaluate(`(() => { document.querySelector('[data-testid=run-all]').click(); return performance.now(); })()`)) as number;
+    const shown = await page.waitForFunction(`(() => document.querySelector('.react-flow__node[data-id="${defaultOutput}"] [data-testid=node-image]') ? performance.now() : 0)()`,
+      undefined, { polling: 'raf', timeout: 120_000 });
+    return { interactive, pressed, image: (await shown.jsonValue()) as number, warm };
+  } finally {
+    await context.close();
+  }
 }
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
@@ -49,6 +81,28 @@ export async function benchEditor(): Promise<Record<string, number | string>> {
       engine.push(await fresh.evaluate(() => performance.now()));
       await context.close();
     }
+    // The default graph's first image: each way once per round, so load drift hits all alike.
+    const ways: Record<string, FirstImage> = {
+      cold_run_at_canvas: { query: '&warm=0', press: 'interactive' },
+      warm_run_at_canvas: { query: '', press: 'interactive' },
+      cold_run_at_engine_ready: { query: '&warm=0', press: 'engine' },
+      sessions_only_run_after_warmup: { query: '&warm=sessions', press: 'warm' },
+      warm_run_after_warmup: { query: '', press: 'warm' },
+    };
+    const times: Record<string, FirstImageTimes[]> = Object.fromEntries(Object.keys(ways).map((k) => [k, []]));
+    const load = [loadavg()[0]];
+    for (let i = 0; i < LOADS; i++) {
+      for (const [name, way] of Object.entries(ways)) times[name].push(await firstImage(browser, url, way));
+    }
+    load.push(loadavg()[0]);
+    const first: Record<string, string> = {};
+    for (const [name, ts] of Object.entries(times)) {
+      first[`editor.first_image.${name}.page_load_to_image_ms`] = showMs(spread(ts.map((t) => t.image)));
+      first[`editor.first_image.${name}.run_to_image_ms`] = showMs(spread(ts.map((t) => t.image - t.pressed)));
+      if (ts[0].warm !== null) first[`editor.first_image.${name}.page_load_to_warm_ms`] = showMs(spread(ts.map((t) => t.warm!)));
+    }
+    first['editor.first_image.load_average'] = load.map((l) => l.toFixed(1)).join(' to ');
+
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     await page.goto(`${url}?backend=wasm`);
     await page.locator('[data-testid=backend-name][data-ready=true]').waitFor({ timeout: 60_000 });
@@ -85,6 +139,7 @@ export async function benchEditor(): Promise<Record<string, number | string>> {
       'editor.idle_frame_ms_median': fmt(quantile(idleIntervals, 0.5), 2),
       'editor.drag_frame_ms_median': fmt(quantile(intervals, 0.5), 2),
       'editor.drag_frame_ms_p95': fmt(quantile(intervals, 0.95), 2),
+      ...first,
     };
   } finally {
     await browser.close();

@@ -14,6 +14,8 @@ export default defineNode({
   inputs: { text_encoder: 'TEXT_ENCODER', text: 'TEXT' },
   params: { syntax: choice({ choices: ['a1111', 'plain'] as const, default: 'a1111', label: 'prompt syntax' }) },
   outputs: { conditioning: 'CONDITIONING' },
+  // The first node of most runs, and a small result: encoded while the editor is idle.
+  ahead: true,
   // Version 1 read prompts as plain text: graphs saved then keep that.
   migrate: { 1: (params) => ({ ...params, syntax: 'plain' }) },
   async run({ inputs, params, ctx }) {

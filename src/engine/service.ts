@@ -6,6 +6,7 @@ import type { Runtime } from '../runtime/runtime.ts';
 import { detachedCopy } from '../runtime/tensor.ts';
 import type { RunEvent, RunResult } from './events.ts';
 import { Executor, type RunOptions } from './executor.ts';
+import { warmUp, type WarmOptions, type WarmReport } from './warm.ts';
 
 export interface EngineInfo { backend: string; cacheBytes: number; cacheBudget: number; cacheEntries: number }
 
@@ -22,6 +23,11 @@ export interface EngineApi {
   models(): Promise<ModelManifest[]>;
   info(): Promise<EngineInfo>;
   setCacheBudget(bytes: number): Promise<void>;
+  /**
+   * Makes ready what `doc` needs before it is run (src/engine/warm.ts). A run started meanwhile stops it
+   * at once (it waits only for a session creation under way); while a run is in progress it does nothing.
+   */
+  warm(doc: GraphDoc, options?: WarmOptions): Promise<WarmReport>;
 }
 
 /** Values handed out are copies: the cache keeps its own buffers, the copies can be transferred. */
@@ -31,8 +37,20 @@ export class EngineService implements EngineApi {
   readonly executor: Executor;
   private controller: AbortController | null = null;
 
-  constructor(registry: NodeCatalog, readonly runtime: Runtime, cacheBytes?: number, private readonly transfer: Transfer = (v) => v) {
+  constructor(private readonly registry: NodeCatalog, readonly runtime: Runtime, cacheBytes?: number, private readonly transfer: Transfer = (v) => v) {
     this.executor = new Executor(registry, runtime, cacheBytes);
+  }
+
+  async warm(doc: GraphDoc, options: WarmOptions = {}): Promise<WarmReport> {
+    if (this.controller) return { ran: [], opened: [], skipped: [], stopped: true, ms: 0 };
+    // Held where a run finds it: run() and cancel() abort the warm-up as they would a run.
+    const controller = new AbortController();
+    this.controller = controller;
+    try {
+      return await warmUp(doc, this.registry, this.executor, this.runtime, controller.signal, options);
+    } finally {
+      if (this.controller === controller) this.controller = null;
+    }
   }
 
   async run(doc: GraphDoc, options: { targets?: string[] } = {}, onEvent?: (event: RunEvent) => void): Promise<RunResult> {

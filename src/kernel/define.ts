@@ -92,13 +92,19 @@ export interface NodeDefinition extends NodeSchema {
   memory?(params: Record<string, unknown>, inputs: Record<string, unknown> | undefined, runtime: MemoryContext): MemoryNeed | undefined;
   /** Other names people search for it by, e.g. what other tools call it ("ksampler", "preview image"). */
   aliases?: readonly string[];
+  /**
+   * Worth running ahead while the editor is idle, before any Run (src/engine/warm.ts): quick, with a small
+   * result, and the first step of most runs (Text Encoder). It runs through the executor, so its result is
+   * cached under its own key and the Run that follows finds it.
+   */
+  ahead?: boolean;
 }
 
 export function defineNode<
   I extends Record<string, PortDecl>, O extends Record<string, PortDecl>, P extends Record<string, ParamSpec>,
 >(def: {
   type: string; version: number; title: string; category: string; description?: string; output?: boolean;
-  aliases?: readonly string[];
+  aliases?: readonly string[]; ahead?: boolean;
   inputs: I; outputs: O; params: P;
   run(args: RunArgs<InputValues<I>, ParamValues<P>>): Promise<OutputValues<O>>;
   identity?(params: ParamValues<P>, ctx: Pick<NodeContext, 'runtime'>): Promise<string>;

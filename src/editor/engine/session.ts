@@ -9,6 +9,7 @@ import { getDoc } from '../store/graph.ts';
 import { applyEvent, applyResult, engineRestarted, runStore, startRun } from '../store/run.ts';
 import { toast } from '../store/ui.ts';
 import { outOfMemoryError, outOfMemoryFailure } from './restart.ts';
+import { warmWhenIdle, type WarmState } from './warm.ts';
 
 export interface EngineState {
   choice: WebBackend;
@@ -19,9 +20,11 @@ export interface EngineState {
   models: ModelManifest[];
   /** Bytes of node outputs the engine keeps cached, and its budget. */
   cache: { bytes: number; budget: number; entries: number } | null;
+  /** The warm-up of the open graph after the engine started (./warm.ts). */
+  warm: WarmState;
 }
 
-export const engineStore = createStore<EngineState>({ choice: 'auto', backend: '', starting: true, error: '', models: [], cache: null });
+export const engineStore = createStore<EngineState>({ choice: 'auto', backend: '', starting: true, error: '', models: [], cache: null, warm: 'waiting' });
 export const useEngine = <S,>(selector: (s: EngineState) => S): S => useStore(engineStore, selector);
 
 let engine: BrowserEngine | null = null;
@@ -31,7 +34,7 @@ export async function startEngine(choice: WebBackend, options: { keepFailures?: 
   engine?.close();
   engine = null;
   if (runStore.get().running) runStore.set((s) => ({ ...s, running: false }));
-  engineStore.set((s) => ({ ...s, choice, backend: '', starting: true, error: '', cache: null }));
+  engineStore.set((s) => ({ ...s, choice, backend: '', starting: true, error: '', cache: null, warm: 'waiting' }));
   // A new engine has an empty cache: old statuses would lie about what is cached.
   engineRestarted(options.keepFailures);
   const boot = startBrowserEngine(choice);
@@ -42,6 +45,7 @@ export async function startEngine(choice: WebBackend, options: { keepFailures?: 
     engine = started;
     const [info, models] = await Promise.all([started.api.info(), started.api.models().catch(() => [])]);
     engineStore.set((s) => ({ ...s, backend: info.backend, starting: false, models, cache: cacheOf(info) }));
+    warmWhenIdle(started.api, getDoc, (warm) => { if (engine === started) engineStore.set((s) => ({ ...s, warm })); });
   } catch (e) {
     engineStore.set((s) => ({ ...s, starting: false, error: (e as Error).message }));
     toast(`engine failed to start: ${(e as Error).message}`, 'error');

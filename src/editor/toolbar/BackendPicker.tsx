@@ -8,6 +8,7 @@ export function BackendPicker() {
   const starting = useEngine((s) => s.starting);
   const error = useEngine((s) => s.error);
   const cache = useEngine((s) => s.cache);
+  const warm = useEngine((s) => s.warm);
   return (
     <div className="group backend">
       <label>
@@ -18,8 +19,8 @@ export function BackendPicker() {
           <option value="wasm">WASM</option>
         </select>
       </label>
-      <span data-testid="backend-name" data-ready={!starting && !error}
-        title={error || (crossOriginIsolated ? 'WASM can use several threads' : 'WASM runs on one thread: the page is not cross-origin isolated')}>
+      <span data-testid="backend-name" data-ready={!starting && !error} data-warm={warm}
+        title={error || `${crossOriginIsolated ? 'WASM can use several threads' : 'WASM runs on one thread: the page is not cross-origin isolated'}; warm-up of the open graph: ${warm}`}>
         {starting ? 'starting…' : error ? 'failed' : backend}
       </span>
       {cache && <span className="muted" data-testid="cache" title={`Results kept so that unchanged nodes need not run again: ${cache.entries} outputs, ${mb(cache.bytes)} of ${mb(cache.budget)}`}>kept {mb(cache.bytes)}</span>}
