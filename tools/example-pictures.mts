@@ -19,6 +19,8 @@ const PANELS: Record<string, [string, string][]> = {
   inpaint: [['decode_render', 'image'], ['hard_mask', 'mask'], ['output', 'image']],
   outpaint: [['decode_render', 'image'], ['output', 'image']],
   'prompt-editing': [['output', 'image']],
+  img2img: [['image', 'image'], ['output', 'image']],
+  'inpaint-photo': [['photo', 'image'], ['mask', 'mask'], ['output', 'image']],
 };
 const HEIGHT = 128;
 const GAP = 6;
