@@ -62,7 +62,7 @@ test('at 1280x720: readable, one-line toolbar, real examples only, no test model
   // Examples: titles with a line each; no test fixtures.
   await page.getByTestId('examples').click();
   const items = page.getByTestId('example-item');
-  expect(await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual(['default', 'hires-fix', 'inpaint', 'outpaint', 'prompt-editing', 'gan', 'upscale']);
+  expect(await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual(['default', 'hires-fix', 'img2img', 'inpaint', 'inpaint-photo', 'outpaint', 'prompt-editing', 'gan', 'upscale']);
   expect(await items.first().textContent()).toContain('Text to image');
   expect(await items.first().locator('.menu-desc').textContent()).toMatch(/prompt/i);
   await shot(page, 'examples-menu');
