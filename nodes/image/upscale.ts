@@ -4,7 +4,7 @@ import { resizeImage } from '../../src/image/resize.ts';
 import { choice, defineNode, image, int, type ImageValue } from '../../src/kernel/define.ts';
 import { planGrid } from '../../src/image/tiles.ts';
 import { openUpscaler } from '../../src/models/contracts/imageModel.ts';
-import { MIN_TILE, upscaleItem, type TileRun } from '../../src/image/upscaleTiles.ts';
+import { MIN_TILE, upscaleItem, upscaleWhole, type TileRun } from '../../src/image/upscaleTiles.ts';
 
 /**
  * Tile size per backend when the whole image does not fit its memory budget: big tiles waste less on
@@ -67,6 +67,9 @@ export default defineNode({
       done: 0, total: src.batch * planGrid(full, tw, th, params.overlap, s).length,
       progress: (done, total) => ctx.progress(done, total),
     };
+    const whole = await upscaleWhole(run, src);
+    if (whole) return { image: whole };
+    if (run.tile < tile) run.total = src.batch * planGrid(full, run.tile, run.tile, params.overlap, s).length; // it ran out of memory whole
     const out = image(w, h, src.channels, undefined, src.batch);
     for (let b = 0; b < src.batch; b++) await upscaleItem(run, src, b, out);
     if (params.tile === 0 && run.tile < tile) ctx.runtime.memory.set(learnedKey, run.tile);

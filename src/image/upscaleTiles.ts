@@ -2,7 +2,7 @@
 // output image, so memory beyond the output is one tile. When a run fails (out of memory, a buffer
 // limit) the tile size halves and the failed tile is redone as smaller tiles, like chaiNNer's auto_split.
 import type { ModelInfo, Runtime } from '../runtime/runtime.ts';
-import type { Range } from './convert.ts';
+import { fromNCHW, withNCHW, type Range } from './convert.ts';
 import type { ImageValue } from './value.ts';
 import { planGrid, type Rect } from './tiles.ts';
 
@@ -42,6 +42,31 @@ export async function upscaleItem(run: TileRun, src: ImageValue, item: number, o
   const [lo, hi] = run.model.range;
   const sink: Sink = (rect, data, wx, wy) => addToImage(out, item, rect, s, data, wx, wy, lo, hi);
   await cover(run, src, item, { x: 0, y: 0, w: src.width, h: src.height }, sink);
+}
+
+/**
+ * One RGB image that fits in one tile: one run, converted as an untiled call is (the output tensor
+ * becomes the image), without a zeroed output to add into. Undefined when that run fails for want of
+ * memory: the tile size has shrunk and the tiled path takes over.
+ */
+export async function upscaleWhole(run: TileRun, src: ImageValue): Promise<ImageValue | undefined> {
+  const { model } = run;
+  if (src.channels !== 3 || src.batch !== 1 || model.fixed || src.width > run.tile || src.height > run.tile) return undefined;
+  run.signal.throwIfAborted();
+  try {
+    const result = await withNCHW(src, 0, model.range, (t) => run.runtime.run(model.info, { [model.input]: t }, run.signal));
+    const t = result[model.output];
+    const s = model.scale;
+    if (t.dims.length !== 4 || t.dims[1] !== 3 || t.dims[2] !== src.height * s || t.dims[3] !== src.width * s) {
+      throw new WrongShape(`${model.info.label}: a [1, 3, ${src.height}, ${src.width}] tile gave [${t.dims.join(', ')}], expected [1, 3, ${src.height * s}, ${src.width * s}] (scale ${s})`);
+    }
+    run.progress(++run.done, run.total);
+    return fromNCHW(t, model.range, true);
+  } catch (e) {
+    if (run.signal.aborted || e instanceof WrongShape || run.tile <= MIN_TILE) throw e;
+    run.tile = Math.max(MIN_TILE, Math.floor(run.tile / 2));
+    return undefined;
+  }
 }
 
 async function cover(run: TileRun, src: ImageValue, item: number, rect: Rect, sink: Sink): Promise<void> {
