@@ -1,5 +1,8 @@
 // Timing helpers: medians of repeated runs, measured side by side in one process.
 
+/** Node's collector when run with --expose-gc (`npm run bench` does). */
+const gc = (globalThis as { gc?: () => void }).gc;
+
 export const fmt = (n: number, digits = 3) => Number(n.toFixed(digits));
 
 export interface Spread { median: number; min: number; max: number }
@@ -25,6 +28,7 @@ export async function rounds(times: number, fns: (() => Promise<unknown>)[]): Pr
   const runs: number[][] = fns.map(() => []);
   for (let i = 0; i < times; i++) {
     for (const [k, fn] of fns.entries()) {
+      gc?.(); // each contender starts on a clean heap and pays only for its own garbage
       const t0 = performance.now();
       await fn();
       runs[k].push(performance.now() - t0);
