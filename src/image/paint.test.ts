@@ -2,7 +2,7 @@
 // centre is within the brush's radius of the stroke's path (distance from a point to a segment).
 import { describe, expect, it } from 'vitest';
 import { paramProblem, type ParamSpec, type Stroke } from '../graph/index.ts';
-import { paintMask } from './paint.ts';
+import { MAX_ROW_RUNS, paintMask, rowRuns } from './paint.ts';
 
 /** Distance from p to the segment ab: perpendicular when the foot falls inside it, else to the nearer end. */
 function distanceToSegment(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
@@ -102,6 +102,28 @@ describe('paintMask', () => {
   it('paints nothing for no strokes, and strokes off to one side stay inside the image', () => {
     expect(paintMask([], 5, 4).data.every((v) => v === 0)).toBe(true);
     compare([{ mode: 'brush', size: 1, points: [0, 0, 1, 0] }], 16, 9);
+  });
+});
+
+describe('the work a paint may take', () => {
+  it('counts at least the rows each segment covers', () => {
+    const strokes: Stroke[] = [{ mode: 'brush', size: 0.1, points: [0.5, 0.25, 0.5, 0.75] }, { mode: 'brush', size: 0.2, points: [0.3, 0.3] }];
+    for (const one of strokes) {
+      const painted = paintMask([one], 100, 100);
+      let rows = 0;
+      for (let y = 0; y < 100; y++) if (painted.data.subarray(y * 100, (y + 1) * 100).some((v) => v > 0)) rows++;
+      expect(rowRuns([one], 100, 100)).toBeGreaterThanOrEqual(rows);
+    }
+  });
+
+  it('refuses, before it allocates, strokes that would cross too many rows at this size', () => {
+    const huge: Stroke[] = [{ mode: 'brush', size: 1, points: Array.from({ length: 40000 }, (_, i) => (i % 2 ? 0.5 : (i % 200) / 200)) }];
+    expect(rowRuns(huge, 4096, 4096)).toBeGreaterThan(MAX_ROW_RUNS);
+    expect(() => paintMask(huge, 4096, 4096)).toThrow(/cross \d+ rows of brush at 4096x4096, over the 8000000 this node allows: use fewer points or a smaller brush/);
+    // The same strokes on a small image are fine, and so is a long ordinary stroke on a large one.
+    expect(paintMask(huge, 64, 64).data.some((v) => v === 1)).toBe(true);
+    const ordinary: Stroke[] = [{ mode: 'brush', size: 0.05, points: Array.from({ length: 2000 }, (_, i) => 0.1 + (i / 2000) * 0.8) }];
+    expect(rowRuns(ordinary, 4096, 4096)).toBeLessThan(MAX_ROW_RUNS);
   });
 });
 

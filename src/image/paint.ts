@@ -6,8 +6,34 @@
 import type { Stroke } from '../graph/strokes.ts';
 import { mask, type MaskValue } from './mask.ts';
 
+/**
+ * At most this many row runs in all (a segment's capsule covers one run per row it crosses): about
+ * 130 MB of runs held and a few seconds of work. Real strokes need far fewer; a hand-written param at
+ * its limits on a large image would otherwise take minutes and gigabytes.
+ */
+export const MAX_ROW_RUNS = 8_000_000;
+
+/** How many row runs the strokes make at this size: rows crossed by each segment's capsule, summed. */
+export function rowRuns(strokes: readonly Stroke[], width: number, height: number): number {
+  let total = 0;
+  for (const s of strokes) {
+    const r = brushRadius(s.size, width, height);
+    const p = s.points;
+    const n = p.length / 2;
+    for (let k = 0; k < Math.max(1, n - 1); k++) {
+      const dy = n === 1 ? 0 : Math.abs(p[2 * k + 3] - p[2 * k + 1]) * height;
+      total += Math.min(height, Math.ceil(dy + 2 * r) + 2);
+    }
+  }
+  return total;
+}
+
 /** The strokes on an empty mask of this size. `signal` is checked between strokes and along long ones. */
 export function paintMask(strokes: readonly Stroke[], width: number, height: number, signal?: AbortSignal): MaskValue {
+  const work = rowRuns(strokes, width, height);
+  if (work > MAX_ROW_RUNS) {
+    throw new Error(`the strokes cross ${work} rows of brush at ${width}x${height}, over the ${MAX_ROW_RUNS} this node allows: use fewer points or a smaller brush, or a smaller image`);
+  }
   const out = mask(width, height);
   for (const s of strokes) {
     signal?.throwIfAborted();
