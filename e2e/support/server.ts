@@ -1,22 +1,11 @@
 // Serves the built app (dist/) with `vite preview` on a free 127.0.0.1 port for the whole suite.
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { preview, type PreviewServer } from 'vite';
 import type { TestProject } from 'vitest/node';
+import { freePort } from '../../test/processes.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext { baseUrl: string }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => done(port));
-    });
-  });
 }
 
 let server: PreviewServer | undefined;
