@@ -4,8 +4,8 @@ and sample sheets. Default output: $LOOM_TRAIN_CACHE/export/<id>/; `--out models
 loom-emoji-sd/          SD ONNX layout at 128x128 (4x16x16 latents): text_encoder, unet (int64 [1]
                         timestep), vae_decoder, vae_encoder (`sample` [B,3,H,W] in [-1,1] ->
                         `latent_sample` [B,4,H/8,W/8], the unscaled latent mean), tokenizer, scheduler
-loom-emoji-gan/         z [B,64] -> image [B,3,64,64] in [-1,1], truncation psi baked in; the manifest
-                        records psi and w_avg
+loom-emoji-gan/         z [B,64], psi [1] -> image [B,3,64,64] in [-1,1]: truncation in w space toward
+                        the generator's mean w; the manifest names the input and the suggested psi
 loom-emoji-classifier/  the evaluator (export_classifier.py)
 The super-resolution model (loom-sr-x4) is unchanged and not exported here.
 """
@@ -74,21 +74,22 @@ def export_gan(out_root):
     g = train_gan.Generator()
     g.load_state_dict(common.load_weights("gan")["ema"])
     g.eval()
-    g.psi = GAN_PSI
     path = os.path.join(out, "model.onnx")
-    torch.onnx.export(g, torch.randn(1, train_gan.Z), path, input_names=["z"], output_names=["image"],
+    # psi is an input, so the node's truncation moves w toward the generator's w_avg (StyleGAN's trick)
+    psi = torch.tensor([GAN_PSI])
+    torch.onnx.export(g, (torch.randn(1, train_gan.Z), psi), path, input_names=["z", "psi"], output_names=["image"],
                       opset_version=17, dynamic_axes={"z": {0: "batch"}, "image": {0: "batch"}})
     z = torch.randn(64, train_gan.Z, generator=torch.Generator().manual_seed(0))
     with torch.no_grad():
-        imgs = g(z)
-    verify(path, {"z": z[:4].numpy()}, {"image": imgs[:4].numpy()})
+        imgs = g(z, psi)
+        full = g(z[:4], torch.tensor([1.0]))
+    verify(path, {"z": z[:4].numpy(), "psi": psi.numpy()}, {"image": imgs[:4].numpy()})
+    verify(path, {"z": z[:4].numpy(), "psi": np.array([1.0], np.float32)}, {"image": full.numpy()})
     save_png(grid((((imgs + 1) / 2).clamp(0, 1).permute(0, 2, 3, 1).numpy() * 255).round().astype(np.uint8), 8),
              os.path.join(out, "samples.png"))
     write_manifest(out, "loom-emoji-gan", "Loom Emoji GAN (tiny)", "gan", [("model", "model.onnx")],
                    license=LICENSE, image={"width": train_gan.SIZE, "height": train_gan.SIZE},
-                   gan={"zDim": train_gan.Z, "range": [-1, 1],
-                        "truncation": {"psi": GAN_PSI, "wDim": train_gan.W,
-                                       "wAvg": [round(float(v), 6) for v in g.w_avg]}})
+                   gan={"zDim": train_gan.Z, "range": [-1, 1], "truncationInput": "psi", "psi": GAN_PSI})
 
 
 def main():

@@ -5,7 +5,8 @@ network from a learned 4x4 constant through 8, 16, 32, 64: at each level a neare
 followed by a 3x3 convolution (resize-convolution: no transposed convolutions, so no checkerboard),
 style-modulated and demodulated convolutions (written with per-channel scales, so the ONNX export
 keeps a dynamic batch), and skip connections to RGB summed across levels. The generator keeps w_avg,
-the running mean of w, for the truncation trick: w' = w_avg + psi (w - w_avg).
+the running mean of w, for the truncation trick: w' = w_avg + psi (w - w_avg). The synthesis output
+is linear (images in [-1,1] are clamped only at inference).
 
 Discriminator: residual, average-pool downsampling, spectral normalisation, hinge loss, with
 differentiable augmentation (translation, cutout, colour) of real and fake images alike, which keeps a
@@ -102,13 +103,14 @@ class Generator(nn.Module):
                 x = extra(x, w)
             y = to_rgb(x, w)
             rgb = y if rgb is None else F.interpolate(rgb, scale_factor=2.0, mode="bilinear", align_corners=False) + y
-        return torch.tanh(rgb)
+        return rgb  # linear: a tanh here saturated at the white background and stalled training
 
-    def forward(self, z):
+    def forward(self, z, psi=None):
+        """psi: a [1] tensor (the exported model's second input) or None for self.psi."""
         w = self.mapping(z)
-        if self.psi != 1.0:
-            w = self.w_avg + self.psi * (w - self.w_avg)
-        return self.synthesis(w)
+        p = self.psi if psi is None else psi
+        w = self.w_avg + p * (w - self.w_avg)
+        return self.synthesis(w).clamp(-1, 1)
 
 
 class DBlock(nn.Module):
