@@ -182,7 +182,7 @@ def update_ema(ema, g, step):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=8000)
+    ap.add_argument("--steps", type=int, default=4000)
     ap.add_argument("--batch", type=int, default=16)
     args = ap.parse_args()
     common.setup(31)
