@@ -23,16 +23,26 @@ def setup(seed):
     torch.manual_seed(seed)
 
 
-def load_checkpoint(name, modules, optimizers):
-    """Restore modules/optimizers and RNG state; returns (step, elapsed seconds) or (0, 0)."""
+def load_checkpoint(name, modules, optimizers, added=()):
+    """Restore modules/optimizers and RNG state; returns (step, elapsed seconds) or (0, 0).
+    added: name prefixes of parameters the checkpoint may lack (a module added mid-run); they keep their
+    initial values and get fresh optimizer state."""
     path = os.path.join(CKPT, name + ".pt")
     if not os.path.exists(path):
         return 0, 0.0
     state = torch.load(path)
     for k, m in modules.items():
-        m.load_state_dict(state["modules"][k])
+        missing, unexpected = m.load_state_dict(state["modules"][k], strict=False)
+        bad = [n for n in missing if not n.startswith(tuple(added))] + list(unexpected)
+        if bad:
+            raise RuntimeError(f"{name} checkpoint, module {k}: keys do not match: {bad[:5]}")
     for k, o in optimizers.items():
-        o.load_state_dict(state["optimizers"][k])
+        saved = state["optimizers"][k]
+        extra = o.param_groups[len(saved["param_groups"]):]  # groups of parameters added since: fresh state
+        o.param_groups = o.param_groups[:len(saved["param_groups"])]
+        o.load_state_dict(saved)
+        for g in extra:
+            o.add_param_group(g)
     torch.set_rng_state(state["torch_rng"])
     np.random.set_state(state["np_rng"])
     print(f"resumed {name} at step {state['step']}")

@@ -43,8 +43,14 @@ class TextLayer(nn.Module):
 
 
 class TextEncoder(nn.Module):
-    def __init__(self, vocab, dim=64, layers=2, heads=4):
+    """pad_with_pooled: every position after the end-of-text token carries the pooled (end-of-text)
+    vector instead of the padding tokens' own states, so cross-attention, which sees all 77 positions,
+    reads the whole prompt from most of them. A CLIP trained from scratch on short captions otherwise
+    hands the UNet 70-odd near-identical padding states, and it learns to follow the prompt very slowly."""
+
+    def __init__(self, vocab, dim=64, layers=2, heads=4, pad_with_pooled=False):
         super().__init__()
+        self.pad_with_pooled = pad_with_pooled
         self.tok = nn.Embedding(vocab, dim)
         self.pos = nn.Parameter(torch.randn(MAX_LEN, dim) * 0.01)
         self.layers = nn.ModuleList([TextLayer(dim, heads) for _ in range(layers)])
@@ -58,7 +64,11 @@ class TextEncoder(nn.Module):
             x = layer(x, self.mask)
         x = self.ln(x)
         # CLIP pools at the end-of-text token, which has the largest id in the vocabulary.
-        pooled = x[torch.arange(x.shape[0]), ids.argmax(dim=-1)]
+        eot = ids.argmax(dim=-1)
+        pooled = x[torch.arange(x.shape[0]), eot]
+        if self.pad_with_pooled:
+            after = torch.arange(ids.shape[1]).unsqueeze(0) > eot.unsqueeze(1)
+            x = torch.where(after.unsqueeze(-1), pooled.unsqueeze(1), x)
         return x, pooled
 
 
@@ -259,12 +269,19 @@ class UNet2(nn.Module):
     """Three levels (h, h/2, h/4, rounded up): cross-attention at h, self + cross at h/2 and h/4. Any h, w:
     upsampling resizes to the skip connection's size (exactly 2x when h, w are multiples of 4)."""
 
-    def __init__(self, ctx_dim=128, chs=(64, 128, 192)):
+    def __init__(self, ctx_dim=128, chs=(64, 128, 192), ctx_to_time=False):
         super().__init__()
         c1, c2, c3 = chs
         self.ch = c1
         tdim = 4 * c1
         self.temb = nn.Sequential(nn.Linear(c1, tdim), nn.SiLU(), nn.Linear(tdim, tdim))
+        # ctx_to_time: the mean of the text states joins the time embedding, so every ResBlock is
+        # conditioned on the prompt (as SDXL adds its pooled text embedding); zero-initialised.
+        self.ctx_time = None
+        if ctx_to_time:
+            self.ctx_time = nn.Linear(ctx_dim, tdim)
+            nn.init.zeros_(self.ctx_time.weight)
+            nn.init.zeros_(self.ctx_time.bias)
         self.conv_in = nn.Conv2d(4, c1, 3, padding=1)
         self.d1, self.a1 = ResBlock(c1, c1, tdim), CrossAttnBlock(c1, ctx_dim)
         self.down1 = nn.Conv2d(c1, c2, 3, stride=2, padding=1)
@@ -281,6 +298,8 @@ class UNet2(nn.Module):
     def forward(self, sample, timestep, encoder_hidden_states):
         temb = self.temb(timestep_embedding(timestep, self.ch))
         ctx = encoder_hidden_states
+        if self.ctx_time is not None:
+            temb = temb + self.ctx_time(ctx.mean(dim=1))
         h1 = self.a1(self.d1(self.conv_in(sample), temb), ctx)
         h2 = self.a2(self.d2(self.down1(h1), temb), ctx)
         h = self.down2(h2)

@@ -28,6 +28,9 @@ CHANNELS = (64, 128, 192)
 DROP = 0.1
 STYLE_P = 0.4
 SNR_GAMMA = 5.0
+# Parameters added after a checkpoint was written (resumed from their initial values): the prompt to
+# the time embedding, from step 1950 of the bundled run.
+ADDED = ("ctx_time.",)
 
 
 def alphas_cumprod():
@@ -36,7 +39,8 @@ def alphas_cumprod():
 
 
 def build(vocab):
-    return TextEncoder(vocab, dim=DIM, layers=LAYERS, heads=HEADS), UNet2(ctx_dim=DIM, chs=CHANNELS)
+    return (TextEncoder(vocab, dim=DIM, layers=LAYERS, heads=HEADS, pad_with_pooled=True),
+            UNet2(ctx_dim=DIM, chs=CHANNELS, ctx_to_time=True))
 
 
 def with_style(caption, phrase):
@@ -74,7 +78,7 @@ def load_data():
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=6000)
+    ap.add_argument("--steps", type=int, default=5000)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=4e-4)
     args = ap.parse_args()
@@ -84,10 +88,13 @@ def main():
     captions = Captions(meta, tok)
     te, unet = build(len(tok.tok.encoder))
     ema_te, ema_unet = copy.deepcopy(te), copy.deepcopy(unet)
-    params = list(te.parameters()) + list(unet.parameters())
-    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
+    named = list(te.named_parameters()) + list(unet.named_parameters())
+    params = [p for _, p in named]
+    # the parameters added mid-run in a group of their own, so the saved optimizer state still lines up
+    groups = [[p for n, p in named if not n.startswith(ADDED)], [p for n, p in named if n.startswith(ADDED)]]
+    opt = torch.optim.AdamW([{"params": g} for g in groups], lr=args.lr, weight_decay=0.0)
     mods = {"te": te, "unet": unet, "ema_te": ema_te, "ema_unet": ema_unet}
-    step, elapsed = common.load_checkpoint("diffusion", mods, {"opt": opt})
+    step, elapsed = common.load_checkpoint("diffusion", mods, {"opt": opt}, added=ADDED)
     rng = random.Random(1000 + step)  # caption choice; reseeded from the step on resume
     acp = alphas_cumprod()
     timer = common.Timer(elapsed)

@@ -8,7 +8,8 @@ keeps a dynamic batch), and skip connections to RGB summed across levels. The ge
 the running mean of w, for the truncation trick: w' = w_avg + psi (w - w_avg). The synthesis output
 is linear (images in [-1,1] are clamped only at inference).
 
-Discriminator: residual, average-pool downsampling, spectral normalisation, hinge loss, with
+Discriminator: residual, average-pool downsampling, spectral normalisation, a minibatch-std feature
+(against mode collapse), hinge loss, with
 differentiable augmentation (translation, cutout, colour) of real and fake images alike, which keeps a
 small data set from being memorised. What is evaluated and exported is an exponential moving average
 of the generator's weights (decay 0.999).
@@ -53,7 +54,9 @@ class ModConv(nn.Module):
         self.weight = nn.Parameter(torch.randn(cout, cin, k, k) / math.sqrt(cin * k * k))
         self.bias = nn.Parameter(torch.zeros(cout))
         self.style = nn.Linear(W, cin)
-        nn.init.zeros_(self.style.weight)
+        # styles start near 1 but already depend on w: zero-initialised style weights let the generator
+        # ignore z from the first steps and it collapsed to one image
+        nn.init.normal_(self.style.weight, std=0.2 / math.sqrt(W))
         nn.init.ones_(self.style.bias)
         self.demod, self.pad = demod, k // 2
 
@@ -131,11 +134,24 @@ class Discriminator(nn.Module):
         super().__init__()
         self.rgb = spectral_norm(nn.Conv2d(3, chs[0], 3, padding=1))
         self.blocks = nn.Sequential(*[DBlock(a, b) for a, b in zip(chs, chs[1:])])  # 64 -> 4
-        self.out = spectral_norm(nn.Linear(chs[-1] * 16, 1))
+        self.out = spectral_norm(nn.Linear((chs[-1] + 1) * 16, 1))
 
     def forward(self, x):
         h = F.leaky_relu(self.blocks(self.rgb(x)), 0.2)
-        return self.out(h.flatten(1)).flatten()
+        return self.out(minibatch_std(h).flatten(1)).flatten()
+
+
+def minibatch_std(h, group=4):
+    """StyleGAN's minibatch standard deviation: one more feature map, the mean spread of the features
+    over a group of samples, so a generator that collapses to one image is easy to tell from real data."""
+    b, c, hh, ww = h.shape
+    g = min(group, b)
+    while b % g:
+        g -= 1
+    y = h.reshape(g, b // g, c, hh, ww)
+    y = (y.var(dim=0, unbiased=False) + 1e-8).sqrt().mean(dim=(1, 2, 3))  # [b/g]
+    y = y.reshape(1, b // g, 1, 1, 1).expand(g, -1, 1, hh, ww).reshape(b, 1, hh, ww)
+    return torch.cat([h, y], dim=1)
 
 
 def diff_augment(x):
@@ -182,7 +198,7 @@ def update_ema(ema, g, step):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=4000)
+    ap.add_argument("--steps", type=int, default=3000)
     ap.add_argument("--batch", type=int, default=16)
     args = ap.parse_args()
     common.setup(31)
