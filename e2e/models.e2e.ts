@@ -67,6 +67,10 @@ test('models from picked and dropped files; refusals name the problem and lose n
   await files.setInputFiles({ name: 'tiny-gan.onnx', mimeType: 'application/octet-stream', buffer: await model('tiny-gan/model.onnx') });
   await row('tiny-gan').waitFor();
   expect(await row('tiny-gan').textContent()).toContain('gan');
+  // A generator that takes truncation psi as a second input is a GAN too.
+  await files.setInputFiles({ name: 'style-gan.onnx', mimeType: 'application/octet-stream', buffer: await model('tiny-gan-psi/model.onnx') });
+  await row('style-gan').waitFor();
+  expect(await row('style-gan').textContent()).toContain('gan');
 
   const conv = await model('conv-net/model.onnx');
   const data = await page.evaluateHandle((b64) => {
@@ -92,6 +96,10 @@ test('models from picked and dropped files; refusals name the problem and lose n
   const odd = fakeOnnx([ints], [{ ...ints, name: 'output' }]);
   await files.setInputFiles({ name: 'odd.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(odd) });
   await expect.poll(() => message.textContent()).toContain('input "input" is int64; expected float32');
+  const conditional = fakeOnnx([{ name: 'z', dtype: 'float32', shape: ['batch', 64] }, { name: 'class_label', dtype: 'int64', shape: ['batch'] }],
+    [{ name: 'image', dtype: 'float32', shape: ['batch', 64] }]);
+  await files.setInputFiles({ name: 'conditional.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(conditional) });
+  await expect.poll(() => message.textContent()).toContain('has an extra input "class_label" int64 [batch] that no node feeds');
   await shot(page, 'model-refused');
   expect(await panel().getByTestId('model-row').count()).toBe(count);
   await panel().getByTestId('models-close').click();

@@ -5,8 +5,11 @@ output torch computes, so tests can check onnxruntime against it.
 models/test/tiny-upscaler: input [1,3,H,W] -> output [1,3,2H,2W] in [0,1] (2 conv3x3 + PixelShuffle,
 receptive field 5x5 input pixels), dynamic H/W.
 models/test/tiny-gan: z [B,16] -> image [B,3,16,16] in [-1,1] (tanh).
+models/test/tiny-gan-psi: z [B,16], psi [1] -> image [B,3,16,16] in [-1,1]: a mapping MLP to w, w moved
+toward the mapping's mean w_avg by psi (StyleGAN's truncation trick), then a tiny synthesis.
 All weights are random with fixed seeds, and each model is checked with onnxruntime-node.
-Run: /usr/bin/python3 models/tools/make_test_models.py
+Run: /usr/bin/python3 models/tools/make_test_models.py [conv-net tiny-upscaler tiny-gan tiny-gan-psi]
+(no names: all of them)
 """
 import json
 import math
@@ -74,6 +77,24 @@ class TinyGenerator(nn.Module):
         return self.net(self.fc(z).reshape(-1, 32, 4, 4))
 
 
+class TinyStyleGenerator(nn.Module):
+    """z -> mapping MLP -> w; w' = w_avg + psi (w - w_avg); w' -> TinyGenerator's synthesis. As StyleGAN's,
+    the mapping normalises z first, so scaling z (truncation's fallback) changes nothing here but psi = 0."""
+
+    def __init__(self, z_dim=16, w_dim=16):
+        super().__init__()
+        self.mapping = nn.Sequential(nn.Linear(z_dim, 32), nn.ReLU(), nn.Linear(32, w_dim))
+        self.synthesis = TinyGenerator(w_dim)
+        self.register_buffer("w_avg", torch.zeros(w_dim))
+
+    def map(self, z):
+        return self.mapping(z * torch.rsqrt((z * z).mean(dim=1, keepdim=True) + 1e-8))
+
+    def forward(self, z, psi):
+        w = self.map(z)
+        return self.synthesis(self.w_avg + psi * (w - self.w_avg))
+
+
 def make_tiny_upscaler():
     out_dir = os.path.join(ROOT, "tiny-upscaler")
     os.makedirs(out_dir, exist_ok=True)
@@ -106,7 +127,34 @@ def make_tiny_gan():
                    gan={"zDim": 16, "range": [-1, 1]})
 
 
+def make_tiny_gan_psi():
+    out_dir = os.path.join(ROOT, "tiny-gan-psi")
+    os.makedirs(out_dir, exist_ok=True)
+    torch.manual_seed(3)
+    net = TinyStyleGenerator().eval()
+    with torch.no_grad():
+        for p in net.synthesis.parameters():
+            p.mul_(2)  # at the default init every seed gives nearly the same flat grey; doubled, they differ
+        # w_avg as a trained generator keeps it: the mean of w over many z. Not 0 and not mapping(0),
+        # so scaling z differs from moving w.
+        net.w_avg.copy_(net.map(torch.randn(4096, 16)).mean(0))
+    path = os.path.join(out_dir, "model.onnx")
+    torch.onnx.export(net, (torch.randn(1, 16), torch.tensor([0.7])), path, input_names=["z", "psi"],
+                      output_names=["image"], opset_version=17,
+                      dynamic_axes={"z": {0: "batch"}, "image": {0: "batch"}})
+    z = torch.randn(3, 16)
+    for psi in (0.0, 0.5, 1.0):
+        p = torch.tensor([psi])
+        with torch.no_grad():
+            verify(path, {"z": z.numpy(), "psi": p.numpy()}, {"image": net(z, p).numpy()})
+    write_manifest(out_dir, "test-tiny-gan-psi", "Tiny GAN generator with a truncation input (random weights)", "gan",
+                   [("model", "model.onnx")], license="MIT", image={"width": 16, "height": 16},
+                   gan={"zDim": 16, "range": [-1, 1], "truncationInput": "psi", "psi": 0.7})
+
+
+MAKERS = {"conv-net": make_conv_net, "tiny-upscaler": make_tiny_upscaler, "tiny-gan": make_tiny_gan,
+          "tiny-gan-psi": make_tiny_gan_psi}
+
 if __name__ == "__main__":
-    make_conv_net()
-    make_tiny_upscaler()
-    make_tiny_gan()
+    for name in sys.argv[1:] or MAKERS:
+        MAKERS[name]()

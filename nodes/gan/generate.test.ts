@@ -3,13 +3,18 @@ import { TorchGenerator } from '../../src/diffusion/torchRandom.ts';
 import { fromNCHW } from '../../src/image/convert.ts';
 import { executor, failure, graph, maxDiff, outputImage, run, runtime } from '../../test/runGraph.ts';
 import type { ImageValue } from '../../src/image/value.ts';
+import { openGenerator } from '../../src/models/contracts/gan.ts';
+import loadGan from '../model/loadGan.ts';
 import { slerp } from './latent.ts';
 
+/** One input, z: truncation falls back to scaling z. */
 const GAN = 'test-tiny-gan';
+/** Inputs z and psi (a mapping MLP, w_avg, a tiny synthesis): truncation in w space, by the model. */
+const PSI_GAN = 'test-tiny-gan-psi';
 
-function ganDoc(params: Record<string, unknown>, grid?: Record<string, unknown>) {
+function ganDoc(params: Record<string, unknown>, grid?: Record<string, unknown>, model = GAN) {
   const nodes = [
-    { id: 'gan', type: 'model.load_gan', params: { model: GAN } },
+    { id: 'gan', type: 'model.load_gan', params: { model } },
     { id: 'gen', type: 'gan.generate', params },
     { id: 'out', type: 'image.output' },
   ];
@@ -21,8 +26,8 @@ function ganDoc(params: Record<string, unknown>, grid?: Record<string, unknown>)
   return graph(nodes, edges);
 }
 
-async function generate(params: Record<string, unknown>): Promise<ImageValue> {
-  return outputImage(await run(executor(), ganDoc(params)), 'out');
+async function generate(params: Record<string, unknown>, model = GAN): Promise<ImageValue> {
+  return outputImage(await run(executor(), ganDoc(params, undefined, model)), 'out');
 }
 
 function item(img: ImageValue, i: number): ImageValue {
@@ -30,12 +35,15 @@ function item(img: ImageValue, i: number): ImageValue {
   return { ...img, batch: 1, data: img.data.slice(i * n, (i + 1) * n) };
 }
 
-/** The generator run directly on one latent. */
-async function direct(z: Float32Array): Promise<ImageValue> {
-  const info = await runtime.open(await runtime.store.get(GAN), 'model');
-  const out = await runtime.run(info, { z: { dtype: 'float32', dims: [1, 16], data: z } });
+/** The generator run directly through onnxruntime on one latent (and psi, for the model that takes it). */
+async function direct(z: Float32Array, psi?: number): Promise<ImageValue> {
+  const info = await runtime.open(await runtime.store.get(psi === undefined ? GAN : PSI_GAN), 'model');
+  const feeds = { z: { dtype: 'float32' as const, dims: [1, 16], data: z } };
+  const out = await runtime.run(info, psi === undefined ? feeds : { ...feeds, psi: { dtype: 'float32', dims: [1], data: Float32Array.of(psi) } });
   return fromNCHW(out.image, [-1, 1]);
 }
+
+const zOf = (seed: number) => new TorchGenerator(seed).randn([1, 16]);
 
 describe('gan.generate', () => {
   it('is deterministic per seed, and z is torch.randn(1, zDim) of that seed', async () => {
@@ -65,7 +73,7 @@ describe('gan.generate', () => {
     expect(maxDiff(item(sweep, 2), middle)).toBe(0);
   });
 
-  it('truncation psi = 0 gives the mean image, G(0), for every seed', async () => {
+  it('truncation in z, for a generator without a psi input: psi = 0 gives G(0) for every seed', async () => {
     const mean = await direct(new Float32Array(16));
     expect(maxDiff(await generate({ seed: 1, truncation: 0 }), mean)).toBe(0);
     expect(maxDiff(await generate({ seed: 99, truncation: 0, batch: 2 }), { ...mean, batch: 2, data: new Float32Array([...mean.data, ...mean.data]) })).toBe(0);
@@ -90,6 +98,49 @@ describe('gan.generate', () => {
     expect(px(sheet, 0, 18 + 15, 18 + 15)).toEqual(px(batch, 4, 15, 15)); // row 1, column 1
     expect(px(sheet, 0, 16, 0)).toEqual([1, 1, 1]); // gap
     expect(px(sheet, 0, 40, 20)).toEqual([1, 1, 1]); // the empty sixth cell
+  });
+});
+
+describe('gan.generate on a generator that takes psi (truncation in w space)', () => {
+  it('finds the truncation input, and Load GAN passes the manifest\'s suggested psi on', async () => {
+    const ctx = { nodeId: 'gan', runtime, signal: new AbortController().signal, progress() {}, memo: { get() {}, set() {} } };
+    const { gan } = await loadGan.run({ inputs: {}, params: { model: PSI_GAN }, ctx }) as { gan: { manifest: { gan: object } } };
+    expect(gan.manifest.gan).toEqual({ zDim: 16, range: [-1, 1], truncationInput: 'psi', psi: 0.7 });
+    expect((await openGenerator(runtime, await runtime.store.get(PSI_GAN))).truncation).toBe('psi');
+    expect((await openGenerator(runtime, await runtime.store.get(GAN))).truncation).toBeUndefined();
+  });
+
+  it('psi = 0 maps every seed to w_avg: one image for all seeds, not G(z = 0)', async () => {
+    const a = await generate({ seed: 1, truncation: 0 }, PSI_GAN);
+    expect(maxDiff(await generate({ seed: 99, truncation: 0 }, PSI_GAN), a)).toBe(0);
+    expect(maxDiff(a, await direct(zOf(1234), 0))).toBe(0);
+    const batch = await generate({ seed: 5, truncation: 0, batch: 3 }, PSI_GAN);
+    expect(maxDiff(item(batch, 1), item(batch, 0))).toBe(0);
+    expect(maxDiff(item(batch, 2), item(batch, 0))).toBe(0);
+    // The mapping does not send z = 0 to w_avg, so z-scaling's psi = 0 image is another one.
+    expect(maxDiff(a, await direct(new Float32Array(16), 1))).toBeGreaterThan(0.01);
+  });
+
+  it('feeds psi to the model and leaves z alone: psi 1 and 0.5 equal the model run by hand', async () => {
+    const full = await generate({ seed: 3 }, PSI_GAN);
+    expect(maxDiff(full, await direct(zOf(3), 1))).toBe(0);
+    const half = await generate({ seed: 3, truncation: 0.5 }, PSI_GAN);
+    expect(maxDiff(half, await direct(zOf(3), 0.5))).toBe(0);
+    // Scaling z instead (the fallback) gives another image: this fails if the node scaled z.
+    expect(maxDiff(half, await direct(zOf(3).map((v) => v * 0.5), 1))).toBeGreaterThan(0.01);
+    expect(maxDiff(half, full)).toBeGreaterThan(0.01);
+  });
+
+  it('batches by seed with psi fed once per run', async () => {
+    const batch = await generate({ seed: 7, batch: 20, truncation: 0.6 }, PSI_GAN); // two chunks of 16 and 4
+    for (const i of [0, 15, 16, 19]) expect(maxDiff(item(batch, i), await direct(zOf(7 + i), 0.6))).toBeLessThan(1e-6);
+  });
+
+  it('refuses a manifest whose truncationInput the model does not have, naming it', async () => {
+    const manifest = await runtime.store.get(PSI_GAN);
+    await expect(openGenerator(runtime, { ...manifest, gan: { ...manifest.gan!, truncationInput: 'trunc' } })).rejects.toThrow(
+      /has no input "trunc", which its manifest names as gan.truncationInput \(its inputs: z float32\[batch,16\], psi float32\[1\]\)/,
+    );
   });
 });
 

@@ -9,7 +9,9 @@ export default defineNode({
   type: 'gan.generate', version: 1, title: 'GAN Generator', category: 'GAN',
   aliases: ['gan sample', 'stylegan'],
   description: 'Images from a GAN. Batch item i uses seed + i; "mix" slerps each latent toward mix seed + i; '
-    + '"sweep" spreads the batch from seed (first) to mix seed (last). Truncation pulls latents toward the mean.',
+    + '"sweep" spreads the batch from seed (first) to mix seed (last). Truncation ψ below 1 trades variety for typical images, '
+    + '0 gives the average image: a generator with a truncation input (its manifest\'s gan.truncationInput, or a float32 [1] input named psi, truncation or truncation_psi) '
+    + 'takes ψ itself and moves its w toward its mean w (StyleGAN\'s trick); for any other, z is scaled by ψ instead, a rougher fallback.',
   inputs: { gan: 'GAN' },
   params: {
     seed: seed(),
@@ -35,8 +37,11 @@ export default defineNode({
       const [a, b, t] = params.sweep
         ? [params.seed, params.mix_seed, batch > 1 ? i / (batch - 1) : params.mix]
         : [params.seed + i, params.mix_seed + i, params.mix];
-      latents.push(truncate(slerp(latentOf(a, g.zDim), latentOf(b, g.zDim), t), params.truncation));
+      const z = slerp(latentOf(a, g.zDim), latentOf(b, g.zDim), t);
+      // A generator that takes psi truncates in w space itself; z then stays as it is.
+      latents.push(g.truncation ? z : truncate(z, params.truncation));
     }
+    const psi = g.truncation ? { [g.truncation]: { dtype: 'float32' as const, dims: [1], data: Float32Array.of(params.truncation) } } : {};
     const parts = [];
     for (let at = 0; at < batch; at += g.chunk) {
       ctx.signal.throwIfAborted();
@@ -45,7 +50,7 @@ export default defineNode({
       const rows = g.fixedBatch ? g.chunk : n;
       const z = new Float32Array(rows * g.zDim);
       for (let i = 0; i < n; i++) z.set(latents[at + i], i * g.zDim);
-      const result = await ctx.runtime.run(g.info, { [g.input]: { dtype: 'float32', dims: [rows, g.zDim], data: z } }, ctx.signal);
+      const result = await ctx.runtime.run(g.info, { [g.input]: { dtype: 'float32', dims: [rows, g.zDim], data: z }, ...psi }, ctx.signal);
       const img = fromNCHW(result[g.output], g.range, true); // the output tensor becomes the image
       parts.push(img.batch === n ? img : image(img.width, img.height, 3, img.data.slice(0, n * img.width * img.height * 3), n));
       ctx.progress(at + n, batch);

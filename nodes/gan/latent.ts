@@ -1,5 +1,5 @@
 // GAN latents: z per seed from the same torch-compatible generator as Noise, spherical interpolation,
-// and truncation.
+// and truncation in z (the fallback for generators without a truncation input).
 import { TorchGenerator } from '../../src/diffusion/torchRandom.ts';
 
 /** z for one seed: torch.randn(1, zDim, generator=torch.Generator().manual_seed(seed)). */
@@ -34,8 +34,10 @@ export function slerp(a: Float32Array, b: Float32Array, t: number): Float32Array
 }
 
 /**
- * Truncation toward the mean latent: z_mean + psi * (z - z_mean). The prior is a unit Gaussian, whose
- * mean is 0, so this is z * psi: psi = 1 leaves z alone, psi = 0 gives the mean image for every seed.
+ * Truncation in z, for generators that do not take psi themselves: z_mean + psi * (z - z_mean). The
+ * prior is a unit Gaussian, whose mean is 0, so this is z * psi: psi = 1 leaves z alone, psi = 0 gives
+ * G(0) for every seed. It is only an approximation of StyleGAN's truncation, which moves the mapped w
+ * toward the generator's mean w, a thing only the model can do (see contracts/gan.ts).
  */
 export function truncate(z: Float32Array, psi: number): Float32Array {
   if (psi !== 1) for (let i = 0; i < z.length; i++) z[i] *= psi;

@@ -5,7 +5,7 @@ import { modelIdentity } from './identity.ts';
 export default defineNode({
   type: 'model.load_gan', version: 1, title: 'Load GAN', category: 'Models',
   aliases: ['gan model', 'gan loader'],
-  description: 'A GAN generator ONNX model (latent [B, zDim] -> image [B, 3, H, W]), bundled or your own.',
+  description: 'A GAN generator ONNX model (latent [B, zDim], and optionally a truncation psi [1] -> image [B, 3, H, W]), bundled or your own.',
   inputs: {},
   params: { model: model({ default: '', modelKind: 'gan' }) },
   outputs: { gan: 'GAN' },
@@ -14,6 +14,7 @@ export default defineNode({
     if (!params.model) throw new Error('choose a model in the "model" param');
     const manifest = await ctx.runtime.store.get(params.model);
     const { zDim, range } = await openGenerator(ctx.runtime, manifest);
-    return { gan: { kind: 'model', id: manifest.id, manifest: { ...manifest, gan: { zDim, range: [range[0], range[1]] } } } };
+    // The manifest's other GAN facts (its truncation input, the psi it suggests) pass through.
+    return { gan: { kind: 'model', id: manifest.id, manifest: { ...manifest, gan: { ...manifest.gan, zDim, range: [range[0], range[1]] } } } };
   },
 });

@@ -64,6 +64,22 @@ describe('importModel', () => {
     );
   });
 
+  it('a GAN with a psi input records it as its truncation input; one with an unknown extra input is refused, naming it', async () => {
+    const { manifest } = await importModel(await diskSource(await copyWithoutManifest('tiny-gan-psi')));
+    expect(manifest).toMatchObject({ kind: 'gan', image: { width: 16, height: 16 } });
+    // No psi suggestion: only the model's makers know one.
+    expect(manifest.gan).toEqual({ zDim: 16, range: [-1, 1], truncationInput: 'psi' });
+    const dir = await mkdtemp(join(tmpdir(), 'loom-import-'));
+    // Its output is z itself (a fake): the extra input is refused before the output is looked at.
+    await writeFile(join(dir, 'conditional-gan.onnx'), fakeOnnx(
+      [{ name: 'z', dtype: 'float32', shape: ['batch', 64] }, { name: 'class_label', dtype: 'int64', shape: ['batch'] }],
+      [{ name: 'image', dtype: 'float32', shape: ['batch', 64] }],
+    ));
+    await expect(importModel(await diskSource(join(dir, 'conditional-gan.onnx')))).rejects.toThrow(
+      'conditional-gan.onnx: looks like a GAN generator ([B,n] in) but has an extra input "class_label" int64 [batch] that no node feeds',
+    );
+  });
+
   it('a TAESD-shaped decoder is a preview decoder, named by known.json\'s signature, with its scaling factor of 1', async () => {
     const path = join(testModels, 'tiny-taesd/vae_decoder/model.onnx');
     const { manifest, known } = await importModel(await diskSource(path));

@@ -149,7 +149,7 @@ async function importSingle(src: ImportSource): Promise<Draft> {
   }
   if (rec.role === 'gan') {
     const shape = io.outputs[0].shape ?? [];
-    const extra: Partial<ModelManifest> = { gan: { zDim: rec.zDim!, range: [-1, 1] } };
+    const extra: Partial<ModelManifest> = { gan: { zDim: rec.zDim!, range: [-1, 1], ...(rec.truncation ? { truncationInput: rec.truncation } : {}) } };
     if (typeof shape[2] === 'number' && typeof shape[3] === 'number') extra.image = { width: shape[3], height: shape[2] };
     return { kind: 'gan', files, extra, known };
   }

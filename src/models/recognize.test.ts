@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { IoSpec } from '../runtime/runtime.ts';
+import { fitGenerator } from './contracts/gan.ts';
 import { KNOWN_MODELS, matchKnown } from './known.ts';
 import { openOnnx } from './nodeSource.ts';
 import { recognize } from './recognize.ts';
@@ -34,6 +35,7 @@ describe('recognize, on the models the project ships', () => {
     ['tiny-upscaler/model.onnx', { role: 'image', input: 'input', output: 'output', scale: null }],
     ['conv-net/model.onnx', { role: 'image', scale: null }],
     ['tiny-gan/model.onnx', { role: 'gan', input: 'z', output: 'image', zDim: 16 }],
+    ['tiny-gan-psi/model.onnx', { role: 'gan', input: 'z', output: 'image', zDim: 16, truncation: 'psi' }],
   ];
   it.each(cases)('%s', async (path, expected) => {
     const model = await openOnnx(testModel(path), path);
@@ -118,6 +120,39 @@ describe('recognize, on signatures of public exports and broken ones', () => {
     expect(recognize([io('x', 'float32', [1, 1, 'h', 'w'])], [io('y', 'float32', [1, 1, 'h', 'w'])])).toMatchObject({ ok: false, reason: /input "x" has 1 channels; expected 3/ });
     expect(recognize([io('z', 'float32', ['b', 'n'])], [io('img', 'float32', ['b', 3, 64, 64])])).toMatchObject({ ok: false, nearest: 'gan', reason: /no fixed latent size/ });
     expect(recognize([io('a', 'int64', [3])], [io('b', 'int64', [3])])).toMatchObject({ ok: false, nearest: null, reason: /^fits no model contract \(inputs: a int64\[3\]; outputs: b int64\[3\]\)/ });
+  });
+});
+
+describe('GAN generators with a truncation input', () => {
+  const z = io('z', 'float32', ['batch', 64]);
+  const image = [io('image', 'float32', ['batch', 3, 64, 64])];
+
+  it('takes an extra float32 [1] input named psi, truncation or truncation_psi, in any place', () => {
+    for (const name of ['psi', 'truncation', 'truncation_psi']) {
+      expect(recognize([z, io(name, 'float32', [1])], image)).toMatchObject({ ok: true, role: 'gan', input: 'z', zDim: 64, truncation: name });
+    }
+    expect(recognize([io('psi', 'float32', [1]), z], image)).toMatchObject({ ok: true, role: 'gan', input: 'z', truncation: 'psi' });
+    expect(recognize([z], image)).not.toHaveProperty('truncation');
+  });
+
+  it('refuses any other extra input, naming it, and a truncation input that is not float32 [1]', () => {
+    const hint = 'that no node feeds; besides its latent, a GAN generator may take one float32 [1] truncation input, '
+      + 'named "psi", "truncation" or "truncation_psi" or by gan.truncationInput in its manifest';
+    expect(recognize([z, io('class_label', 'int64', [1])], image)).toEqual({
+      ok: false, nearest: 'gan', reason: `looks like a GAN generator ([B,n] in) but has an extra input "class_label" int64 [1] ${hint}`,
+    });
+    expect(recognize([z, io('strength', 'float32', [1])], image)).toMatchObject({ ok: false, reason: /has an extra input "strength" float32 \[1\] that no node feeds/ });
+    expect(recognize([z, io('psi', 'float32', [1]), io('noise', 'float32', ['batch', 3, 64, 64])], image)).toMatchObject({ ok: false, nearest: 'gan', reason: /has an extra input "noise" float32 \[batch, 3, 64, 64\]/ });
+    expect(recognize([z, io('psi', 'float32', [2])], image)).toMatchObject({ ok: false, nearest: 'gan', reason: /truncation input "psi" is float32 \[2\]; expected float32 \[1\]$/ });
+    expect(recognize([z, io('psi', 'float16', [1])], image)).toMatchObject({ ok: false, reason: /truncation input "psi" is float16 \[1\]; expected float32 \[1\]$/ });
+  });
+
+  it('a manifest may name the truncation input, whatever its name', () => {
+    const io2 = { inputs: [z, io('strength', 'float32', [1])], outputs: image };
+    expect(fitGenerator(io2, 'strength')).toMatchObject({ ok: true, facts: { input: 'z', truncation: 'strength' } });
+    expect(fitGenerator({ inputs: [z], outputs: image }, 'psi')).toEqual({
+      ok: false, reason: 'has no input "psi", which its manifest names as gan.truncationInput (its inputs: z float32[batch,64])',
+    });
   });
 });
 

@@ -28,6 +28,8 @@ export interface Recognized {
   /** Image models that only take one tile size: [height, width]. */
   tile?: [number, number];
   zDim?: number;
+  /** GANs: the float32 [1] input that takes truncation psi. */
+  truncation?: string;
 }
 
 export interface Refused {
@@ -48,9 +50,11 @@ export function recognize(inputs: IoSpec[], outputs: IoSpec[]): Recognition {
   const io = { inputs, outputs };
   const named = nearestNamed(io);
   if (named?.complete) return recognizeAs(named.contract, io);
-  const rank = inputs.length === 1 ? inputs[0].shape?.length : undefined;
-  const byShape = BY_SHAPE.find((c) => c.shape!.inputRank === rank);
-  const structural = byShape ? recognizeAs(byShape, io) : null;
+  // Kinds whose main input's rank one of the inputs has (a GAN may have a truncation input too): the
+  // one that fits, else the one the first input's rank names, for its reason.
+  const tried = BY_SHAPE.filter((c) => inputs.some((i) => i.shape?.length === c.shape!.inputRank))
+    .map((c) => ({ c, r: recognizeAs(c, io) }));
+  const structural = (tried.find((t) => t.r.ok) ?? tried.find((t) => t.c.shape!.inputRank === inputs[0]?.shape?.length) ?? tried[0])?.r ?? null;
   // Some names in common with a contract, but a plain image model or generator fits better.
   if (structural?.ok || (structural && !named)) return structural;
   if (named) return recognizeAs(named.contract, io);
@@ -69,7 +73,8 @@ function recognizeAs(c: Contract, io: { inputs: IoSpec[]; outputs: IoSpec[] }): 
   const facts: Record<string, unknown> = { ...fit.facts };
   // Import needs every fact fixed in the file; a GAN's latent size is the one a node could learn elsewhere.
   if (c.role === 'gan') {
-    if (facts.zDim === null) return refuse(`input "${fit.facts.input}" has no fixed latent size (dim 1 is "${io.inputs[0].shape![1]}")`);
+    const latent = io.inputs.find((i) => i.name === fit.facts.input)!;
+    if (facts.zDim === null) return refuse(`input "${fit.facts.input}" has no fixed latent size (dim 1 is ${latent.shape ? `"${latent.shape[1]}"` : 'not declared'})`);
     delete facts.batch;
   }
   if (facts.inpainting === false) delete facts.inpainting;

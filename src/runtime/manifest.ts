@@ -30,7 +30,14 @@ export const manifestSchema = z.object({
   }).optional(),
   image: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).optional(),
   upscaler: z.object({ scale: z.number().int().positive(), range: z.tuple([z.number(), z.number()]).optional() }).optional(),
-  gan: z.object({ zDim: z.number().int().positive(), range: z.tuple([z.number(), z.number()]).optional() }).optional(),
+  gan: z.object({
+    zDim: z.number().int().positive(),
+    range: z.tuple([z.number(), z.number()]).optional(),
+    /** The generator's float32 [1] input that takes truncation psi (it moves w toward its mean w). */
+    truncationInput: z.string().min(1).optional(),
+    /** The truncation psi its makers suggest. */
+    psi: z.number().min(0).max(2).optional(),
+  }).optional(),
   conditioning: z.object({ maxLength: z.number().int().positive(), hiddenSize: z.number().int().positive() }).optional(),
 });
 

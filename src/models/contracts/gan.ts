@@ -1,30 +1,67 @@
 // A GAN generator: one float32 latent input [B, zDim], an image output [B, 3, H, W]. Matched by shape.
+// It may take one more input, float32 [1]: its truncation psi, which a StyleGAN-like generator applies
+// to its intermediate latent w (w_avg + psi (w - w_avg)), something only the model itself can do.
 import type { Range } from '../../image/convert.ts';
 import type { ModelManifest } from '../../runtime/manifest.ts';
-import type { ModelInfo, Runtime } from '../../runtime/runtime.ts';
-import { dim, openFor, refuse, ruleProblem, type BaseFacts, type Contract } from './contract.ts';
+import type { IoSpec, ModelInfo, Runtime } from '../../runtime/runtime.ts';
+import { dim, listIo, orList, refuse, ruleProblem, type BaseFacts, type Contract, type Fit, type ModelIo } from './contract.ts';
 
 export interface GanFacts extends BaseFacts {
   /** Values per latent; null when the file leaves it symbolic (a manifest may then say it). */
   zDim: number | null;
   /** The batch size when the file fixes it. */
   batch?: number;
+  /** The float32 [1] input that takes truncation psi, when the generator has one. */
+  truncation?: string;
 }
+
+/** Names a truncation input is recognised by in a file that has no manifest yet. */
+export const TRUNCATION_NAMES: readonly string[] = ['psi', 'truncation', 'truncation_psi'];
+
+/**
+ * Checks a generator's inputs and output. `truncationInput` (from its manifest) names its truncation
+ * input; without it, an extra float32 [1] input named as in TRUNCATION_NAMES is taken as one.
+ */
+export function fitGenerator({ inputs, outputs }: ModelIo, truncationInput?: string): Fit<GanFacts> {
+  let truncation: IoSpec | undefined;
+  if (truncationInput !== undefined) {
+    truncation = inputs.find((i) => i.name === truncationInput);
+    if (!truncation) return refuse(`has no input "${truncationInput}", which its manifest names as gan.truncationInput (its inputs: ${listIo(inputs)})`);
+  } else if (inputs.length > 1) {
+    truncation = inputs.find((i) => TRUNCATION_NAMES.includes(i.name));
+  }
+  const rest = inputs.filter((i) => i !== truncation);
+  if (rest.length === 0) return refuse(`has no latent input (its inputs: ${listIo(inputs)})`);
+  const input = rest.find((i) => i.shape?.length === 2) ?? rest[0];
+  const extra = rest.find((i) => i !== input);
+  if (extra) {
+    return refuse(`has an extra input "${extra.name}" ${typeOf(extra)} that no node feeds; besides its latent, a GAN generator `
+      + `may take one float32 [1] truncation input, named ${orList(TRUNCATION_NAMES.map((n) => `"${n}"`))} or by gan.truncationInput in its manifest`);
+  }
+  const inputProblem = ruleProblem(input, { dtypes: ['float32'], ranks: [2] });
+  if (inputProblem) return refuse(`input "${input.name}" ${inputProblem}`);
+  if (truncation && (truncation.dtype !== 'float32' || (truncation.shape && (truncation.shape.length !== 1 || truncation.shape[0] !== 1)))) {
+    return refuse(`truncation input "${truncation.name}" is ${typeOf(truncation)}; expected float32 [1]`);
+  }
+  const output = outputs[0];
+  if (!output) return refuse('has no outputs');
+  const outputProblem = ruleProblem(output, { dtypes: ['float32'], ranks: [4] });
+  if (outputProblem) return refuse(`output "${output.name}" ${outputProblem}`);
+  const batch = dim(input, 0);
+  return {
+    ok: true,
+    facts: {
+      precision: 'fp32', input: input.name, output: output.name, zDim: dim(input, 1) ?? null,
+      ...(batch ? { batch } : {}), ...(truncation ? { truncation: truncation.name } : {}),
+    },
+  };
+}
+
+const typeOf = (io: IoSpec): string => `${io.dtype}${io.shape ? ` [${io.shape.join(', ')}]` : ''}`;
 
 export const GAN: Contract<GanFacts> = {
   role: 'gan', title: 'GAN generator', a: 'a GAN generator ([B,n] in)', file: 'model', shape: { inputRank: 2 },
-  fit({ inputs, outputs }) {
-    if (inputs.length !== 1) return refuse(`has ${inputs.length} inputs; expected one latent input`);
-    const input = inputs[0];
-    const inputProblem = ruleProblem(input, { dtypes: ['float32'], ranks: [2] });
-    if (inputProblem) return refuse(`input "${input.name}" ${inputProblem}`);
-    const output = outputs[0];
-    if (!output) return refuse('has no outputs');
-    const outputProblem = ruleProblem(output, { dtypes: ['float32'], ranks: [4] });
-    if (outputProblem) return refuse(`output "${output.name}" ${outputProblem}`);
-    const batch = dim(input, 0);
-    return { ok: true, facts: { precision: 'fp32', input: input.name, output: output.name, zDim: dim(input, 1) ?? null, ...(batch ? { batch } : {}) } };
-  },
+  fit: (io) => fitGenerator(io),
 };
 
 export interface Generator {
@@ -36,15 +73,23 @@ export interface Generator {
   /** How many latents one run takes: the batch dim when fixed, else our own chunk size. */
   chunk: number;
   fixedBatch: boolean;
+  /** The input that takes truncation psi; absent when the node must scale z instead. */
+  truncation?: string;
 }
 
 export async function openGenerator(runtime: Runtime, manifest: ModelManifest): Promise<Generator> {
-  const { info, facts } = await openFor(runtime, manifest, GAN);
+  const info = await runtime.open(manifest, GAN.file);
+  const fit = fitGenerator(info, manifest.gan?.truncationInput);
+  if (!fit.ok) throw new Error(`${info.label}: ${fit.reason}`);
+  const facts = fit.facts;
   const zDim = manifest.gan?.zDim ?? facts.zDim;
   if (zDim === null) throw new Error(`${info.label}: input "${facts.input}" has no fixed latent size; set gan.zDim in its manifest`);
   if (facts.zDim !== null && facts.zDim !== zDim) {
     throw new Error(`${info.label}: input "${facts.input}" takes ${facts.zDim} values per latent, the manifest says gan.zDim ${zDim}`);
   }
   const fixedBatch = facts.batch !== undefined;
-  return { info, input: facts.input, output: facts.output, zDim, range: manifest.gan?.range ?? [-1, 1], chunk: facts.batch ?? 16, fixedBatch };
+  return {
+    info, input: facts.input, output: facts.output, zDim, range: manifest.gan?.range ?? [-1, 1], chunk: facts.batch ?? 16, fixedBatch,
+    ...(facts.truncation ? { truncation: facts.truncation } : {}),
+  };
 }
