@@ -11,6 +11,9 @@ cd "$(dirname "$0")"
 PY=${PYTHON:-/usr/bin/python3}   # Debian's python3 with python3-torch, python3-onnx, python3-skimage
 export LOOM_TRAIN_CACHE=${LOOM_TRAIN_CACHE:-$HOME/.cache/latent-loom-train}
 export TRAIN_THREADS=${TRAIN_THREADS:-1}
+# OpenBLAS (Debian's torch) otherwise starts its own thread per core, and the training thread then
+# spins in sched_yield waiting for it whenever another job holds that core (60% of its time in the kernel)
+export OPENBLAS_NUM_THREADS=$TRAIN_THREADS OMP_NUM_THREADS=$TRAIN_THREADS
 CACHE=$LOOM_TRAIN_CACHE
 mkdir -p "$CACHE/logs" "$CACHE/done"
 
@@ -36,7 +39,7 @@ main() {  # the whole run is parsed before it starts, so editing this file mid-r
   stage export "$PY" export.py   # into $LOOM_TRAIN_CACHE/export; `export.py --out ../bundle` to bundle
   if [ "${TRAIN_SR:-0}" = 1 ]; then
     stage prepare_photos "$PY" prepare_data.py
-    TRAIN_THREADS=2 stage sr "$PY" train_sr.py
+    TRAIN_THREADS=2 OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 stage sr "$PY" train_sr.py
   fi
   echo "figures: $CACHE/results.json"
 }
