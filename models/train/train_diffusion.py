@@ -29,7 +29,7 @@ DROP = 0.1
 STYLE_P = 0.4
 SNR_GAMMA = 5.0
 # Parameters added after a checkpoint was written (resumed from their initial values): the prompt to
-# the time embedding, from step 1950 of the bundled run.
+# the time embedding, from step 1929 of the bundled run.
 ADDED = ("ctx_time.",)
 
 
