@@ -101,7 +101,9 @@ test('the default graph: Denoise shows its predicted final image decoded while i
 
 test('text to image on the tiny models: the Denoise steps can be scrubbed', async () => {
   const denoise = doc.nodes.find((n) => n.type === 'diffusion.denoise');
-  if (!denoise) return; // the default graph has no Denoise node
+  const noise = doc.nodes.find((n) => n.type === 'diffusion.noise');
+  if (!denoise || !noise) return; // the default graph has no Denoise node
+  const size = `${noise.params.width}`;
   await openTinyDefault();
   await runAll(page, 60_000);
   expect(await status(page, denoise.id)).toBe('done');
@@ -113,9 +115,9 @@ test('text to image on the tiny models: the Denoise steps can be scrubbed', asyn
   expect(await scrubber.getByTestId('scrubber-step').textContent()).toBe('4');
   await scrubber.getByTestId('scrubber-slider').fill('1');
   expect(await scrubber.getByTestId('scrubber-step').textContent()).toBe('2');
-  // The chosen step's predicted clean image, decoded through the graph's VAE (64x64 for the tiny model).
+  // The chosen step's predicted clean image, decoded through the graph's VAE, at the Noise node's size.
   await expect.poll(() => scrubber.getByTestId('scrubber-decode-state').textContent(), { timeout: 30_000 }).toBe('step 2: predicted clean image');
-  expect(await scrubber.getByTestId('scrubber-decoded').getAttribute('width')).toBe('64');
+  expect(await scrubber.getByTestId('scrubber-decoded').getAttribute('width')).toBe(size);
   // Each picture says what it is: the step's latent (as colours) and its predicted final image.
   expect(await scrubber.getByTestId('scrubber-image-label').textContent()).toMatch(/^step 2 latent, as colours/);
   expect(await scrubber.getByTestId('scrubber-decoded-label').textContent()).toBe('step 2 predicted final image, decoded by the VAE');
@@ -125,7 +127,7 @@ test('text to image on the tiny models: the Denoise steps can be scrubbed', asyn
   // The PNG carries the prompt and settings the way AUTOMATIC1111 writes them, for other tools.
   const text = readPngText(new Uint8Array(await readFile((await (await download).path())!)));
   expect(text.parameters.split('\n')[0]).toBe('a red apple');
-  expect(text.parameters).toMatch(/^Steps: 4, Sampler: .+, CFG scale: .+, Seed: \d+, Size: 64x64, Model: test-tiny-sd$/m);
+  expect(text.parameters).toMatch(new RegExp(`^Steps: 4, Sampler: .+, CFG scale: .+, Seed: \\d+, Size: ${size}x${size}, Model: test-tiny-sd$`, 'm'));
   await shot(page, 'step-scrubber');
 }, 90_000);
 

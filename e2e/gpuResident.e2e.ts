@@ -32,8 +32,9 @@ test.each(SAMPLERS.map((s, k) => [s, k] as const))('%s on WebGPU: latents stay o
   expect(steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6]);
   expect(steps.map((s) => s.preview)).toEqual([false, false, true, false, false, true]);
   for (const s of steps) expect(s.traffic?.resident, s.traffic?.reason).toBe(true);
-  // Kept steps bring back the latent and its clean estimate: 2 x [1, 4, 64/8, 64/8] float32; the others nothing.
-  const latentBytes = 4 * (64 / 8) * (64 / 8) * 4;
+  // Kept steps bring back the latent and its clean estimate: 2 x [1, 4, size/8, size/8] float32; the others nothing.
+  const size = DEFAULT.nodes.find((n) => n.id === 'noise')!.params.width as number;
+  const latentBytes = 4 * (size / 8) * (size / 8) * 4;
   expect(steps.map((s) => [s.traffic!.bytesUp, s.traffic!.bytesDown])).toEqual(steps.map((s) => [0, s.preview ? 2 * latentBytes : 0]));
   expect(steps[0].traffic!.setup!.bytesUp).toBeGreaterThan(latentBytes); // the start latent, the conditioning, the timesteps
   const ref = wasm.outcomes[k];

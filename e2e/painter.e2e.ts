@@ -15,11 +15,13 @@ beforeEach(async () => { app = await openApp(browser, TEST_QUERY, { width: 1280,
 afterEach(async () => { await app?.context.close(); app = undefined; });
 afterAll(async () => { await browser?.close(); });
 
-const W = 64;
-const H = 64;
+/** The size the inpaint-photo example's Noise makes, which the loaded picture must match. */
+const W = (JSON.parse(readFileSync(new URL('../graphs/inpaint-photo.json', import.meta.url), 'utf8')) as { nodes: { id: string; params: Record<string, number> }[] })
+  .nodes.find((n) => n.id === 'noise')!.params.width;
+const H = W;
 /** A picture with a different colour at every pixel, so any change shows. */
 const photoRgb = Buffer.alloc(W * H * 3);
-for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) photoRgb.set([x * 4, y * 4, ((x * 7 + y * 13) % 64) * 4], (y * W + x) * 3);
+for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) photoRgb.set([Math.floor(x * 256 / W), Math.floor(y * 256 / H), ((x * 7 + y * 13) % 64) * 4], (y * W + x) * 3);
 
 /** Drags across the painter's canvas, between points given as fractions of the picture. */
 async function paint(canvas: Locator, path: [number, number][]): Promise<void> {
@@ -60,7 +62,7 @@ test('paint a mask on a loaded photo, inpaint it, undo a stroke, save the graph 
   const canvas = painter.getByTestId('painter-canvas');
   await canvas.waitFor();
   const picture = await pixels(painter.getByTestId('painter-picture'));
-  for (const [x, y] of [[0, 0], [63, 5], [20, 40]]) expect(picture.slice((y * W + x) * 4, (y * W + x) * 4 + 3)).toEqual([...photoRgb.subarray((y * W + x) * 3, (y * W + x) * 3 + 3)]);
+  for (const [x, y] of [[0, 0], [W - 1, 5], [20, 40]]) expect(picture.slice((y * W + x) * 4, (y * W + x) * 4 + 3)).toEqual([...photoRgb.subarray((y * W + x) * 3, (y * W + x) * 3 + 3)]);
   // The example's own stroke goes with Clear; then two strokes of our own, size 10 px.
   await painter.getByTestId('painter-clear').click();
   await expect.poll(() => painter.getByTestId('painter-strokes').getAttribute('data-count')).toBe('0');
@@ -160,6 +162,7 @@ test('hires fix: the scrubber of each Denoise shows that node\'s own steps', { t
   await expect.poll(() => scrubber.getByTestId('scrubber-step').textContent()).toBe('3');
   await expect.poll(() => scrubber.getByTestId('scrubber-decoded-label').textContent(), { timeout: 60_000 }).toContain('step 3');
   const decoded = scrubber.getByTestId('scrubber-decoded');
-  expect(await decoded.evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([128, 128]);
+  const size = 2 * param('noise', 'width'); // Latent Upscale x2
+  expect(await decoded.evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([size, size]);
   await shot(page, 'hires-fix-scrub');
 });

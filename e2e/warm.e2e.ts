@@ -19,7 +19,7 @@ const warmState = (page: Page) => page.getByTestId('backend-name').getAttribute(
 
 /** The first Run of the default graph on a fresh page: its output image as a PNG data URL, and what the encoders reported. */
 async function firstImage(page: Page): Promise<{ png: string; encoders: (string | null)[] }> {
-  await runAndWait(page, 'run-all', 60_000);
+  await runAndWait(page, 'run-all', 120_000);
   const png = await node(page, output).getByTestId('node-image').evaluate((c) => (c as HTMLCanvasElement).toDataURL('image/png'));
   return { png, encoders: await Promise.all(encoders.map((id) => status(page, id))) };
 }
@@ -39,4 +39,4 @@ test('the default graph warms up while idle, and the first Run after it makes th
 
   expect(warmed.png.length).toBeGreaterThan(1000);
   expect(warmed.png).toBe(plain.png);
-});
+}, 300_000); // two fresh pages, each running the default graph (128 px, upscaled to 512) once

@@ -1,6 +1,6 @@
 // npx tsx tools/example-pictures.mts: the README's picture of each example graph, made by running the
 // graph through the executor (the bundled models) and laying the images it names side by side, each
-// scaled up by a whole factor (nearest) to 128 px high. Writes docs/images/example-<name>.png.
+// scaled up by a whole factor (nearest) to 256 px high (twice the bundled model's 128 px). Writes docs/images/example-<name>.png.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Executor } from '../src/engine/executor.ts';
@@ -22,7 +22,7 @@ const PANELS: Record<string, [string, string][]> = {
   img2img: [['image', 'image'], ['output', 'image']],
   'inpaint-photo': [['photo', 'image'], ['mask', 'mask'], ['output', 'image']],
 };
-const HEIGHT = 128;
+const HEIGHT = 256;
 const GAP = 6;
 
 function rgb(v: ImageValue | MaskValue): ImageValue {

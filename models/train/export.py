@@ -3,13 +3,15 @@ and sample sheets. Default output: $LOOM_TRAIN_CACHE/export/<id>/; `--out models
 
 loom-emoji-sd/          SD ONNX layout at 128x128 (4x16x16 latents): text_encoder, unet (int64 [1]
                         timestep), vae_decoder, vae_encoder (`sample` [B,3,H,W] in [-1,1] ->
-                        `latent_sample` [B,4,H/8,W/8], the unscaled latent mean), tokenizer, scheduler
+                        `latent_sample` [B,4,H/8,W/8], the unscaled latent mean), tokenizer, scheduler;
+                        subjects.json (what the editor's prompt box offers: write_subjects)
 loom-emoji-gan/         z [B,64], psi [1] -> image [B,3,64,64] in [-1,1]: truncation in w space toward
                         the generator's mean w; the manifest names the input and the suggested psi
 loom-emoji-classifier/  the evaluator (export_classifier.py)
 The super-resolution model (loom-sr-x4) is unchanged and not exported here.
 """
 import argparse
+import json
 import os
 import sys
 
@@ -51,6 +53,26 @@ def save_png(array, path):
     Image.fromarray(array).save(path)
 
 
+def write_subjects(out):
+    """subjects.json beside the model, read by the editor (src/editor/inspector/subjects.ts): the plain
+    captions (emoji names and short names, prepare_emoji.py) of every emoji with training-split images,
+    and the sample prompts as `known`. Needs only data/emoji128.{json,npz}:
+        cd models/train && python3 -c 'import export; export.write_subjects("../bundle/loom-emoji-sd")'
+    """
+    meta = json.load(open(os.path.join(common.DATA, "emoji128.json"), encoding="utf-8"))
+    data = np.load(os.path.join(common.DATA, "emoji128.npz"))
+    trained = set(data["emoji"][data["split"] == 0].tolist())
+    names = sorted({b for i, e in enumerate(meta["emoji"]) if i in trained for b in e["plain"]})
+    phrases = [p for s in meta["styles"] for p in meta["style_phrases"][s]]
+    about = (f"Plain names of the {len(trained)} emoji the model trained on, each drawn in several of "
+             f"{len(meta['styles'])} styles ({', '.join(meta['styles'])}). A style phrase may follow the name "
+             f"('a cat in flat style', 'pizza, 3d'): {', '.join(phrases)}. 'known' are the prompts of its samples.txt.")
+    with open(os.path.join(out, "subjects.json"), "w", encoding="utf-8") as f:
+        json.dump({"about": about, "known": SAMPLE_PROMPTS, "subjects": names}, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    print(f"subjects.json: {len(names)} names of {len(trained)} emoji, {len(SAMPLE_PROMPTS)} known")
+
+
 def export_diffusion(out_root):
     out = os.path.join(out_root, "loom-emoji-sd")
     te, unet, dec, scaling, tok = load_models()
@@ -66,6 +88,7 @@ def export_diffusion(out_root):
     with open(os.path.join(out, "samples.txt"), "w") as f:
         f.write("samples.png: 4 seeds (1000-1003) per prompt, row-major, Euler 20 steps, guidance 4, for:\n"
                 + "\n".join(SAMPLE_PROMPTS) + "\n")
+    write_subjects(out)
 
 
 def export_gan(out_root):

@@ -16,12 +16,13 @@ const FIXTURE = JSON.parse(readFileSync(new URL('./fixtures/vae_encode.json', im
   dims: number[]; mean: number[]; sample: number[]; seed: number;
 };
 
-/** graphs/img2img.json on a test model, its picture replaced by the gradient the fixtures were computed on. */
+/** graphs/img2img.json on a test model, its picture replaced by the gradient the fixtures were computed on (64x64), the noise at that size. */
 function graph(changes: Record<string, Record<string, unknown>> = {}, model = 'test-tiny-sd'): GraphDoc {
   const doc = structuredClone(IMG2IMG);
   doc.nodes.find((n) => n.id === 'model')!.params.model = model;
   const picture = doc.nodes.find((n) => n.id === 'image')!;
   Object.assign(picture, { type: 'image.gradient', version: 1, params: { width: 64, height: 64, blue: 0.5 } });
+  Object.assign(doc.nodes.find((n) => n.id === 'noise')!.params, { width: 64, height: 64 });
   for (const [id, params] of Object.entries(changes)) Object.assign(doc.nodes.find((n) => n.id === id)!.params, params);
   return doc;
 }

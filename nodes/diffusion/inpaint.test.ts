@@ -33,31 +33,39 @@ describe('inpainting with a plain UNet (graphs/inpaint.json, bundled model)', ()
     const raw = ex.outputs('decode')!.image as ImageValue;
     const out = r.results.output.image as ImageValue;
     const mask = ex.outputs('hard_mask')!.mask as MaskValue;
-    const masked = (x: number, y: number) => mask.data[y * 64 + x] >= 0.5;
-    expect(masked(40, 10)).toBe(true);
-    expect(masked(20, 10)).toBe(false);
+    const [w, h] = [mask.width, mask.height];
+    expect([w, h]).toEqual([input.width, input.height]);
+    const masked = (x: number, y: number) => mask.data[y * w + x] >= 0.5;
+    // The stroke covers the right half.
+    expect(masked(Math.round(0.625 * w), Math.round(0.15 * h))).toBe(true);
+    expect(masked(Math.round(0.3 * w), Math.round(0.15 * h))).toBe(false);
     // The final latent outside the mask is the init latent itself, so the decoder gives the input's
     // pixels there, except within its reach (a few latent cells) of the mask's edge.
-    const init = (ex.outputs('render')!.latent as LatentValue).tensor.data as Float32Array;
+    const init = (ex.outputs('render')!.latent as LatentValue).tensor;
     const final = (ex.outputs('inpaint')!.latent as LatentValue).tensor.data as Float32Array;
-    for (let c = 0; c < 4; c++) for (let y = 0; y < 8; y++) for (let x = 0; x < 4; x++) expect(final[(c * 8 + y) * 8 + x]).toBe(init[(c * 8 + y) * 8 + x]);
-    expect(maxDiffWhere(raw, input, (x) => x < 8)).toBeLessThanOrEqual(2 / 255);
+    const [, lc, lh, lw] = init.dims;
+    for (let c = 0; c < lc; c++) for (let y = 0; y < lh; y++) for (let x = 0; x < lw / 2; x++) {
+      expect(final[(c * lh + y) * lw + x]).toBe((init.data as Float32Array)[(c * lh + y) * lw + x]);
+    }
+    expect(maxDiffWhere(raw, input, (x) => x < w / 8)).toBeLessThanOrEqual(2 / 255);
     // With the original laid over it outside the mask (Composite), every unmasked pixel is the input's.
     expect(maxDiffWhere(out, input, (x, y) => !masked(x, y))).toBeLessThanOrEqual(2 / 255);
     // Inside, it changed.
     expect(maxDiffWhere(out, input, (x, y) => masked(x, y))).toBeGreaterThan(0.1);
   });
 
-  it('outpaints (graphs/outpaint.json): a 96 x 64 image whose left 64 px are the input', async () => {
+  it('outpaints (graphs/outpaint.json): an image wider by the pad whose left part is the input', async () => {
+    const doc = load('outpaint.json');
+    const pad = doc.nodes.find((n) => n.id === 'pad')!.params.right as number;
     const ex = executor();
-    const r = await ex.run(load('outpaint.json'));
+    const r = await ex.run(doc);
     expect(r.status).toBe('done');
     const input = ex.outputs('decode_render')!.image as ImageValue;
     const out = r.results.output.image as ImageValue;
-    expect([out.width, out.height]).toEqual([96, 64]);
-    expect(maxDiffWhere(out, input, (x) => x < 64)).toBeLessThanOrEqual(2 / 255);
+    expect([out.width, out.height]).toEqual([input.width + pad, input.height]);
+    expect(maxDiffWhere(out, input, (x) => x < input.width)).toBeLessThanOrEqual(2 / 255);
     // The new strip is not the grey fill.
-    expect(maxDiffWhere(out, { ...out, data: new Float32Array(out.data.length).fill(0.5) }, (x) => x >= 64)).toBeGreaterThan(0.2);
+    expect(maxDiffWhere(out, { ...out, data: new Float32Array(out.data.length).fill(0.5) }, (x) => x >= input.width)).toBeGreaterThan(0.2);
   });
 
   it('says what is missing', async () => {
@@ -68,6 +76,8 @@ describe('inpainting with a plain UNet (graphs/inpaint.json, bundled model)', ()
 });
 
 describe('a 9-channel inpainting UNet (tiny-sd-inpaint)', () => {
+  const size = load('img2img.json').nodes.find((n) => n.id === 'noise')!.params.width as number;
+  const cells = size / 8;
   function graph(): GraphDoc {
     const doc = load('img2img.json');
     doc.nodes.find((n) => n.id === 'model')!.params.model = 'test-tiny-sd-inpaint';
@@ -75,7 +85,7 @@ describe('a 9-channel inpainting UNet (tiny-sd-inpaint)', () => {
     doc.nodes.find((n) => n.id === 'denoise')!.params.strength = 1;
     const at = { x: 0, y: 0 };
     doc.nodes.push(
-      { id: 'mask_source', type: 'image.gradient', version: 1, position: at, params: { width: 64, height: 64 } },
+      { id: 'mask_source', type: 'image.gradient', version: 1, position: at, params: { width: size, height: size } },
       { id: 'mask', type: 'mask.from_image', version: 1, position: at, params: { channel: 'red' } },
       { id: 'masked_image', type: 'mask.masked_image', version: 1, position: at, params: {} },
       { id: 'encode_masked', type: 'diffusion.vae_encode', version: 1, position: at, params: { mode: 'mean', seed: 0 } },
@@ -103,14 +113,15 @@ describe('a 9-channel inpainting UNet (tiny-sd-inpaint)', () => {
     const r = await ex.run(graph());
     expect(r.status).toBe('done');
     expect(samples).toHaveLength(4);
-    expect(samples[0].dims).toEqual([2, 9, 8, 8]);
+    expect(samples[0].dims).toEqual([2, 9, cells, cells]);
     const masked = (ex.outputs('encode_masked')!.latent as LatentValue).tensor.data as Float32Array;
     const data = samples[0].data as Float32Array;
+    const plane = cells * cells;
     for (const item of [0, 1]) {
-      const base = item * 9 * 64;
-      // The gradient's red is x / 63 at pixel x: binarised at 0.5 and shrunk (nearest), latent column x is pixel 8x.
-      for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) expect(data[base + 4 * 64 + y * 8 + x]).toBe(8 * x / 63 >= 0.5 ? 1 : 0);
-      expect(Array.from(data.subarray(base + 5 * 64, base + 9 * 64))).toEqual(Array.from(masked));
+      const base = item * 9 * plane;
+      // The gradient's red is x / (size - 1) at pixel x: binarised at 0.5 and shrunk (nearest), latent column x is pixel 8x.
+      for (let y = 0; y < cells; y++) for (let x = 0; x < cells; x++) expect(data[base + 4 * plane + y * cells + x]).toBe(8 * x / (size - 1) >= 0.5 ? 1 : 0);
+      expect(Array.from(data.subarray(base + 5 * plane, base + 9 * plane))).toEqual(Array.from(masked));
     }
     const noiseTensor = (ex.outputs('noise')!.latent as LatentValue).tensor.data as Float32Array;
     // The first input: the noise times the initial sigma, scaled for Euler, before the extra channels.

@@ -1,5 +1,6 @@
-// VAE Encode -> VAE Decode on the bundled text-to-image model, through the real executor: how close a
-// picture comes back, and that a picture from outside the model's world comes back recognisably.
+// VAE Encode -> VAE Decode on the bundled text-to-image model, through the real executor: how close an
+// emoji drawing comes back (img2img.json's, in the style of it the training held out), and a drawn scene
+// from outside the model's world (inpaint-photo.json's).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { GraphDoc } from '../../src/graph/types.ts';
@@ -32,11 +33,12 @@ async function roundTrip(url: string) {
 }
 
 describe('VAE round trip on the bundled model', () => {
-  it('brings back an emoji render closely and a drawn scene recognisably', async () => {
+  it('brings back an emoji drawing and a drawn scene closely', async () => {
     const render = await roundTrip(picture('img2img.json', 'image'));
     const scene = await roundTrip(picture('inpaint-photo.json', 'photo'));
-    console.log(`VAE round trip PSNR: emoji render ${render.toFixed(2)} dB, drawn scene ${scene.toFixed(2)} dB`);
-    expect(render).toBeGreaterThan(20);
-    expect(scene).toBeGreaterThan(14);
+    console.log(`VAE round trip PSNR: emoji drawing ${render.toFixed(2)} dB, drawn scene ${scene.toFixed(2)} dB`);
+    // Measured on the 128 px model's VAE: 32.2 dB and 28.7 dB; the bars leave about 3 dB of margin.
+    expect(render).toBeGreaterThan(29);
+    expect(scene).toBeGreaterThan(25);
   });
 });

@@ -67,8 +67,9 @@ describe('latent nodes', () => {
 });
 
 describe('hires fix (graphs/hires-fix.json, bundled model)', () => {
-  it('renders at 64 px, upscales the latents x2 and denoises them at strength 0.5: 20 + 10 UNet runs, a 128 px image', async () => {
+  it('renders at the noise\'s size, upscales the latents x2 and denoises them at strength 0.5: 20 + 10 UNet runs, an image twice as wide', async () => {
     const doc = JSON.parse(readFileSync(new URL('../../graphs/hires-fix.json', import.meta.url), 'utf8')) as GraphDoc;
+    const size = doc.nodes.find((n) => n.id === 'noise')!.params.width as number;
     const runtime = createNodeRuntime({ threads: 2 });
     const sizes: string[] = [];
     const run = runtime.run.bind(runtime);
@@ -79,12 +80,12 @@ describe('hires fix (graphs/hires-fix.json, bundled model)', () => {
     const ex = executor(runtime);
     const r = await ex.run(doc);
     expect(r.status).toBe('done');
-    expect(sizes.filter((s) => s === '8x8')).toHaveLength(20);
-    expect(sizes.filter((s) => s === '16x16')).toHaveLength(10);
+    expect(sizes.filter((s) => s === `${size / 8}x${size / 8}`)).toHaveLength(20);
+    expect(sizes.filter((s) => s === `${size / 4}x${size / 4}`)).toHaveLength(10);
     const low = r.results.output_low.image as ImageValue;
     const high = r.results.output.image as ImageValue;
-    expect([low.width, high.width, high.height]).toEqual([64, 128, 128]);
-    // Still the same picture: averaged down to 64 px, it is nearer the 64 px render than a 128 px render
+    expect([low.width, high.width, high.height]).toEqual([size, 2 * size, 2 * size]);
+    // Still the same picture: averaged down 2x, it is nearer the first render than a render at twice the size
     // from noise (strength 1) is.
     const fromScratch = structuredClone(doc);
     fromScratch.nodes.find((n) => n.id === 'denoise_hires')!.params.strength = 1;
@@ -94,17 +95,19 @@ describe('hires fix (graphs/hires-fix.json, bundled model)', () => {
   });
 });
 
-/** RMS distance between a 128 px image averaged down to 64 px and a 64 px one. */
+/** RMS distance between an image averaged down 2x and a square one half its size. */
 function distanceDown(high: ImageValue, low: ImageValue): number {
+    const n = low.width;
+    expect([high.width, high.height, low.height]).toEqual([2 * n, 2 * n, n]);
     let sum = 0;
-    for (let y = 0; y < 64; y++) {
-      for (let x = 0; x < 64; x++) {
+    for (let y = 0; y < n; y++) {
+      for (let x = 0; x < n; x++) {
         for (let c = 0; c < 3; c++) {
           let avg = 0;
-          for (const [dy, dx] of [[0, 0], [0, 1], [1, 0], [1, 1]]) avg += high.data[((2 * y + dy) * 128 + 2 * x + dx) * 3 + c] / 4;
-          sum += (avg - low.data[(y * 64 + x) * 3 + c]) ** 2;
+          for (const [dy, dx] of [[0, 0], [0, 1], [1, 0], [1, 1]]) avg += high.data[((2 * y + dy) * 2 * n + 2 * x + dx) * 3 + c] / 4;
+          sum += (avg - low.data[(y * n + x) * 3 + c]) ** 2;
         }
       }
     }
-    return Math.sqrt(sum / (64 * 64 * 3));
+    return Math.sqrt(sum / (n * n * 3));
 }

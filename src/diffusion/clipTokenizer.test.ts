@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ClipTokenizer } from './clipTokenizer.ts';
 import { cleanPrompt, htmlUnescape } from './clipText.ts';
 import fixture from './fixtures/clip_tokenizer.json';
+import bundled from './fixtures/bundled_tokenizer.json';
 
 const root = resolve(import.meta.dirname, '../..');
 const testDir = resolve(root, 'models/test/tokenizer');
@@ -72,6 +74,27 @@ describe('prompt cleanup', () => {
     expect(htmlUnescape('&amp;amp; &lt;b&gt; &eacute &ampx &#65;&#x42;&#128; &#0; &unknown;')).toBe(
       '&amp; <b> é &x AB€ \ufffd &unknown;');
     expect(cleanPrompt('  Tom &amp;amp; JERRY\n\n\t  ')).toBe('tom & jerry');
+  });
+});
+
+describe('ClipTokenizer on the bundled loom-emoji-sd vocabulary', () => {
+  const dir = resolve(root, 'models/bundle/loom-emoji-sd/tokenizer');
+
+  it('gives the ids the model was trained on (models/train/clip_tokenize.py), padding included', () => {
+    // The fixture was computed on these exact files; a new export with other ones needs it made again.
+    for (const [name, sha] of Object.entries(bundled.sha256)) {
+      const now = createHash('sha256').update(readFileSync(resolve(dir, name))).digest('hex');
+      expect(now, `${name} changed: run /usr/bin/python3 models/tools/bundled_tokenizer_fixture.py`).toBe(sha);
+    }
+    const tok = ClipTokenizer.fromFiles({
+      vocab: read(dir, 'vocab.json'), merges: read(dir, 'merges.txt'),
+      config: readJson(dir, 'tokenizer_config.json'), specialTokens: readJson(dir, 'special_tokens_map.json'),
+    });
+    expect(bundled.cases.length).toBeGreaterThanOrEqual(10);
+    const mismatches = bundled.cases
+      .map((c) => ({ prompt: c.prompt, want: c.ids, got: Array.from(tok.encode(c.prompt)) }))
+      .filter((r) => JSON.stringify(r.got) !== JSON.stringify(r.want));
+    expect(mismatches).toEqual([]);
   });
 });
 

@@ -8,6 +8,11 @@
 //     the latter grown with the square root of the weights (wider models carry more channels).
 //   VAE decoder (loom-emoji-sd, 0.6 MB), latent s x s: ~300 bytes per decoded pixel (s=128 and s=256). We
 //     take 320, grown with the square root of the weights the same way.
+//   Those were the 64 px model. The 128 px loom-emoji-sd (UNet 17.2 MB, self-attention from half the
+//   latent's resolution down) needs per batch item about 2 * (h*w)^2 + 4.9 KB * h*w (s=96 434 MB, s=128
+//   1.25 GB at batch 2), and its VAE decoder (3.7 MB) 540 bytes per decoded pixel (s=128 and s=256): the
+//   estimates below stay above both (the UNet's by 10 to 16 times, as a UNet with self-attention at the
+//   latent's full resolution, SD 1.x's, needs the 36 bytes per pair).
 //
 //   Upscaler (loom-sr-x4, 0.37 MB, x4), input s x s: 1010 to 1150 bytes per input pixel (s = 128, 256, 512,
 //     768; peak RSS over the process's after a warm-up run), 192 of them the output tensor. We take the

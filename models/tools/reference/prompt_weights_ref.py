@@ -11,10 +11,11 @@ editing, is stubbed when not installed; only parse_prompt_attention is used). A 
 records the error's type.
 
 Emphasis: for a few prompts, the web UI's chunking (sd_hijack_clip.py tokenize_line, with its default
-comma_padding_backtrack of 20) and EmphasisOriginal.after_transformers, re-stated here, on the bundled loom-emoji-sd text encoder
-rebuilt in torch from its ONNX file's weights (the tiny test encoder's untrained final LayerNorm makes
-every token's output zero-mean, so the mean that emphasis restores would be rounding noise there), with
-its tokenizer (clip_tokenizer_ref.py).
+comma_padding_backtrack of 20), re-stated here, with the bundled loom-emoji-sd tokenizer
+(clip_tokenizer_ref.py): each chunk's 77 token ids and their multipliers. The test runs the bundled text
+encoder's ONNX file on each chunk and applies EmphasisOriginal.after_transformers (scale each token's
+output by its multiplier, then restore the chunk's mean) itself, so the fixture holds nothing that
+depends on the model's weights, only on its tokenizer files (their sha256 is recorded).
 """
 import argparse
 import importlib.util
@@ -22,8 +23,6 @@ import json
 import os
 import sys
 import types
-
-import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, '..', '..', '..'))
@@ -98,52 +97,20 @@ def chunks(parsed, tokenizer, start, end, pad, comma, length=75, backtrack=20):
     return out
 
 
-def bundled_text_encoder():
-    """models/bundle/loom-emoji-sd/text_encoder/model.onnx as sd_modules.TextEncoder: named initializers, and
-    the MatMul weights (transposed Linear weights) in graph order: per layer qkv, proj, mlp.0, mlp.2."""
-    import onnx
-    from onnx import numpy_helper
-    sys.path.insert(0, os.path.join(ROOT, 'models/train'))
-    from sd_modules import TextEncoder
-    model = onnx.load(os.path.join(ROOT, 'models/bundle/loom-emoji-sd/text_encoder/model.onnx'))
-    weights = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in model.graph.initializer}
-    encoder = TextEncoder(weights['tok.weight'].shape[0], dim=weights['tok.weight'].shape[1], layers=2, heads=4)
-    state = {k: v for k, v in weights.items() if not k.startswith('onnx::')}
-    matmuls = [n for n in model.graph.node if n.op_type == 'MatMul' and n.input[1].startswith('onnx::')]
-    names = [f'layers.{i}.{part}.weight' for i in range(2) for part in ('qkv', 'proj', 'mlp.0', 'mlp.2')]
-    assert len(matmuls) == len(names)
-    for name, node in zip(names, matmuls):
-        state[name] = weights[node.input[1]].t().contiguous()
-    encoder.load_state_dict(state)
-    return encoder.eval()
-
-
 def emphasis_cases(parse):
     from clip_tokenizer_ref import SimpleTokenizer
     tok_dir = os.path.join(ROOT, 'models/bundle/loom-emoji-sd/tokenizer')
     tokenizer = SimpleTokenizer(os.path.join(tok_dir, 'merges.txt'), os.path.join(tok_dir, 'vocab.json'))
     start, end = tokenizer.encoder['<|startoftext|>'], tokenizer.encoder['<|endoftext|>']
-    text_encoder = bundled_text_encoder()
     prompts = ['red apple', 'a (red:1.5) apple, [green] leaves', 'a ((red)) apple BREAK on a (wooden:0.7) table',
-               ' '.join(['red apple', 'green pear', 'yellow banana'] * 12) + ' (smiling face:1.4)',
+               ' '.join(['red apple', 'green pear', 'yellow banana'] * 14) + ' (smiling face:1.4)',
                ', '.join(['red apple', '(green pear:1.2)', 'yellow banana', 'a big red cat'] * 7), ', '.join(['red apple', 'cat'] * 20)]
-    out = []
-    for prompt in prompts:
-        cs = chunks(parse(prompt), tokenizer, start, end, end, tokenizer.encoder[',</w>'])
-        zs = []
-        for c in cs:
-            with torch.no_grad():
-                z, _ = text_encoder(torch.tensor([c['tokens']], dtype=torch.int32))
-            # EmphasisOriginal.after_transformers
-            multipliers = torch.asarray([c['multipliers']])
-            original_mean = z.mean()
-            z = z * multipliers.reshape(multipliers.shape + (1,)).expand(z.shape)
-            new_mean = z.mean()
-            z = z * (original_mean / new_mean)
-            zs.append(z)
-        z = torch.hstack(zs)
-        out.append({'prompt': prompt, 'chunks': cs, 'dims': list(z.shape), 'z': [float(v) for v in z.reshape(-1)]})
-    return out
+    return [{'prompt': p, 'chunks': chunks(parse(p), tokenizer, start, end, end, tokenizer.encoder[',</w>'])} for p in prompts]
+
+
+def sha256(path):
+    import hashlib
+    return hashlib.sha256(open(path, 'rb').read()).hexdigest()
 
 
 def main():
@@ -159,7 +126,9 @@ def main():
         except Exception as e:  # noqa: BLE001 - recorded as the expected outcome
             cases.append({'text': text, 'error': type(e).__name__})
     with open(args.out, 'w') as f:
+        tok_dir = os.path.join(ROOT, 'models/bundle/loom-emoji-sd/tokenizer')
         json.dump({'source': 'models/tools/reference/prompt_weights_ref.py', 'attention': cases,
+                   'tokenizer': {n: sha256(os.path.join(tok_dir, n)) for n in ('vocab.json', 'merges.txt')},
                    'emphasis': emphasis_cases(parse)}, f)
     print(f'{len(cases)} parser cases ({sum(1 for c in cases if "error" in c)} errors) written to {args.out}')
 

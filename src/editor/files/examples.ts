@@ -11,12 +11,12 @@ export interface Example { name: string; title: string; description: string; fix
 
 /** The examples a newcomer sees, in menu order. */
 const LISTED: Record<string, { title: string; description: string }> = {
-  default: { title: 'Text to image', description: 'A prompt becomes a 64×64 emoji through the bundled Stable Diffusion model, then is upscaled 4×.' },
-  'hires-fix': { title: 'Hires fix', description: 'A 64 px render upscaled in latent space and refined at strength 0.5 into a 128 px image.' },
-  img2img: { title: 'Image to image', description: 'A render of a red apple encoded by the VAE and redrawn at strength 0.6 as "a green apple". Pick your own picture in Load Image.' },
+  default: { title: 'Text to image', description: 'A prompt becomes a 128×128 emoji through the bundled Stable Diffusion model, then is upscaled 4×.' },
+  'hires-fix': { title: 'Hires fix', description: 'A 128 px render upscaled in latent space and refined at strength 0.5 into a 256 px image.' },
+  img2img: { title: 'Image to image', description: 'A drawing of a red apple (Twemoji) encoded by the VAE and redrawn at strength 0.6 as "a green apple". Pick your own picture in Load Image.' },
   inpaint: { title: 'Inpainting', description: 'A red apple whose right half is repainted as a green apple; the rest stays as it was. Open Paint mask on the mask node to paint another area.' },
   'inpaint-photo': { title: 'Inpainting a picture', description: 'A loaded picture (VAE Encode) with a mask painted over the apple, repainted as "a green apple"; the rest is the picture itself.' },
-  outpaint: { title: 'Outpainting', description: 'A render extended by 32 px to the right, the new strip painted to match.' },
+  outpaint: { title: 'Outpainting', description: 'A render extended by 64 px to the right, the new strip painted to match.' },
   'prompt-editing': { title: 'Prompt editing', description: 'A weighted "(red:1.2) apple" for the first 30% of the steps, then "a green apple".' },
   gan: { title: 'GAN sheet and morph', description: '16 emoji from 16 seeds on one sheet, and a morph from one seed to another.' },
   upscale: { title: 'Upscaling', description: 'One GAN emoji made 4× larger by the bundled super-resolution model, next to plain bicubic.' },

@@ -3,7 +3,7 @@
 //
 //   a red apple
 //   Negative prompt: blurry
-//   Steps: 25, Sampler: DDIM, CFG scale: 4, Seed: 0, Size: 64x64, Model: loom-emoji-sd
+//   Steps: 25, Sampler: DDIM, CFG scale: 4, Seed: 0, Size: 128x128, Model: loom-emoji-sd
 //
 // Read off the graph: the Denoise upstream of the image, its prompts (through the Text Encoders), its
 // Scheduler, the Noise's seed and the checkpoint. A graph with no Denoise upstream writes no chunk.

@@ -11,7 +11,7 @@ export function PromptHelp({ nodeId, text }: { nodeId: string; text: string }) {
   return (
     <div className="prompt-help" data-testid="prompt-help">
       <span className="muted" title={subjects.about}>
-        {subjects.model} draws emoji: name one, e.g. {subjects.known.slice(0, 3).join(', ')} ({subjects.subjects.length} names; the list is its training categories)
+        {subjects.model} draws emoji: name one, e.g. {subjects.known.slice(0, 3).join(', ')} ({subjects.subjects.length} names it trained on; a style may follow, e.g. "pizza, 3d")
       </span>
       {offers.length > 0 && (
         <span className="prompt-offers" role="listbox" aria-label="subjects the model knows">

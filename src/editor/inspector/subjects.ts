@@ -1,5 +1,5 @@
 // What a bundled text-to-image model can be asked for, from the subjects.json shipped beside it
-// (written by models/tools/subjects.py): the emoji names of the categories it trained on, and the
+// (written by models/train/export.py): the names of the emoji it trained on, and the
 // captions it is known to draw. The prompt box shows them, and completes from them, when it feeds that model.
 import type { GraphDoc } from '../../graph/index.ts';
 import emojiSd from '../../../models/bundle/loom-emoji-sd/subjects.json';
