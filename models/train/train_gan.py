@@ -1,7 +1,7 @@
 """Style-based GAN for 64x64 emoji of all styles: z [B,64] -> image [B,3,64,64] in [-1,1].
 
 Generator (StyleGAN2-like, small): a mapping network (4-layer MLP, z -> w, 128 dims) and a synthesis
-network from a learned 4x4 constant through 8, 16, 32, 64: at each level a nearest-neighbour resize
+network from a 4x4 projection of w through 8, 16, 32, 64: at each level a nearest-neighbour resize
 followed by a 3x3 convolution (resize-convolution: no transposed convolutions, so no checkerboard),
 style-modulated and demodulated convolutions (written with per-channel scales, so the ONNX export
 keeps a dynamic batch), and skip connections to RGB summed across levels. The generator keeps w_avg,
@@ -56,7 +56,7 @@ class ModConv(nn.Module):
         self.style = nn.Linear(W, cin)
         # styles start near 1 but already depend on w: zero-initialised style weights let the generator
         # ignore z from the first steps and it collapsed to one image
-        nn.init.normal_(self.style.weight, std=0.2 / math.sqrt(W))
+        nn.init.normal_(self.style.weight, std=1 / math.sqrt(W))  # StyleGAN's effective init
         nn.init.ones_(self.style.bias)
         self.demod, self.pad = demod, k // 2
 
@@ -84,7 +84,9 @@ class Generator(nn.Module):
     def __init__(self, chs=(256, 160, 96, 48, 24)):
         super().__init__()
         self.mapping = Mapping()
-        self.const = nn.Parameter(torch.randn(1, chs[0], 4, 4))
+        # the 4x4 start is a projection of w, not a learned constant: with a constant the generator could,
+        # and did, ignore z and collapse to one image
+        self.start = nn.Linear(W, chs[0] * 16)
         self.layers = nn.ModuleList([Layer(chs[0], chs[0])])
         self.rgbs = nn.ModuleList([ModConv(chs[0], 3, k=1, demod=False)])
         self.extra = nn.ModuleList([nn.Identity()])
@@ -96,7 +98,7 @@ class Generator(nn.Module):
         self.psi = 1.0  # truncation used by forward (exported with the value set at export time)
 
     def synthesis(self, w):
-        x = self.const.expand(w.shape[0], -1, -1, -1)
+        x = self.start(w).view(w.shape[0], -1, 4, 4)
         rgb = None
         for i, (layer, extra, to_rgb) in enumerate(zip(self.layers, self.extra, self.rgbs)):
             if i > 0:
