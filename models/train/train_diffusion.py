@@ -5,7 +5,8 @@ Every step draws training-split images of all styles and, for each, one of its e
 (name, short names, keyword phrases; prepare_emoji.py); 40% of the time the image's style phrase is
 added ("a cat in flat style", "a cat, 3d"), so the style is optional in the prompt and seeds pick among
 the styles when it is left out. Captions are dropped to "" 10% of the time so classifier-free guidance
-works with an empty negative prompt. Loss weighted by min-SNR (gamma 5), which speeds up training.
+works with an empty negative prompt. Loss weighted by (min(SNR, 5) + 1) / SNR, capped at 20 (min-SNR
+until step 3056 of the bundled run, which left the noisiest steps, where the prompt matters, underweighted).
 An EMA copy of the weights (decay 0.999) is kept and is what gets exported.
 """
 import argparse
@@ -28,6 +29,7 @@ CHANNELS = (64, 128, 192)
 DROP = 0.1
 STYLE_P = 0.4
 SNR_GAMMA = 5.0
+HIGH_NOISE_CAP = 20.0
 # Parameters added after a checkpoint was written (resumed from their initial values): the prompt to
 # the time embedding, from step 1929 of the bundled run.
 ADDED = ("ctx_time.",)
@@ -78,7 +80,7 @@ def load_data():
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=6500)
+    ap.add_argument("--steps", type=int, default=20000)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=4e-4)
     args = ap.parse_args()
@@ -114,7 +116,10 @@ def main():
         eps = torch.randn_like(z0)
         pred = unet(a.sqrt() * z0 + (1 - a).sqrt() * eps, t, te(cond)[0])
         snr = acp[t] / (1 - acp[t])
-        weight = torch.clamp(snr, max=SNR_GAMMA) / snr  # min-SNR for epsilon prediction
+        # (min(SNR, gamma) + 1) / SNR, at most 20: v-prediction's loss below gamma, min-SNR's decay above.
+        # The noisiest steps, where the prompt decides the layout, weigh up to 20x what min-SNR gave
+        # them (with min-SNR alone the prompt changed the loss by 0.4% after 2900 steps).
+        weight = torch.clamp((torch.clamp(snr, max=SNR_GAMMA) + 1) / snr, max=HIGH_NOISE_CAP)
         loss = (((pred - eps) ** 2).mean(dim=(1, 2, 3)) * weight).mean()
         opt.zero_grad()
         loss.backward()
