@@ -33,7 +33,7 @@ main() {  # the whole run is parsed before it starts, so editing this file mid-r
   stage export_classifier "$PY" export_classifier.py
   stage vae "$PY" train_vae.py --steps "${VAE_STEPS:-4000}"
   stage diffusion "$PY" train_diffusion.py --steps "${DIFFUSION_STEPS:-20000}"
-  stage gan "$PY" train_gan.py --steps "${GAN_STEPS:-3000}"
+  stage gan "$PY" train_gan.py --steps "${GAN_STEPS:-10000}"
   stage eval_diffusion "$PY" eval_diffusion.py
   stage eval_gan "$PY" eval_gan.py
   stage export "$PY" export.py   # into $LOOM_TRAIN_CACHE/export; `export.py --out ../bundle` to bundle

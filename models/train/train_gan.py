@@ -205,7 +205,7 @@ def update_ema(ema, g, step):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=3000)
+    ap.add_argument("--steps", type=int, default=10000)
     ap.add_argument("--batch", type=int, default=16)
     args = ap.parse_args()
     common.setup(31)

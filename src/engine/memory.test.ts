@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createNodeRuntime, nodeMemoryBudget } from '../runtime/node.ts';
 import { executor, failure, graph, testImages } from '../../test/runGraph.ts';
 import { image } from '../image/value.ts';
+import { roughBytes } from '../runtime/format.ts';
 import type { RunEvent } from './events.ts';
 
 const GiB = 1024 ** 3;
@@ -35,9 +36,17 @@ describe('memory needs against the budget', () => {
 
   it('weighs a GAN batch and an upscaled image from their models\' manifests', async () => {
     const gan = graph([{ id: 'gan', type: 'model.load_gan', params: { model: 'loom-emoji-gan' } }, { id: 'gen', type: 'gan.generate', params: { batch: 64 } }], [['gan', 'gan', 'gen', 'gan']]);
-    expect(failure(await executor(budgeted(16e6)).run(gan, { targets: ['gen'] }), 'gen')).toMatch(/^GAN Generator \("gen"\): needs about 21 MB .*; lower batch$/);
+    // Three copies of the weights (read from the bundled manifest, so the test follows the model that
+    // ships) and the images, 64x64x3 float32 three times over: a budget 4 MB above the weights' share
+    // takes one image and refuses 64 (9.4 MB of images).
+    const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('../../models/bundle/loom-emoji-gan/manifest.json', import.meta.url)), 'utf8'));
+    const weights = 3 * manifest.files.find((f: { role: string }) => f.role === 'model').bytes;
+    const budget = weights + 4e6;
+    const message = failure(await executor(budgeted(budget)).run(gan, { targets: ['gen'] }), 'gen');
+    expect(message).toMatch(/^GAN Generator \("gen"\): needs about .* of memory at once, over the .*; lower batch$/);
+    expect(message).toContain(`needs about ${roughBytes(weights + 3 * 64 * 64 * 64 * 3 * 4)} of memory`);
     gan.nodes[1].params.batch = 1;
-    expect((await executor(budgeted(16e6)).run(gan, { targets: ['gen'] })).nodes.gen).toMatchObject({ state: 'done' });
+    expect((await executor(budgeted(budget)).run(gan, { targets: ['gen'] })).nodes.gen).toMatchObject({ state: 'done' });
     testImages.set('square', image(2048, 2048, 3));
     const up = graph([{ id: 'i', type: 'test.image', params: { name: 'square' } }, { id: 'm', type: 'model.load_upscaler', params: { model: 'loom-sr-x4' } }, { id: 'u', type: 'image.upscale' }],
       [['i', 'image', 'u', 'image'], ['m', 'upscaler', 'u', 'upscaler']]);
