@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createNodeRuntime, nodeMemoryBudget } from '../runtime/node.ts';
-import { executor, failure, graph, testImages } from '../../test/runGraph.ts';
+import { executor, failure, graph, runtime, testImages } from '../../test/runGraph.ts';
 import { image } from '../image/value.ts';
 import { roughBytes } from '../runtime/format.ts';
 import type { RunEvent } from './events.ts';
@@ -39,8 +39,8 @@ describe('memory needs against the budget', () => {
     // Three copies of the weights (read from the bundled manifest, so the test follows the model that
     // ships) and the images, 64x64x3 float32 three times over: a budget 4 MB above the weights' share
     // takes one image and refuses 64 (9.4 MB of images).
-    const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('../../models/bundle/loom-emoji-gan/manifest.json', import.meta.url)), 'utf8'));
-    const weights = 3 * manifest.files.find((f: { role: string }) => f.role === 'model').bytes;
+    const manifest = await runtime.store.get('loom-emoji-gan');
+    const weights = 3 * manifest.files.find((f) => f.role === 'model')!.bytes;
     const budget = weights + 4e6;
     const message = failure(await executor(budgeted(budget)).run(gan, { targets: ['gen'] }), 'gen');
     expect(message).toMatch(/^GAN Generator \("gen"\): needs about .* of memory at once, over the .*; lower batch$/);

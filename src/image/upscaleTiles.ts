@@ -2,6 +2,7 @@
 // output image, so memory beyond the output is one tile. When a run fails (out of memory, a buffer
 // limit) the tile size halves and the failed tile is redone as smaller tiles, like chaiNNer's auto_split.
 import type { ModelInfo, Runtime } from '../runtime/runtime.ts';
+import type { Tensor } from '../runtime/tensor.ts';
 import { fromNCHW, withNCHW, type Range } from './convert.ts';
 import type { ImageValue } from './value.ts';
 import { planGrid, type Rect } from './tiles.ts';
@@ -55,18 +56,28 @@ export async function upscaleWhole(run: TileRun, src: ImageValue): Promise<Image
   run.signal.throwIfAborted();
   try {
     const result = await withNCHW(src, 0, model.range, (t) => run.runtime.run(model.info, { [model.input]: t }, run.signal));
-    const t = result[model.output];
-    const s = model.scale;
-    if (t.dims.length !== 4 || t.dims[1] !== 3 || t.dims[2] !== src.height * s || t.dims[3] !== src.width * s) {
-      throw new WrongShape(`${model.info.label}: a [1, 3, ${src.height}, ${src.width}] tile gave [${t.dims.join(', ')}], expected [1, 3, ${src.height * s}, ${src.width * s}] (scale ${s})`);
-    }
+    const t = checkedOutput(model, result[model.output], src.height, src.width);
     run.progress(++run.done, run.total);
     return fromNCHW(t, model.range, true);
   } catch (e) {
-    if (run.signal.aborted || e instanceof WrongShape || run.tile <= MIN_TILE) throw e;
-    run.tile = Math.max(MIN_TILE, Math.floor(run.tile / 2));
+    shrinkAfter(run, e);
     return undefined;
   }
+}
+
+/** The model's output for a [1, 3, h, w] tile, or WrongShape when it is not [1, 3, h*scale, w*scale]. */
+function checkedOutput(model: TileModel, t: Tensor, h: number, w: number): Tensor {
+  const s = model.scale;
+  if (t.dims.length !== 4 || t.dims[1] !== 3 || t.dims[2] !== h * s || t.dims[3] !== w * s) {
+    throw new WrongShape(`${model.info.label}: a [1, 3, ${h}, ${w}] tile gave [${t.dims.join(', ')}], expected [1, 3, ${h * s}, ${w * s}] (scale ${s})`);
+  }
+  return t;
+}
+
+/** After a failed run: halves the tile size when smaller tiles may help (out of memory), else rethrows. */
+function shrinkAfter(run: TileRun, e: unknown): void {
+  if (run.signal.aborted || e instanceof WrongShape || run.model.fixed || run.tile <= MIN_TILE) throw e;
+  run.tile = Math.max(MIN_TILE, Math.floor(run.tile / 2));
 }
 
 async function cover(run: TileRun, src: ImageValue, item: number, rect: Rect, sink: Sink): Promise<void> {
@@ -86,8 +97,7 @@ async function tileOutput(run: TileRun, src: ImageValue, item: number, rect: Rec
       run.progress(++run.done, run.total);
       return data;
     } catch (e) {
-      if (run.signal.aborted || e instanceof WrongShape || run.model.fixed || run.tile <= MIN_TILE) throw e;
-      run.tile = Math.max(MIN_TILE, Math.floor(run.tile / 2));
+      shrinkAfter(run, e);
     }
   }
   // Too big for the current tile size: this tile becomes a blended grid of smaller ones.
@@ -129,12 +139,8 @@ async function runTile(run: TileRun, src: ImageValue, item: number, rect: Rect):
     }
   }
   const result = await run.runtime.run(model.info, { [model.input]: { dtype: 'float32', dims: [1, 3, ph, pw], data: input } }, run.signal);
-  const t = result[model.output];
   const s = model.scale;
-  if (t.dims.length !== 4 || t.dims[1] !== 3 || t.dims[2] !== ph * s || t.dims[3] !== pw * s) {
-    throw new WrongShape(`${model.info.label}: a [1, 3, ${ph}, ${pw}] tile gave [${t.dims.join(', ')}], expected [1, 3, ${ph * s}, ${pw * s}] (scale ${s})`);
-  }
-  const data = t.data as Float32Array;
+  const data = checkedOutput(model, result[model.output], ph, pw).data as Float32Array;
   if (ph === rect.h && pw === rect.w) return data;
   const [ow, oh] = [rect.w * s, rect.h * s];
   const out = new Float32Array(3 * ow * oh);

@@ -4,7 +4,7 @@
 import type { Range } from '../../image/convert.ts';
 import type { ModelManifest } from '../../runtime/manifest.ts';
 import type { IoSpec, ModelInfo, Runtime } from '../../runtime/runtime.ts';
-import { dim, listIo, orList, refuse, ruleProblem, type BaseFacts, type Contract, type Fit, type ModelIo } from './contract.ts';
+import { dim, listIo, openFor, orList, refuse, ruleProblem, type BaseFacts, type Contract, type Fit, type ModelIo } from './contract.ts';
 
 export interface GanFacts extends BaseFacts {
   /** Values per latent; null when the file leaves it symbolic (a manifest may then say it). */
@@ -78,10 +78,8 @@ export interface Generator {
 }
 
 export async function openGenerator(runtime: Runtime, manifest: ModelManifest): Promise<Generator> {
-  const info = await runtime.open(manifest, GAN.file);
-  const fit = fitGenerator(info, manifest.gan?.truncationInput);
-  if (!fit.ok) throw new Error(`${info.label}: ${fit.reason}`);
-  const facts = fit.facts;
+  // GAN's contract, with the truncation input the manifest names.
+  const { info, facts } = await openFor(runtime, manifest, { ...GAN, fit: (io) => fitGenerator(io, manifest.gan?.truncationInput) });
   const zDim = manifest.gan?.zDim ?? facts.zDim;
   if (zDim === null) throw new Error(`${info.label}: input "${facts.input}" has no fixed latent size; set gan.zDim in its manifest`);
   if (facts.zDim !== null && facts.zDim !== zDim) {
