@@ -68,13 +68,22 @@ export async function benchUpscale(): Promise<Record<string, number | string>> {
     whole = fromNCHW(out[info.outputs[0].name], range, true);
   };
 
-  for (let i = 0; i < 2; i++) { await auto(); await forced(); await oneCall(); } // sessions made, first-run costs paid
+  // The session alone, no conversions: one call on the whole image, and one call per forced tile. Their
+  // ratio is what onnxruntime itself pays for the tiles' shapes; the rest of forced tiling is ours.
+  const raw = (h: number, w: number) => ({ dtype: 'float32' as const, dims: [1, 3, h, w], data: new Float32Array(3 * h * w).fill(0.5) });
+  const cells = planGrid({ x: 0, y: 0, w: SIZE, h: SIZE }, FORCED.tile, FORCED.tile, FORCED.overlap, scale);
+  const rawWholeInput = raw(SIZE, SIZE);
+  const rawTileInputs = cells.map((c) => raw(c.rect.h, c.rect.w));
+  const rawWhole = async () => { await runtime.run(info, { [info.inputs[0].name]: rawWholeInput }); };
+  const rawTiles = async () => { for (const t of rawTileInputs) await runtime.run(info, { [info.inputs[0].name]: t }); };
+
+  for (let i = 0; i < 2; i++) { await auto(); await forced(); await oneCall(); await rawWhole(); await rawTiles(); } // sessions made, first-run costs paid
   nodeMs.auto.length = nodeMs.forced.length = 0;
-  const [autoRun, forcedRun, wholeMs] = await rounds(ROUNDS, [auto, forced, oneCall]);
+  const [autoRun, forcedRun, wholeMs, rawWholeMs, rawTilesMs] = await rounds(ROUNDS, [auto, forced, oneCall, rawWhole, rawTiles]);
   const timed = (times: number[]) => ({ times, spread: spread(times) });
   const [autoMs, forcedMs] = [timed(nodeMs.auto), timed(nodeMs.forced)];
   // The least forced tiling can cost: the pixels its tiles cover, overlaps counted twice, over the image's.
-  const covered = planGrid({ x: 0, y: 0, w: SIZE, h: SIZE }, FORCED.tile, FORCED.tile, FORCED.overlap, scale).reduce((n, c) => n + c.rect.w * c.rect.h, 0);
+  const covered = cells.reduce((n, c) => n + c.rect.w * c.rect.h, 0);
   const bound = covered / (SIZE * SIZE);
   const outMp = (SIZE * SIZE * scale ** 2) / 1e6;
   const diff = (a: ImageValue) => {
@@ -98,6 +107,10 @@ export async function benchUpscale(): Promise<Record<string, number | string>> {
     'upscale.forced_over_untiled_time': showRatio(forcedMs, wholeMs),
     'upscale.forced_pixel_bound': fmt(bound),
     'upscale.forced_over_pixel_bound': showSpread(spread(forcedMs.times.map((t, i) => t / wholeMs.times[i] / bound))),
+    'upscale.session_whole_ms': showMs(rawWholeMs.spread),
+    'upscale.session_tiles_ms': showMs(rawTilesMs.spread),
+    'upscale.session_tiles_over_session_whole': showRatio(rawTilesMs, rawWholeMs),
+    'upscale.forced_over_session_tiles': showRatio(forcedMs, rawTilesMs),
     'upscale.auto_max_diff_in_255ths': fmt(diff(outputs.auto)),
     'upscale.forced_max_diff_in_255ths': fmt(diff(outputs.forced)),
   };

@@ -1,11 +1,13 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtinRegistry } from '../../nodes/registry.ts';
 import { cliProcess, startRedis, type Proc, type TestRedis } from '../../test/processes.ts';
 import { readEvents } from '../../test/sse.ts';
 import { main } from '../cli/main.ts';
+import { planRuns } from './plan.ts';
 import type { RunState } from './runs.ts';
 import { startServer, type RunningServer } from './start.ts';
 
@@ -81,6 +83,18 @@ describe('runs on a BullMQ queue in Redis, taken by worker processes', () => {
     // The same submission again is the same runs, all done; nothing new is queued.
     expect((await submit()).map((r) => [r.id, r.status])).toEqual(runs.map((r) => [r.id, 'done']));
     expect(await server.backend.pending()).toBe(0);
+
+    // A job handed out again after its run was recorded done (BullMQ's reply lost to a restart) is not run twice.
+    const again = planRuns(graph, builtinRegistry(), { sweep: [['noise.seed', `1..${RUNS}`]] });
+    if (!again.ok) throw new Error(again.problems.join('; '));
+    expect(again.runs[0].id).toBe(runs[0].id);
+    const before = (await stat(join(out, runs[0].id, 'output.png'))).mtimeMs;
+    const queue = new Queue('runs', { connection: { url: redis.url }, prefix: 'latent-loom' });
+    await queue.add('run', again.runs[0], { jobId: again.runs[0].id, removeOnComplete: true });
+    await survivor.waitFor(new RegExp(`^run ${runs[0].id} was already done`), 30_000);
+    await queue.close();
+    expect(doneLines(survivor).filter((l) => l.includes(runs[0].id)).length + doneLines(doomed).filter((l) => l.includes(runs[0].id)).length).toBe(1);
+    expect((await stat(join(out, runs[0].id, 'output.png'))).mtimeMs).toBe(before);
 
     // Progress came through Redis: a finished run's stream replays it.
     const seen = await readEvents(`${server.url}/runs/${runs[0].id}/events`);

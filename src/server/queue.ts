@@ -3,6 +3,7 @@
 // address, so a repeated submission is the run already there. Its state (a JSON string) and its events
 // (a stream) live in Redis beside the queue; BullMQ's lock and stalled-job check give a job whose worker
 // died to another worker.
+import { access } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -10,8 +11,9 @@ import type { Catalog } from '../graph/catalog.ts';
 import { clip } from '../graph/text.ts';
 import { startNodeEngine, type NodeEngine } from '../engine/client.node.ts';
 import type { ModelManifest } from '../runtime/manifest.ts';
+import { containedPath } from '../runtime/paths.ts';
 import type { PlannedRun } from './plan.ts';
-import { RUN_ID, runIntoFolder, type FolderRun } from './runFolder.ts';
+import { RUN_ID, runFolder, runIntoFolder, type FolderRun } from './runFolder.ts';
 import { apiEvent, isOver, type ApiEvent, type RunBackend, type RunState } from './runs.ts';
 
 const PREFIX = 'latent-loom';
@@ -207,7 +209,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunWorker> {
       await flush(redis.multi()).set(stateKey(id), JSON.stringify(state)).xadd(eventsKey(id), 'MAXLEN', '~', MAX_EVENTS, '*', 'e', last).expire(eventsKey(id), EVENTS_TTL_S).exec();
       return result;
     };
-    if (cancelled) return settle({ status: 'cancelled', files: [], errors: [], ms: 0 });
+    // A run's line is logged once its state is written: a reply from BullMQ lost to a Redis restart
+    // must not hide a finished run, and a job handed out again after that must not run twice.
+    const logged = (result: FolderRun) => (log(`run ${id} ${result.status} in ${Math.round(result.ms)} ms`), result);
+    if (known?.status === 'done' && (await hasFiles(runFolder(options.outDir, id), known.files))) {
+      log(`run ${id} was already done (attempt ${known.attempts ?? 1}); not run again`);
+      return { status: 'done', files: known.files, errors: [], ms: known.ms ?? 0 };
+    }
+    if (cancelled) return logged(await settle({ status: 'cancelled', files: [], errors: [], ms: 0 }));
     const engine = idle.pop() ?? startEngine();
     active.set(id, engine);
     try {
@@ -227,7 +236,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunWorker> {
         if (event.type === 'run-finished') finished = event;
         else emit(event);
       });
-      return await settle(result, finished);
+      return logged(await settle(result, finished));
     } finally {
       clearTimeout(timer);
       active.delete(id);
@@ -247,7 +256,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunWorker> {
     lockDuration: options.lockMs, stalledInterval: Math.max(500, Math.round(options.lockMs / 2)), maxStalledCount: 5,
   });
   worker.on('error', (e) => log(`warning: ${clip(e.message, 200)}`));
-  worker.on('completed', (job, result) => log(`run ${job.id} ${result.status} in ${Math.round(result.ms)} ms`));
   worker.on('failed', (job, e) => {
     if (!job) return;
     log(`run ${job.id} attempt ${job.attemptsMade} failed: ${clip(e.message, 500)}`);
@@ -272,6 +280,18 @@ export async function startWorker(options: WorkerOptions): Promise<RunWorker> {
       redis.disconnect();
     },
   };
+}
+
+async function hasFiles(folder: string, files: readonly string[]): Promise<boolean> {
+  const there = await Promise.all(files.map(async (f) => {
+    try {
+      await access(containedPath(folder, f, 'output file'));
+      return true;
+    } catch {
+      return false;
+    }
+  }));
+  return there.every(Boolean);
 }
 
 /** A Redis URL without its password, for a log line. */
