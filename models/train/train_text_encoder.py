@@ -100,7 +100,7 @@ def main():
     saver = common.Saver("text_encoder", mods, {"opt": opt})
     while step < args.steps:
         for g in opt.param_groups:
-            g["lr"] = args.lr * min(1.0, (step + 1) / 200) * 0.5 * (1 + math.cos(math.pi * step / args.steps))
+            g["lr"] = args.lr * min(1.0, (step + 1) / 200) * 0.5 * (1 + math.cos(math.pi * (step + 1) / args.steps))
         ids, target, style = sampler.batch(args.batch)
         pooled = pooled_short(te, ids)
         loss = -(target * fc(proj(pooled)).log_softmax(-1)).sum(-1).mean() + 0.3 * F.cross_entropy(style_head(pooled), style)
