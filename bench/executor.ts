@@ -17,7 +17,7 @@ const REPEAT = 10;
 const repeated = (fn: () => Promise<unknown>) => async () => { for (let i = 0; i < REPEAT; i++) await fn(); };
 
 /** gradient -> CHAIN x conv-net -> output, and a second gradient -> CHAIN x conv-net -> output. */
-function graph(blue2: number): GraphDoc {
+export function graph(blue2: number): GraphDoc {
   const nodes: GraphDoc['nodes'] = [];
   const edges: GraphDoc['edges'] = [];
   const at = { x: 0, y: 0 };

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Reproduce the bundled models v2: fetch the data, prepare it, learn the tokenizer, train the evaluator
-# (classifier), the VAE (128 px, encoder + decoder), the text encoder + UNet and the GAN, one job at a
+# (classifier), the VAE (128 px, encoder + decoder), the text encoder, the UNet and the GAN, one job at a
 # time on one CPU thread each (nice 10), then evaluate.
 # Resumable: everything lives in $LOOM_TRAIN_CACHE (default ~/.cache/latent-loom-train); a finished stage
 # leaves done/<stage> and is skipped, an interrupted one continues from its checkpoint in ckpt/.
-# Logs: $LOOM_TRAIN_CACHE/logs/<stage>.log. Step counts: CLASSIFIER_STEPS, VAE_STEPS, DIFFUSION_STEPS,
+# Logs: $LOOM_TRAIN_CACHE/logs/<stage>.log. Step counts: CLASSIFIER_STEPS, VAE_STEPS, TEXT_ENCODER_STEPS, DIFFUSION_STEPS,
 # GAN_STEPS. The super-resolution model (unchanged from v1) is retrained only with TRAIN_SR=1.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -32,6 +32,7 @@ main() {  # the whole run is parsed before it starts, so editing this file mid-r
   stage classifier "$PY" train_classifier.py --steps "${CLASSIFIER_STEPS:-2000}"
   stage export_classifier "$PY" export_classifier.py
   stage vae "$PY" train_vae.py --steps "${VAE_STEPS:-4000}"
+  stage text_encoder "$PY" train_text_encoder.py --steps "${TEXT_ENCODER_STEPS:-3000}"
   stage diffusion "$PY" train_diffusion.py --steps "${DIFFUSION_STEPS:-20000}"
   stage gan "$PY" train_gan.py --steps "${GAN_STEPS:-10000}"
   stage eval_diffusion "$PY" eval_diffusion.py

@@ -1,5 +1,5 @@
-"""Text encoder + cross-attention UNet on 4x16x16 VAE latents of 128x128 emoji (epsilon prediction,
-SD 1.5 schedule), trained jointly.
+"""Cross-attention UNet on 4x16x16 VAE latents of 128x128 emoji (epsilon prediction, SD 1.5 schedule),
+conditioned on the text encoder of train_text_encoder.py, which stays frozen (as SD's CLIP does).
 
 Every step draws training-split images of all styles and, for each, one of its emoji's captions
 (name, short names, keyword phrases; prepare_emoji.py); 40% of the time the image's style phrase is
@@ -8,6 +8,10 @@ the styles when it is left out. Captions are dropped to "" 10% of the time so cl
 works with an empty negative prompt. Loss weighted by (min(SNR, 5) + 1) / SNR, capped at 20 (min-SNR
 until step 3056 of the bundled run, which left the noisiest steps, where the prompt matters, underweighted).
 An EMA copy of the weights (decay 0.999) is kept and is what gets exported.
+
+The bundled run trained the text encoder jointly with the UNet for its first 9456 steps; the prompt
+then hardly steered the picture (a wrong caption raised the loss at the noisiest steps by 14%), and
+from there on the pretrained, frozen encoder replaced it, the UNet resuming with its weights.
 """
 import argparse
 import copy
@@ -40,9 +44,12 @@ def alphas_cumprod():
     return torch.cumprod(1 - betas, 0).float()
 
 
+def build_text_encoder(vocab):
+    return TextEncoder(vocab, dim=DIM, layers=LAYERS, heads=HEADS, pad_with_pooled=True)
+
+
 def build(vocab):
-    return (TextEncoder(vocab, dim=DIM, layers=LAYERS, heads=HEADS, pad_with_pooled=True),
-            UNet2(ctx_dim=DIM, chs=CHANNELS, ctx_to_time=True))
+    return build_text_encoder(vocab), UNet2(ctx_dim=DIM, chs=CHANNELS, ctx_to_time=True)
 
 
 def with_style(caption, phrase):
@@ -91,12 +98,17 @@ def main():
     te, unet = build(len(tok.tok.encoder))
     ema_te, ema_unet = copy.deepcopy(te), copy.deepcopy(unet)
     named = list(te.named_parameters()) + list(unet.named_parameters())
-    params = [p for _, p in named]
     # the parameters added mid-run in a group of their own, so the saved optimizer state still lines up
     groups = [[p for n, p in named if not n.startswith(ADDED)], [p for n, p in named if n.startswith(ADDED)]]
     opt = torch.optim.AdamW([{"params": g} for g in groups], lr=args.lr, weight_decay=0.0)
     mods = {"te": te, "unet": unet, "ema_te": ema_te, "ema_unet": ema_unet}
     step, elapsed = common.load_checkpoint("diffusion", mods, {"opt": opt}, added=ADDED)
+    # The text encoder always comes from its own stage, frozen: no gradients (AdamW skips it), and its
+    # EMA copy is itself.
+    pretrained = common.load_weights("text_encoder")["te"]
+    for m in (te, ema_te):
+        m.load_state_dict(pretrained)
+        m.requires_grad_(False)
     rng = random.Random(1000 + step)  # caption choice; reseeded from the step on resume
     acp = alphas_cumprod()
     timer = common.Timer(elapsed)
@@ -114,7 +126,9 @@ def main():
         t = torch.randint(0, 1000, (args.batch,))
         a = acp[t].view(-1, 1, 1, 1)
         eps = torch.randn_like(z0)
-        pred = unet(a.sqrt() * z0 + (1 - a).sqrt() * eps, t, te(cond)[0])
+        with torch.no_grad():
+            ctx = te(cond)[0]
+        pred = unet(a.sqrt() * z0 + (1 - a).sqrt() * eps, t, ctx)
         snr = acp[t] / (1 - acp[t])
         # (min(SNR, gamma) + 1) / SNR, at most 20: v-prediction's loss below gamma, min-SNR's decay above.
         # The noisiest steps, where the prompt decides the layout, weigh up to 20x what min-SNR gave
@@ -123,14 +137,13 @@ def main():
         loss = (((pred - eps) ** 2).mean(dim=(1, 2, 3)) * weight).mean()
         opt.zero_grad()
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.0)
         opt.step()
         step += 1
         decay = min(0.999, (1 + step) / (10 + step))
         with torch.no_grad():
-            for ema, live in ((ema_te, te), (ema_unet, unet)):
-                for pe, pl in zip(ema.parameters(), live.parameters()):
-                    pe.mul_(decay).add_(pl, alpha=1 - decay)
+            for pe, pl in zip(ema_unet.parameters(), unet.parameters()):
+                pe.mul_(decay).add_(pl, alpha=1 - decay)
         if step % 50 == 0 or step == args.steps:
             print(f"step {step} loss {loss.item():.4f} {timer():.0f}s", flush=True)
         saver.maybe(step, timer(), force=step == args.steps)
