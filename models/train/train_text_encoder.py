@@ -25,13 +25,7 @@ import common
 import train_classifier
 import train_diffusion
 from clip_tokenize import ClipTokenizer
-
-
-def bare(caption):
-    for a in ("a ", "an "):
-        if caption.startswith(a):
-            return caption[len(a):]
-    return caption
+from prepare_emoji import bare, plain_captions
 
 
 def pooled_short(te, ids):
@@ -113,7 +107,7 @@ def main():
         saver.maybe(step, timer(), force=step == args.steps)
 
     # the plain captions (names and short names, with and without an article): subject in top 1 / top 5
-    plain = sorted({c for e in meta["emoji"] for b in e["plain"] for c in (b, __import__("prepare_emoji").with_article(b))})
+    plain = plain_captions(meta)
     hit1 = hit5 = 0
     with torch.no_grad():
         for i in range(0, len(plain), 256):
