@@ -28,6 +28,7 @@ import train_classifier
 import train_diffusion
 import train_vae
 from clip_tokenize import ClipTokenizer
+from prepare_emoji import bare, plain_captions
 
 NAMED = ["a cat", "a dog", "a car", "a rocket", "a banana", "a red heart", "a bicycle", "pizza"]
 
@@ -87,24 +88,6 @@ def load_classifier(classes):
 def classify(net, images):
     """images [N,3,128,128] in [0,1] -> probabilities [N,classes]."""
     return train_classifier.predict(net, F.avg_pool2d(images, images.shape[-1] // train_classifier.IN))
-
-
-def plain_captions(meta):
-    out = []
-    for e in meta["emoji"]:
-        for b in e["plain"]:
-            out.append(b)
-            a = __import__("prepare_emoji").with_article(b)
-            if a != b:
-                out.append(a)
-    return sorted(set(out))
-
-
-def bare(caption):
-    for a in ("a ", "an "):
-        if caption.startswith(a):
-            return caption[len(a):]
-    return caption
 
 
 def rms(a, b):

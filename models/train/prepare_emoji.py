@@ -62,6 +62,19 @@ def with_article(bare):
     return ("an " if bare[0] in "aeiou" else "a ") + bare
 
 
+def bare(caption):
+    """A caption without its leading article: the key of meta["subjects"]."""
+    for a in ("a ", "an "):
+        if caption.startswith(a):
+            return caption[len(a):]
+    return caption
+
+
+def plain_captions(meta):
+    """Every emoji's names and short names, with and without an article, sorted."""
+    return sorted({c for e in meta["emoji"] for b in e["plain"] for c in (b, with_article(b))})
+
+
 def package(folder):
     return os.path.join(common.RAW, folder, "package")
 

@@ -25,11 +25,11 @@ let heapSized = false;
 
 function sizeWorkerHeaps(): void {
   if (heapSized) return;
-  heapSized = true;
   const text = process.env.LATENT_LOOM_WORKER_HEAP_MB;
   const mb = text === undefined || text === '' ? DEFAULT_WORKER_HEAP_MB : Number(text);
   if (!Number.isInteger(mb) || mb < 0 || mb > 65536) throw new Error(`LATENT_LOOM_WORKER_HEAP_MB must be a whole number of MB from 0 to 65536 (got ${JSON.stringify(text)})`);
   if (mb > 0) setFlagsFromString(`--initial-heap-size=${mb}`);
+  heapSized = true;
 }
 
 export function startNodeEngine(options: { modelRoots?: string[]; threads?: number; cacheBytes?: number } = {}): NodeEngine {
