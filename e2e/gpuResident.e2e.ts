@@ -58,10 +58,11 @@ test('a sampler that draws noise at every step runs on the CPU path, says why, a
   console.log(`euler_a cpu path: largest latent difference from WASM ${la.reduce((m, v, i) => Math.max(m, Math.abs(v - lb[i])), 0).toExponential(2)} of ${Math.max(...lb.map(Math.abs)).toFixed(3)}`);
   const steps = denoiseSteps(o);
   expect(steps).toHaveLength(STEPS);
+  const size = DEFAULT.nodes.find((n) => n.id === 'noise')!.params.width as number;
   for (const s of steps) {
     expect(s.traffic).toMatchObject({ resident: false, reason: 'Euler ancestral draws fresh noise at every step' });
     // The UNet's input, conditioning and timestep go up, its output comes down, at every step.
     expect(s.traffic!.bytesUp).toBeGreaterThan(0);
-    expect(s.traffic!.bytesDown).toBe(2 * 4 * (64 / 8) * (64 / 8) * 4);
+    expect(s.traffic!.bytesDown).toBe(2 * 4 * (size / 8) * (size / 8) * 4); // the UNet's output for both rows of the guidance batch
   }
 });
