@@ -144,6 +144,9 @@ test('at 1920x1080: readable; examples open fitted; images on nodes are bounded,
   expect(box.width).toBeLessThanOrEqual(230 * (await zoom(page)) + 1);
   expect((await cells.first().boundingBox())!.width).toBeLessThan(box.width / 3);
   await shot(page, 'batch-grid-on-node');
+  // The new node sits low, partly under the gallery: fit the view (as a user would) before clicking a cell.
+  await page.locator('.react-flow__controls-fitview').click();
+  await expect.poll(async () => (await cells.nth(15).boundingBox())!.y + 20 < (await page.getByTestId('canvas').boundingBox())!.y + c.height).toBe(true);
   await cells.nth(5).click();
   await page.getByTestId('enlarged-image').waitFor();
   expect(await page.getByTestId('enlarged-image').textContent()).toContain('image 6 of 16');
