@@ -1,7 +1,7 @@
 """Judge text to image with the emoji classifier (train_classifier.py), as issue "Bundled models v2" sets the bars.
 
 Sampling as the app's default graph: Euler (diffusers' EulerDiscreteScheduler, SD 1.5 schedule,
-'leading' spacing, steps_offset 1), 20 steps, classifier-free guidance 4 with an empty negative prompt,
+'leading' spacing, steps_offset 1), 20 steps, classifier-free guidance 7 (the default graph's) with an empty negative prompt,
 128x128 (16x16 latents). Uses the EMA text encoder and UNet, the VAE decoder and the classifier.
 
 - Recognition: 200 captions drawn with a fixed seed from the plain-word captions (emoji names and short
@@ -44,7 +44,7 @@ def euler_schedule(steps, acp):
 
 
 @torch.no_grad()
-def generate(te, unet, dec, scaling, tok, prompts, seeds, steps=20, cfg=4.0, size=128):
+def generate(te, unet, dec, scaling, tok, prompts, seeds, steps=20, cfg=7.0, size=128):
     """prompts and seeds of equal length -> images float [N,3,size,size] in [0,1]."""
     acp = train_diffusion.alphas_cumprod()
     ts, sigmas, init = euler_schedule(steps, acp)
@@ -99,7 +99,7 @@ def main():
     ap.add_argument("--captions", type=int, default=200)
     ap.add_argument("--seeds", type=int, default=4)
     ap.add_argument("--steps", type=int, default=20)
-    ap.add_argument("--cfg", type=float, default=4.0)
+    ap.add_argument("--cfg", type=float, default=7.0)
     args = ap.parse_args()
     common.setup(0)
     meta = json.load(open(os.path.join(common.DATA, "emoji128.json")))

@@ -86,7 +86,7 @@ def export_diffusion(out_root):
     imgs = generate(te, unet, dec, scaling, tok, prompts, [1000 + k % 4 for k in range(len(prompts))])
     save_png(grid((imgs.permute(0, 2, 3, 1).numpy() * 255).round().astype(np.uint8), 8), os.path.join(out, "samples.png"))
     with open(os.path.join(out, "samples.txt"), "w") as f:
-        f.write("samples.png: 4 seeds (1000-1003) per prompt, row-major, Euler 20 steps, guidance 4, for:\n"
+        f.write("samples.png: 4 seeds (1000-1003) per prompt, row-major, Euler 20 steps, guidance 7, for:\n"
                 + "\n".join(SAMPLE_PROMPTS) + "\n")
     write_subjects(out)
 
