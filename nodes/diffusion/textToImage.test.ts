@@ -15,6 +15,7 @@ const DEFAULT = JSON.parse(readFileSync(new URL('../../graphs/default.json', imp
 /** The default graph's image size (its Noise node's), and its latent size (SD's VAE downscales by 8). */
 const SIZE = DEFAULT.nodes.find((n) => n.id === 'noise')!.params.width as number;
 const LATENT = SIZE / 8;
+const CFG = DEFAULT.nodes.find((n) => n.id === 'denoise')!.params.cfg as number;
 
 /** The app's default graph, pointed at the test models, with some params changed. */
 function graph(changes: Record<string, Record<string, unknown>> = {}, model = 'test-tiny-sd'): GraphDoc {
@@ -44,9 +45,9 @@ const decoded = (ex: Executor) => ex.outputs('decode')!.image as ImageValue;
 describe('text to image', () => {
   it('runs the default graph end to end: an image at its size that depends on the prompt, then upscaled', async () => {
     const ex = new Executor(builtinRegistry(), createNodeRuntime({ threads: 2 }));
-    const apple = await ex.run(graph());
-    expect(apple.status).toBe('done');
-    expect([imageOf(apple).width, imageOf(apple).height]).toEqual([2 * SIZE, 2 * SIZE]); // the test upscaler is 2x
+    const first = await ex.run(graph());
+    expect(first.status).toBe('done');
+    expect([imageOf(first).width, imageOf(first).height]).toEqual([2 * SIZE, 2 * SIZE]); // the test upscaler is 2x
     const img = decoded(ex);
     expect([img.batch, img.width, img.height, img.channels]).toEqual([1, SIZE, SIZE, 3]);
     const spread = Math.max(...img.data) - Math.min(...img.data);
@@ -186,7 +187,7 @@ describe('text to image', () => {
     const at = { x: 0, y: 0 };
     const wire = (from: string, fp: string, to: string, tp: string) => ({ id: `${from}-${to}-${tp}`, from: { node: from, port: fp }, to: { node: to, port: tp } });
     for (const [id, step, latentFrom] of [['s0', 0, 'noise'], ['s1', 1, 's0']] as const) {
-      doc.nodes.push({ id, type: 'diffusion.unet_step', version: 1, position: at, params: { step, cfg: 4 } });
+      doc.nodes.push({ id, type: 'diffusion.unet_step', version: 1, position: at, params: { step, cfg: CFG } }); // the Denoise's guidance
       doc.edges.push(wire('model', 'unet', id, 'unet'), wire(latentFrom, 'latent', id, 'latent'), wire('encode_positive', 'conditioning', id, 'positive'),
         wire('encode_negative', 'conditioning', id, 'negative'), wire('scheduler', 'schedule', id, 'schedule'));
     }
@@ -234,7 +235,7 @@ describe('text to image', () => {
     const doc = graph();
     doc.edges = doc.edges.filter((e) => e.to.port !== 'negative');
     const result = await ex.run(doc);
-    expect(result.nodes.denoise).toEqual({ state: 'failed', message: 'Denoise ("denoise"): cfg 4 needs a negative conditioning (wire a Text Encoder, even with an empty prompt), or set cfg to 1' });
+    expect(result.nodes.denoise).toEqual({ state: 'failed', message: `Denoise ("denoise"): cfg ${CFG} needs a negative conditioning (wire a Text Encoder, even with an empty prompt), or set cfg to 1` });
     const wrong = await ex.run(graph({}, 'test-conv-net'));
     expect(wrong.nodes.model).toEqual({ state: 'failed', message: 'Load Stable Diffusion ("model"): model "test-conv-net" is a test model, not Stable Diffusion' });
   });

@@ -12,7 +12,7 @@ describe("AUTOMATIC1111's parameters text", () => {
     const text = a1111Parameters(doc, { width: 256, height: 256 }, 'output')!;
     const scheduler = doc.nodes.find((n) => n.type === 'diffusion.scheduler')!.params;
     const [prompt, negative, settings] = text.split('\n');
-    expect(prompt).toBe('a red apple');
+    expect(prompt).toBe('a cat');
     expect(negative).toBe('Negative prompt: blurry');
     expect(settings).toMatch(new RegExp(`^Steps: ${scheduler.steps}, Sampler: [A-Za-z+ ]+, CFG scale: [0-9.]+, Seed: \\d+, Size: 256x256, Model: loom-emoji-sd$`));
   });
