@@ -48,9 +48,9 @@ export function ssim(a: Float32Array, b: Float32Array, width: number, height: nu
   return total / count;
 }
 
-/** Root-mean-square pixel distance between two equally sized images. */
-export function rms(a: ArrayLike<number>, aOffset: number, b: ArrayLike<number>, bOffset: number, n: number): number {
+/** Root-mean-square pixel distance between two equally sized images' data. */
+export function rms(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
-  for (let i = 0; i < n; i++) s += (a[aOffset + i] - b[bOffset + i]) ** 2;
-  return Math.sqrt(s / n);
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return Math.sqrt(s / a.length);
 }

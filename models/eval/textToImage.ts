@@ -6,6 +6,7 @@ import type { ImageValue } from '../../src/image/value.ts';
 import { NAMED, bare, plainCaptions, sample, seeded, subjects } from './captions.ts';
 import { type Classifier, topK } from './classifier.ts';
 import type { Run } from './graphs.ts';
+import { rms } from './metrics.ts';
 
 export const SEEDS = [1000, 1001, 1002, 1003];
 
@@ -41,14 +42,14 @@ export async function evalTextToImage(run: Run, clf: Classifier, root: string, c
   const share = (f: (j: Judged) => boolean) => all.filter(f).length / all.length;
   // Seed diversity: RMS between seeds of one caption over RMS between captions (random pairs, fixed seed).
   let within = 0, n = 0;
-  for (const r of rows) for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++) { within += rms(r[i].image, r[j].image); n++; }
+  for (const r of rows) for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++) { within += rms(r[i].image.data, r[j].image.data); n++; }
   within /= n;
   const rand = seeded(0);
   let between = 0, m = 0;
   while (m < 2000) {
     const [a, b] = [Math.floor(rand() * rows.length), Math.floor(rand() * rows.length)];
     if (a === b) continue;
-    between += rms(rows[a][Math.floor(rand() * SEEDS.length)].image, rows[b][Math.floor(rand() * SEEDS.length)].image);
+    between += rms(rows[a][Math.floor(rand() * SEEDS.length)].image.data, rows[b][Math.floor(rand() * SEEDS.length)].image.data);
     m++;
   }
   between /= m;
@@ -59,10 +60,4 @@ export async function evalTextToImage(run: Run, clf: Classifier, root: string, c
     named_top1_of_4: namedCounts, named_ok: Object.values(namedCounts).filter((v) => v >= 3).length,
     namedImages: namedRows.map((r) => r.map((j) => j.image)),
   };
-}
-
-function rms(a: ImageValue, b: ImageValue): number {
-  let s = 0;
-  for (let i = 0; i < a.data.length; i++) s += (a.data[i] - b.data[i]) ** 2;
-  return Math.sqrt(s / a.data.length);
 }

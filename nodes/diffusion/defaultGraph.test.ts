@@ -8,6 +8,7 @@ import { builtinRegistry } from '../registry.ts';
 import type { ImageValue } from '../../src/image/value.ts';
 import { bare, subjects } from '../../models/eval/captions.ts';
 import { loadClassifier, topK } from '../../models/eval/classifier.ts';
+import { rms } from '../../models/eval/metrics.ts';
 
 const DEFAULT = JSON.parse(readFileSync(new URL('../../graphs/default.json', import.meta.url), 'utf8')) as GraphDoc;
 const SIZE = DEFAULT.nodes.find((n) => n.id === 'noise')!.params.width as number;
@@ -72,16 +73,10 @@ describe('default graph on the bundled models', () => {
     const named = await Promise.all(cat.map(async (img) => cats.has(topK((await clf.probabilities(img))[0], 1)[0])));
     expect(named.filter(Boolean).length).toBeGreaterThanOrEqual(3);
     const pairs = seeds.flatMap((_, i) => seeds.map((__, j) => [i, j]).filter(([a, b]) => a < b));
-    const betweenSeeds = mean(pairs.map(([i, j]) => rms(cat[i], cat[j])));
-    const betweenPrompts = mean(seeds.map((_, i) => rms(cat[i], car[i])));
+    const betweenSeeds = mean(pairs.map(([i, j]) => rms(cat[i].data, cat[j].data)));
+    const betweenPrompts = mean(seeds.map((_, i) => rms(cat[i].data, car[i].data)));
     expect(betweenSeeds).toBeGreaterThanOrEqual(0.5 * betweenPrompts);
   }, 120_000);
 });
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-
-function rms(a: ImageValue, b: ImageValue): number {
-  let s = 0;
-  for (let i = 0; i < a.data.length; i++) s += (a.data[i] - b.data[i]) ** 2;
-  return Math.sqrt(s / a.data.length);
-}
