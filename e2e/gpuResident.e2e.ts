@@ -1,12 +1,13 @@
 // Denoise on WebGPU (SwiftShader here) keeps its latents on the GPU: steps that keep nothing copy no
 // bytes between CPU and GPU, and the result equals the WASM backend's. Runs the app's engine in its own
 // worker on a bare page (bench/engine-page), where the run's events can be read.
-import { readFileSync } from 'node:fs';
 import { beforeAll, expect, test } from 'vitest';
-import type { GraphDoc } from '../src/graph/types.ts';
 import { tinyGraph, withEnginePage, withoutLivePreview, type RunOutcome } from '../bench/enginePage.ts';
+import { exampleGraph } from './support/graphs.ts';
 
-const DEFAULT = JSON.parse(readFileSync(new URL('../graphs/default.json', import.meta.url), 'utf8')) as GraphDoc;
+const DEFAULT = exampleGraph('default');
+/** The default graph's image size (its Noise node's); SD's VAE downscales by 8. */
+const SIZE = DEFAULT.nodes.find((n) => n.id === 'noise')!.params.width as number;
 const STEPS = 6;
 const KEEP = 3;
 const SAMPLERS = ['euler', 'dpmpp_2m', 'ddim'];
@@ -32,9 +33,8 @@ test.each(SAMPLERS.map((s, k) => [s, k] as const))('%s on WebGPU: latents stay o
   expect(steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6]);
   expect(steps.map((s) => s.preview)).toEqual([false, false, true, false, false, true]);
   for (const s of steps) expect(s.traffic?.resident, s.traffic?.reason).toBe(true);
-  // Kept steps bring back the latent and its clean estimate: 2 x [1, 4, size/8, size/8] float32; the others nothing.
-  const size = DEFAULT.nodes.find((n) => n.id === 'noise')!.params.width as number;
-  const latentBytes = 4 * (size / 8) * (size / 8) * 4;
+  // Kept steps bring back the latent and its clean estimate: 2 x [1, 4, SIZE/8, SIZE/8] float32; the others nothing.
+  const latentBytes = 4 * (SIZE / 8) * (SIZE / 8) * 4;
   expect(steps.map((s) => [s.traffic!.bytesUp, s.traffic!.bytesDown])).toEqual(steps.map((s) => [0, s.preview ? 2 * latentBytes : 0]));
   expect(steps[0].traffic!.setup!.bytesUp).toBeGreaterThan(latentBytes); // the start latent, the conditioning, the timesteps
   const ref = wasm.outcomes[k];
@@ -58,11 +58,10 @@ test('a sampler that draws noise at every step runs on the CPU path, says why, a
   console.log(`euler_a cpu path: largest latent difference from WASM ${la.reduce((m, v, i) => Math.max(m, Math.abs(v - lb[i])), 0).toExponential(2)} of ${Math.max(...lb.map(Math.abs)).toFixed(3)}`);
   const steps = denoiseSteps(o);
   expect(steps).toHaveLength(STEPS);
-  const size = DEFAULT.nodes.find((n) => n.id === 'noise')!.params.width as number;
   for (const s of steps) {
     expect(s.traffic).toMatchObject({ resident: false, reason: 'Euler ancestral draws fresh noise at every step' });
     // The UNet's input, conditioning and timestep go up, its output comes down, at every step.
     expect(s.traffic!.bytesUp).toBeGreaterThan(0);
-    expect(s.traffic!.bytesDown).toBe(2 * 4 * (size / 8) * (size / 8) * 4); // the UNet's output for both rows of the guidance batch
+    expect(s.traffic!.bytesDown).toBe(2 * 4 * (SIZE / 8) * (SIZE / 8) * 4); // the UNet's output for both rows of the guidance batch
   }
 });

@@ -1,11 +1,11 @@
 // The mask painter in Chromium at 1280x720, driven with the mouse and the keyboard: paint on a loaded
 // photo, inpaint (the tiny test model, `?fixtures=1`), undo a stroke, save and reopen; and the hires-fix
 // example's step scrubber on its second Denoise.
-import { readFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
 import { type App, launch, node, nodesMeasured, openApp, openExample, pixels, reveal, runAll, runAndWait, saveGraphFile, shot, status, TEST_QUERY } from './support/app.ts';
+import { exampleParam } from './support/graphs.ts';
 
 let browser: Browser;
 let app: App | undefined;
@@ -16,8 +16,7 @@ afterEach(async () => { await app?.context.close(); app = undefined; });
 afterAll(async () => { await browser?.close(); });
 
 /** The size the inpaint-photo example's Noise makes, which the loaded picture must match. */
-const W = (JSON.parse(readFileSync(new URL('../graphs/inpaint-photo.json', import.meta.url), 'utf8')) as { nodes: { id: string; params: Record<string, number> }[] })
-  .nodes.find((n) => n.id === 'noise')!.params.width;
+const W = exampleParam('inpaint-photo', 'noise', 'width');
 const H = W;
 /** A picture with a different colour at every pixel, so any change shows. */
 const photoRgb = Buffer.alloc(W * H * 3);
@@ -142,8 +141,7 @@ test('paint a mask on a loaded photo, inpaint it, undo a stroke, save the graph 
 });
 
 test('hires fix: the scrubber of each Denoise shows that node\'s own steps', { timeout: 240_000 }, async () => {
-  const graph = JSON.parse(readFileSync(new URL('../graphs/hires-fix.json', import.meta.url), 'utf8')) as { nodes: { id: string; params: Record<string, number> }[] };
-  const param = (id: string, name: string) => graph.nodes.find((n) => n.id === id)!.params[name];
+  const param = (id: string, name: string) => exampleParam('hires-fix', id, name);
   const steps = param('scheduler', 'steps');
   await openExample(page, 'hires-fix');
   await runAll(page, 180_000);

@@ -1,16 +1,15 @@
 // Pipelines beyond text to image, in the browser (onnxruntime-web, WASM): the inpainting and hires-fix
 // examples open, run and show their images; the inpainting mask's painter runs to the picture it paints over.
-import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { appPerTest, node, openExample, reveal, runAll, shot, status } from './support/app.ts';
+import { exampleParam } from './support/graphs.ts';
 
 let page: Page;
 appPerTest((app) => { page = app.page; });
 
 /** The width of an example's Noise node: the size it renders at. */
-const noiseWidth = (example: string, id = 'noise') => (JSON.parse(readFileSync(new URL(`../graphs/${example}.json`, import.meta.url), 'utf8')) as
-  { nodes: { id: string; params: Record<string, number> }[] }).nodes.find((n) => n.id === id)!.params.width;
+const noiseWidth = (example: string) => exampleParam(example, 'noise', 'width');
 
 test('inpainting: the example runs, the mask nodes and the repainted image show', async () => {
   const size = noiseWidth('inpaint');
