@@ -130,9 +130,11 @@ export class Executor {
         const identity = def.identity ? await def.identity(node.params, { runtime: this.runtime }) : undefined;
         const params = Object.fromEntries(Object.entries(node.params).filter(([name]) => !shows?.params?.includes(name)));
         const parts = { type: def.type, version: def.version, params, inputs, identity };
+        const key = cacheKey(parts);
         const ignored = def.resume?.ignoreParams ?? [];
-        const resumeParams = Object.fromEntries(Object.entries(params).filter(([name]) => !ignored.includes(name)));
-        keys.set(id, { key: cacheKey(parts), resume: cacheKey({ ...parts, params: resumeParams }) });
+        // With no params ignored the resume key is the cache key: no second hash.
+        const resume = ignored.length === 0 ? key : cacheKey({ ...parts, params: Object.fromEntries(Object.entries(params).filter(([name]) => !ignored.includes(name))) });
+        keys.set(id, { key, resume });
       } catch (e) {
         this.fail(state, node, e);
       }
