@@ -23,12 +23,36 @@ export async function openDecoder(runtime: Runtime, manifest: ModelManifest): Pr
   return { info, dtype: facts.dtype, scale: manifest.latent?.scalingFactor ?? 0.18215, channels: facts.latentChannels ?? manifest.latent?.channels };
 }
 
-/** Item n of latents [B, C, h, w] as an image in [0, 1] (decoders give [-1, 1]). */
+/**
+ * Item n of latents [B, C, h, w] as an image in [0, 1] (decoders give [-1, 1]). The latest decode per
+ * decoder is kept (one item, in the engine's memory): Denoise's last decoded preview is of the latent it
+ * outputs, so the VAE Decode after it gets that picture without a second run of the decoder.
+ */
 export async function decodeItem(runtime: Runtime, decoder: Decoder, latents: Tensor, n: number, signal: AbortSignal): Promise<ImageValue> {
   const [, c, h, w] = latents.dims;
   const item = c * h * w;
-  const src = latents.data as Float32Array;
-  const data = Float32Array.from(src.subarray(n * item, (n + 1) * item), (v) => v / decoder.scale);
+  const latent = (latents.data as Float32Array).subarray(n * item, (n + 1) * item);
+  const key = `latest-decode:${decoder.info.key}`;
+  const last = runtime.memory.get(key) as LatestDecode | undefined;
+  if (last && last.scale === decoder.scale && sameDims(last.dims, [c, h, w]) && sameBits(last.latent, latent)) return copyImage(last.image);
+  const data = Float32Array.from(latent, (v) => v / decoder.scale);
   const out = await runtime.run(decoder.info, { latent_sample: asFloat({ dtype: 'float32', dims: [1, c, h, w], data }, decoder.dtype) }, signal);
-  return fromNCHW(asFloat(out.sample, 'float32'), [-1, 1], true); // the output tensor becomes the image
+  const image = fromNCHW(asFloat(out.sample, 'float32'), [-1, 1], true); // the output tensor becomes the image
+  runtime.memory.set(key, { scale: decoder.scale, dims: [c, h, w], latent: latent.slice(), image: copyImage(image) } satisfies LatestDecode);
+  return image;
 }
+
+/** A decode kept for the next call: its own copies, so no caller's later use can change it. */
+interface LatestDecode { scale: number; dims: number[]; latent: Float32Array; image: ImageValue }
+
+const sameDims = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** Bit for bit, so -0 and NaN latents are told apart as the decoder would see them. */
+function sameBits(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  const [x, y] = [new Uint32Array(a.buffer, a.byteOffset, a.length), new Uint32Array(b.buffer, b.byteOffset, b.length)];
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+const copyImage = (img: ImageValue): ImageValue => ({ ...img, data: img.data.slice() });

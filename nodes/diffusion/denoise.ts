@@ -36,7 +36,8 @@ export default defineNode({
     'Inpainting: wire a mask (1 = repaint) with the init latent; a plain UNet keeps the rest of the init latent at every step, ' +
     'an inpainting UNet (9 channels) also takes the masked image\'s latent (Masked Image -> VAE Encode) on masked_latent. ' +
     "Live preview: wire a VAE (Load Stable Diffusion's, or a TAESD from Load Preview Decoder) into preview_decoder and each " +
-    "preview_every-th step's predicted final image is shown decoded; unwired, the preview is that latent as colours. " +
+    "preview_every-th step's predicted final image is shown decoded, and the schedule's last step its result (a VAE Decode of " +
+    'that latent then reuses the picture); unwired, the preview is that latent as colours. ' +
     'Neither changes the results or re-runs anything. ' +
 
     'keep_every k keeps and previews every k-th step and the last; on WebGPU the latents of the others never leave the GPU.',
@@ -138,7 +139,10 @@ export default defineNode({
       if (previewer && (k - lastDecoded >= params.preview_every || i === end - 1)) {
         lastDecoded = k;
         decoded = true;
-        return decodedPreview(ctx.runtime, previewer, denoised, ctx.signal);
+        // After the schedule's last step the latent is the result: decoding it shows the finished picture,
+        // and the VAE Decode downstream finds that decode kept (decode.ts) instead of running it again.
+        const shown = i === schedule.timesteps.length - 1 ? { dtype: 'float32' as const, dims: cursor.dims, data: x } : denoised;
+        return decodedPreview(ctx.runtime, previewer, shown, ctx.signal);
       }
       return decoded ? undefined : { image: colours, shows: 'latent' };
     };

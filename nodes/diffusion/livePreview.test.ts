@@ -46,11 +46,13 @@ async function runWithPreviews(ex: Executor, doc: GraphDoc, options: { targets?:
 
 let runtime: Runtime;
 let unetRuns = 0;
+let decoderRuns = 0;
 beforeAll(() => {
   runtime = createNodeRuntime({ threads: 2 });
   const run = runtime.run.bind(runtime);
   runtime.run = (info, feeds, signal) => {
     if (feeds.timestep) unetRuns++;
+    if (feeds.latent_sample) decoderRuns++;
     return run(info, feeds, signal);
   };
 });
@@ -67,21 +69,29 @@ async function decodeSteps(ex: Executor, doc: GraphDoc, steps: number[], vae?: {
 const imageOf = (r: { results: Record<string, Record<string, unknown>> }) => r.results.output.image as ImageValue;
 
 describe("Denoise's live preview", () => {
-  it("with the VAE wired, every 2nd step arrives decoded, equal to VAE Decode of that step's predicted final latent", async () => {
+  it("with the VAE wired, every 2nd step arrives decoded, equal to VAE Decode of that step's predicted final latent, the last step's result itself", async () => {
     const ex = new Executor(builtinRegistry(), runtime);
     const doc = graph('vae', 2);
+    const decodesBefore = decoderRuns;
     const { result, previews } = await runWithPreviews(ex, doc);
     expect(result.status).toBe('done');
+    // Three previews and the graph's VAE Decode, which finds the last preview's decode kept: three decoder runs.
+    expect(decoderRuns - decodesBefore).toBe(3);
     // Colours until the first decode; then decoded on steps 2, 4, 6 (the last), nothing between.
     expect([...previews].map(([step, p]) => [step, p?.shows])).toEqual([[1, 'latent'], [2, 'decoded'], [3, undefined], [4, 'decoded'], [5, undefined], [6, 'decoded']]);
     const noise = doc.nodes.find((n) => n.id === 'noise')!.params;
-    const expected = await decodeSteps(ex, doc, [1, 3, 5]);
+    const decoded = ex.outputs('decode')!.image as ImageValue;
+    const expected = [...await decodeSteps(ex, doc, [1, 3]), decoded];
     for (const [i, step] of [2, 4, 6].entries()) {
       const p = previews.get(step)!;
       expect(p.by).toBe("Loom Emoji SD (tiny)'s VAE");
       expect([p.image.width, p.image.height, p.image.channels, p.image.batch]).toEqual([noise.width, noise.height, 3, 1]);
       expect(p.image.data).toEqual(expected[i].data);
     }
+    // The same picture from a fresh engine, which decodes the result itself.
+    const fresh = new Executor(builtinRegistry(), createNodeRuntime({ threads: 2 }));
+    expect((await fresh.run(graph('none'), { targets: ['decode'] })).status).toBe('done');
+    expect((fresh.outputs('decode')!.image as ImageValue).data).toEqual(decoded.data);
     // Steps differ, so equal pictures above are not a constant image.
     expect(previews.get(2)!.image.data).not.toEqual(previews.get(6)!.image.data);
   }, 120_000);

@@ -51,7 +51,7 @@ export async function openPreviewer(runtime: Runtime, handle: ModelHandle, chann
   return { decoder, by };
 }
 
-/** A step's predicted final latent (first batch item) decoded: what VAE Decode would give for it. */
-export async function decodedPreview(runtime: Runtime, previewer: Previewer, denoised: Tensor, signal: AbortSignal): Promise<Preview> {
-  return { image: await decodeItem(runtime, previewer.decoder, denoised, 0, signal), shows: 'decoded', by: previewer.by };
+/** A step's latent (its first batch item) decoded: what VAE Decode gives for it. */
+export async function decodedPreview(runtime: Runtime, previewer: Previewer, latent: Tensor, signal: AbortSignal): Promise<Preview> {
+  return { image: await decodeItem(runtime, previewer.decoder, latent, 0, signal), shows: 'decoded', by: previewer.by };
 }
