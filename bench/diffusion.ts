@@ -19,8 +19,10 @@ const THREADS = 2;
 /** Rounds of side-by-side runs: medians of 7, with min and max. */
 const ROUNDS = 7;
 
-function graph(model: string, seed: number): GraphDoc {
+/** The default graph at STEPS steps; `previews` keeps its VAE preview decoder wired (a decode every 10 steps). */
+function graph(model: string, seed: number, previews: boolean): GraphDoc {
   const doc = JSON.parse(readFileSync(new URL('../graphs/default.json', import.meta.url), 'utf8')) as GraphDoc;
+  if (!previews) doc.edges = doc.edges.filter((e) => !(e.to.node === 'denoise' && e.to.port === 'preview_decoder'));
   const params = (id: string) => doc.nodes.find((n) => n.id === id)!.params;
   params('model').model = model;
   params('scheduler').steps = STEPS;
@@ -73,11 +75,12 @@ export async function benchDiffusion(): Promise<Record<string, number | string>>
   const runtime = createNodeRuntime({ threads: THREADS });
   const executor = new Executor(builtinRegistry(), runtime);
   let seed = 1;
-  // Only Denoise re-runs: a new seed each time, everything else cached, as when a user rerolls.
-  const throughExecutor = async () => { await executor.run(graph(model, ++seed), { targets: ['denoise'] }); };
+  // Only Denoise re-runs: a new seed each time, everything else cached, as when a user rerolls. Without
+  // previews it does what the hand loop does; with them it also decodes a picture every 10 steps.
+  const throughExecutor = (previews: boolean) => async () => { await executor.run(graph(model, ++seed, previews), { targets: ['denoise'] }); };
   const byHand = async () => { await handLoop(runtime, model, ++seed); };
-  await throughExecutor(); await byHand();
-  const [execMs, handMs] = await rounds(ROUNDS, [throughExecutor, byHand]);
+  await throughExecutor(false)(); await throughExecutor(true)(); await byHand();
+  const [execMs, handMs, previewMs] = await rounds(ROUNDS, [throughExecutor(false), byHand, throughExecutor(true)]);
 
   // The same UNet on onnxruntime-web's WASM backend, in this process.
   ortWeb.env.wasm.numThreads = THREADS;
@@ -96,6 +99,7 @@ export async function benchDiffusion(): Promise<Record<string, number | string>>
     'diffusion.ms_per_step_executor': perStep(execMs),
     'diffusion.ms_per_step_by_hand': perStep(handMs),
     'diffusion.executor_to_hand_ratio': showRatio(execMs, handMs),
+    'diffusion.ms_per_step_executor_with_previews': perStep(previewMs),
     'diffusion.unet_ms_onnxruntime_node': showMs(nodeMs.spread),
     'diffusion.unet_ms_onnxruntime_web_wasm': showMs(wasmMs.spread),
     'diffusion.wasm_to_node_ratio': showRatio(wasmMs, nodeMs),
