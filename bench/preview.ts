@@ -38,7 +38,9 @@ async function decodePerStep(runtime: Runtime, model: string): Promise<{ unet: n
   const decoder = await openDecoder(runtime, manifest);
   const { channels, downscale } = manifest.latent!;
   const [h, w] = [manifest.image!.height / downscale, manifest.image!.width / downscale];
-  const latent = { dtype: 'float32' as const, dims: [1, channels, h, w], data: new Float32Array(channels * h * w).fill(0.1) };
+  // A new latent for each decode: the engine keeps the latest decode, and a repeat would be answered from it.
+  let calls = 0;
+  const latent = () => ({ dtype: 'float32' as const, dims: [1, channels, h, w], data: new Float32Array(channels * h * w).fill(0.1 + 1e-4 * ++calls) });
   const tokens = manifest.conditioning!;
   const int64 = unet.inputs.find((i) => i.name === 'timestep')!.dtype === 'int64';
   const feeds = {
@@ -47,7 +49,7 @@ async function decodePerStep(runtime: Runtime, model: string): Promise<{ unet: n
     encoder_hidden_states: { dtype: 'float32' as const, dims: [2, tokens.maxLength, tokens.hiddenSize], data: new Float32Array(2 * tokens.maxLength * tokens.hiddenSize) },
   };
   const signal = new AbortController().signal;
-  const [u, d] = await alternate(41, [() => runtime.run(unet, feeds, signal), () => decodeItem(runtime, decoder, latent, 0, signal)]);
+  const [u, d] = await alternate(41, [() => runtime.run(unet, feeds, signal), () => decodeItem(runtime, decoder, latent(), 0, signal)]);
   return { unet: u.median, decode: d.median };
 }
 
