@@ -9,7 +9,8 @@ import type { ImageValue } from '../image/value.ts';
 import { createNodeRuntime } from '../runtime/node.ts';
 import type { RunEvent } from './events.ts';
 import { EngineService } from './service.ts';
-import { zeros } from './warm.ts';
+import { runSizes, zeros } from './warm.ts';
+import type { ModelManifest } from '../runtime/manifest.ts';
 
 const DEFAULT = JSON.parse(readFileSync(new URL('../../graphs/default.json', import.meta.url), 'utf8')) as GraphDoc;
 const registry = builtinRegistry();
@@ -89,5 +90,27 @@ describe('warm-up', () => {
     expect(feeds.sample.data).toBeInstanceOf(Float32Array);
     expect(feeds.timestep.data).toBeInstanceOf(BigInt64Array);
     expect(zeros({ key: 'k', label: 'm', outputs: [], inputs: [{ name: 'x', dtype: 'non-tensor', shape: null }] })).toBeUndefined();
+  });
+
+  it("zeros at a Run's sizes: the bundled model's UNet guided at its own latent size and prompt length, its decoder, and an upscaler at its image size", () => {
+    const sd = manifest('loom-emoji-sd') as unknown as ModelManifest;
+    const { image, latent, conditioning } = sd;
+    const [h, w] = [image!.height / latent!.downscale, image!.width / latent!.downscale];
+    const unet = zeros({ key: 'k', label: 'm', outputs: [], inputs: [
+      { name: 'sample', dtype: 'float32', shape: ['batch', 4, 'height', 'width'] },
+      { name: 'timestep', dtype: 'int64', shape: [1] },
+      { name: 'encoder_hidden_states', dtype: 'float32', shape: ['batch', 'sequence', conditioning!.hiddenSize] },
+    ] }, runSizes(sd, 'unet', 128))!;
+    expect(unet.sample.dims).toEqual([2, 4, h, w]);
+    expect(unet.timestep.dims).toEqual([1]);
+    expect(unet.encoder_hidden_states.dims).toEqual([2, conditioning!.maxLength, conditioning!.hiddenSize]);
+    const decoder = zeros({ key: 'k', label: 'm', outputs: [], inputs: [{ name: 'latent_sample', dtype: 'float32', shape: ['batch', 4, 'h', 'w'] }] }, runSizes(sd, 'vae_decoder', 128))!;
+    expect(decoder.latent_sample.dims).toEqual([1, 4, h, w]);
+    const ids = zeros({ key: 'k', label: 'm', outputs: [], inputs: [{ name: 'input_ids', dtype: 'int32', shape: ['batch', 'sequence'] }] }, runSizes(sd, 'text_encoder', 128))!;
+    expect(ids.input_ids.dims).toEqual([1, conditioning!.maxLength]);
+    const sr = manifest('loom-sr-x4') as unknown as ModelManifest;
+    const up = zeros({ key: 'k', label: 'm', outputs: [], inputs: [{ name: 'input', dtype: 'float32', shape: ['batch', 3, 'h', 'w'] }] }, runSizes(sr, 'model', 96))!;
+    expect(up.input.dims).toEqual([1, 3, 96, 96]);
+    expect(runSizes(sr, 'model', undefined)).toBeUndefined();
   });
 });
