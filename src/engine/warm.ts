@@ -44,9 +44,9 @@ export interface WarmReport {
 
 /**
  * Warms what `doc` needs: first its `ahead` nodes through the executor, then a session for every ONNX file
- * of every model its params name, each run once on zeros when asked. Sessions are made while their bytes
- * stay within half the memory budget; the other half is the run's. Stops between steps when `signal`
- * aborts: a Run waits at most for the session creation or the dummy run already under way.
+ * of every model its params name, each run on zeros when asked (`DUMMY_RUNS`). Sessions are made while
+ * their bytes stay within half the memory budget; the other half is the run's. Stops between steps when
+ * `signal` aborts: a Run waits at most for the session creation or the dummy run already under way.
  */
 export async function warmUp(doc: GraphDoc, catalog: NodeCatalog, executor: Executor, runtime: Runtime, signal: AbortSignal, options: WarmOptions = {}): Promise<WarmReport> {
   const t0 = performance.now();
