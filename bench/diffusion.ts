@@ -12,6 +12,7 @@ import { asOrtModule, OrtRuntime } from '../src/runtime/ort.ts';
 import type { Runtime } from '../src/runtime/runtime.ts';
 import type { Tensor } from '../src/runtime/tensor.ts';
 import { builtinRegistry } from '../nodes/registry.ts';
+import { withoutLivePreview } from './enginePage.ts';
 import { rounds, showMs, showRatio, showSpread, spread } from './stats.ts';
 
 const STEPS = 12;
@@ -22,12 +23,11 @@ const ROUNDS = 7;
 /** The default graph at STEPS steps; `previews` keeps its VAE preview decoder wired (a decode every 10 steps). */
 function graph(model: string, seed: number, previews: boolean): GraphDoc {
   const doc = JSON.parse(readFileSync(new URL('../graphs/default.json', import.meta.url), 'utf8')) as GraphDoc;
-  if (!previews) doc.edges = doc.edges.filter((e) => !(e.to.node === 'denoise' && e.to.port === 'preview_decoder'));
   const params = (id: string) => doc.nodes.find((n) => n.id === id)!.params;
   params('model').model = model;
   params('scheduler').steps = STEPS;
   params('noise').seed = seed;
-  return doc;
+  return previews ? doc : withoutLivePreview(doc);
 }
 
 async function unetFeeds(runtime: Runtime, model: string) {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { build, preview } from 'vite';
 import type { GraphDoc } from '../src/graph/types.ts';
+import { CHROMIUM_FLAGS } from './chromium.ts';
 import { fmt, showMs, spread } from './stats.ts';
 
 /** Page loads timed: median of 7, with min and max. */
@@ -72,7 +73,7 @@ export async function benchEditor(): Promise<Record<string, number | string>> {
   const url = server.resolvedUrls!.local[0];
   const launch = (args: string[] = []) => chromium.launch({
     executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', ...args],
+    args: [...CHROMIUM_FLAGS, ...args],
   });
   let browser = await launch();
   try {

@@ -8,6 +8,7 @@ import { createNodeRuntime } from '../src/runtime/node.ts';
 import type { Runtime } from '../src/runtime/runtime.ts';
 import { builtinRegistry } from '../nodes/registry.ts';
 import { decodeItem, openDecoder } from '../nodes/diffusion/decode.ts';
+import { withoutLivePreview } from './enginePage.ts';
 import { alternate, fmt, showMs } from './stats.ts';
 
 const STEPS = 20;
@@ -15,12 +16,11 @@ const TIMES = 9;
 const EVERY = [1, 5, 10];
 
 function graph(model: string, seed: number, every?: number): GraphDoc {
-  const doc = JSON.parse(readFileSync(new URL('../graphs/default.json', import.meta.url), 'utf8')) as GraphDoc;
+  const doc = withoutLivePreview(JSON.parse(readFileSync(new URL('../graphs/default.json', import.meta.url), 'utf8')) as GraphDoc);
   const node = (id: string) => doc.nodes.find((n) => n.id === id)!;
   node('model').params.model = model;
   node('scheduler').params.steps = STEPS;
   node('noise').params.seed = seed;
-  doc.edges = doc.edges.filter((e) => e.to.port !== 'preview_decoder');
   if (every !== undefined) {
     node('denoise').params.preview_every = every;
     doc.edges.push({ id: 'preview', from: { node: 'model', port: 'vae' }, to: { node: 'denoise', port: 'preview_decoder' } });
