@@ -113,4 +113,14 @@ describe('warm-up', () => {
     expect(up.input.dims).toEqual([1, 3, 96, 96]);
     expect(runSizes(sr, 'model', undefined)).toBeUndefined();
   });
+
+  it('what a manifest or a file claims cannot size the zeros: past 256 px or 256 tokens the 8 px ones, past 4M values none', () => {
+    const sd = manifest('loom-emoji-sd') as unknown as ModelManifest;
+    expect(runSizes({ ...sd, image: { width: 100_000, height: 128 } }, 'unet', 128)).toBeUndefined();
+    expect(runSizes({ ...sd, conditioning: { ...sd.conditioning!, maxLength: 100_000 } }, 'text_encoder', 128)).toBeUndefined();
+    const huge = { key: 'k', label: 'm', outputs: [], inputs: [{ name: 'image', dtype: 'float32' as const, shape: [1, 3, 4096, 4096] }] };
+    expect(zeros(huge)).toBeUndefined();
+    // Just under the bound still runs: the cap is on the values, not on a shape.
+    expect(zeros({ ...huge, inputs: [{ name: 'image', dtype: 'float32' as const, shape: [1, 4, 1024, 1024] }] })!.image.dims).toEqual([1, 4, 1024, 1024]);
+  });
 });

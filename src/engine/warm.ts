@@ -27,8 +27,15 @@ const DUMMY_RUNS = 3;
  * seconds on WASM) once on 8 px zeros, so a Run pressed meanwhile does not wait on a full-size step.
  */
 const REAL_SIZE_BYTES = 64 * 1024 ** 2;
-/** Image models (upscalers) are warmed at most this big: tiled runs use tiles of about this size. */
+/**
+ * Run sizes are used up to this image side and prompt length (the bundled model's 128 px and 77 tokens fit;
+ * tiled upscales use tiles of about this size); a manifest that says more gets 8 px zeros, so what it
+ * claims cannot size a dummy run's memory.
+ */
 const IMAGE_SIDE_CAP = 256;
+const TOKENS_CAP = 256;
+/** No dummy run on more values than this in all (16 MB of float32): a file's own fixed dims are refused too. */
+const MAX_DUMMY_VALUES = 4 * 1024 ** 2;
 
 export interface WarmReport {
   /** Nodes run ahead through the executor (`ahead` node types: Text Encoder). */
@@ -120,22 +127,24 @@ async function modelsOf(doc: GraphDoc, catalog: NodeCatalog, runtime: Runtime, r
 }
 
 /** The sizes a model file will run at, where its manifest says them: batch, height and width, tokens. */
-export interface RunSizes { batch: number; height: number; width: number; tokens?: number }
+export interface RunSizes { batch: number; height?: number; width?: number; tokens?: number }
 
 /**
  * What a Run of the graph feeds `role` of `manifest`: a diffusion model at its own image size, its UNet
  * with guidance (cond and uncond, two rows) and its full prompt length; an image model (an upscaler) at
- * `side`, the size the graph's diffusion models make. Undefined where nothing says.
+ * `side`, the size the graph's diffusion models make. Undefined where nothing says, or where the manifest
+ * says more than IMAGE_SIDE_CAP or TOKENS_CAP.
  */
 export function runSizes(manifest: ModelManifest, role: string, side: number | undefined): RunSizes | undefined {
   const { image, latent, conditioning } = manifest;
   const tokens = conditioning?.maxLength;
+  if ((tokens ?? 0) > TOKENS_CAP || Math.max(image?.width ?? 0, image?.height ?? 0) > IMAGE_SIDE_CAP) return undefined;
   if (image && latent) {
     const [lh, lw] = [Math.ceil(image.height / latent.downscale), Math.ceil(image.width / latent.downscale)];
     if (role === 'unet') return { batch: 2, height: lh, width: lw, tokens };
     if (role === 'vae_decoder') return { batch: 1, height: lh, width: lw };
     if (role === 'vae_encoder') return { batch: 1, height: image.height, width: image.width };
-    if (role === 'text_encoder') return { batch: 1, height: 0, width: 0, tokens };
+    if (role === 'text_encoder') return { batch: 1, tokens };
     return undefined;
   }
   return side === undefined ? undefined : { batch: 1, height: side, width: side };
@@ -145,21 +154,28 @@ export function runSizes(manifest: ModelManifest, role: string, side: number | u
  * Zeros for every input, from the session's own input metadata. A named (symbolic) dim takes `sizes`
  * where given (the batch first; the last two of an image or latent; the tokens of a [batch, tokens] or
  * [batch, tokens, width] input), else 1 when it leads and 8 elsewhere (8x8 latents, an 8 px image, 8
- * tokens). Undefined when an input's shape or type is not known.
+ * tokens). Undefined when an input's shape or type is not known, or when all of them would pass
+ * MAX_DUMMY_VALUES (checked before anything is allocated).
  */
 export function zeros(info: ModelInfo, sizes?: RunSizes): Record<string, Tensor> | undefined {
   const feeds: Record<string, Tensor> = {};
+  const shapes: number[][] = [];
   for (const input of info.inputs) {
     if (!input.shape) return undefined;
     const n = input.shape.length;
     const known = (i: number): number | undefined => {
       if (!sizes) return undefined;
       if (i === 0) return sizes.batch;
-      if (n === 4) return i === 2 ? sizes.height || undefined : i === 3 ? sizes.width || undefined : undefined;
+      if (n === 4) return i === 2 ? sizes.height : i === 3 ? sizes.width : undefined;
       return i === 1 ? sizes.tokens : undefined;
     };
-    const dims = input.shape.map((d, i) => (typeof d === 'number' && d > 0 ? d : known(i) ?? (i === 0 ? 1 : 8)));
-    const size = dims.reduce((a, b) => a * b, 1);
+    shapes.push(input.shape.map((d, i) => (typeof d === 'number' && d > 0 ? d : known(i) ?? (i === 0 ? 1 : 8))));
+  }
+  const sizeOf = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
+  if (shapes.reduce((sum, dims) => sum + sizeOf(dims), 0) > MAX_DUMMY_VALUES) return undefined;
+  for (const [k, input] of info.inputs.entries()) {
+    const dims = shapes[k];
+    const size = sizeOf(dims);
     const data = input.dtype === 'float32' ? new Float32Array(size)
       : input.dtype === 'float16' ? new Uint16Array(size)
       : input.dtype === 'int32' ? new Int32Array(size)
