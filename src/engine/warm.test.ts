@@ -114,6 +114,29 @@ describe('warm-up', () => {
     expect(runSizes(sr, 'model', undefined)).toBeUndefined();
   });
 
+  it("runs the small models three times at the Run's sizes, and a file over 64 MB once on 8 px zeros", async () => {
+    const runtime = createNodeRuntime({ threads: 2 });
+    const runs: Record<string, number[][]> = {};
+    const run = runtime.run.bind(runtime);
+    runtime.run = (info, feeds, signal) => {
+      (runs[info.label] ??= []).push([...Object.values(feeds)[0].dims]);
+      return run(info, feeds, signal);
+    };
+    // The bundled UNet's file said to be 65 MB: the warm-up takes it for a full-size one.
+    const get = runtime.store.get.bind(runtime.store);
+    runtime.store.get = async (id) => {
+      const m = await get(id);
+      return id !== 'loom-emoji-sd' ? m : { ...m, files: m.files.map((f) => (f.role === 'unet' ? { ...f, bytes: 65 * 1024 ** 2 } : f)) };
+    };
+    const report = await new EngineService(registry, runtime).warm(DEFAULT, { dummyRuns: true });
+    expect(report.skipped).toEqual([]);
+    const sd = manifest('loom-emoji-sd') as unknown as ModelManifest;
+    const latent = sd.image!.width / sd.latent!.downscale;
+    expect(runs['model "loom-emoji-sd" unet']).toEqual([[1, 4, 8, 8]]);
+    expect(runs['model "loom-emoji-sd" vae_decoder']).toEqual(Array(3).fill([1, 4, latent, latent]));
+    expect(runs['model "loom-sr-x4" model']).toEqual(Array(3).fill([1, 3, sd.image!.width, sd.image!.width]));
+  }, 120_000);
+
   it('what a manifest or a file claims cannot size the zeros: past 256 px or 256 tokens the 8 px ones, past 4M values none', () => {
     const sd = manifest('loom-emoji-sd') as unknown as ModelManifest;
     expect(runSizes({ ...sd, image: { width: 100_000, height: 128 } }, 'unet', 128)).toBeUndefined();
