@@ -9,9 +9,10 @@ import { benchPeer, benchPeerQuality } from './peer.ts';
 import { benchPreview } from './preview.ts';
 import { benchQueue } from './queue.ts';
 import { benchUpscale } from './upscale.ts';
+import { benchWasmBuilds } from './wasmBuilds.ts';
 import { benchWebgpu } from './webgpu.ts';
 
-const suites: [string, () => Promise<Record<string, number | string>>][] = [['executor', benchExecutor], ['engine-heap', benchEngineHeap], ['hash', benchHash], ['diffusion', benchDiffusion], ['preview', benchPreview], ['img2img', benchImg2img], ['upscale', benchUpscale], ['editor', benchEditor], ['queue', benchQueue], ['peer', benchPeer], ['peer-quality', benchPeerQuality], ['webgpu', benchWebgpu]];
+const suites: [string, () => Promise<Record<string, number | string>>][] = [['executor', benchExecutor], ['engine-heap', benchEngineHeap], ['hash', benchHash], ['diffusion', benchDiffusion], ['preview', benchPreview], ['img2img', benchImg2img], ['upscale', benchUpscale], ['editor', benchEditor], ['wasm-builds', benchWasmBuilds], ['queue', benchQueue], ['peer', benchPeer], ['peer-quality', benchPeerQuality], ['webgpu', benchWebgpu]];
 
 // Run only when named: they need models made by models/tools/ and take minutes, or Chromium.
 const namedOnly = new Set(['peer', 'peer-quality', 'webgpu']);

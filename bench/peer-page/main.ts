@@ -9,7 +9,6 @@ import thick from '@upscalerjs/esrgan-thick/4x';
 import { image, type ImageValue } from '../../src/image/value.ts';
 import { FetchModelStore } from '../../src/runtime/fetchStore.ts';
 import { createWebRuntime } from '../../src/runtime/web.ts';
-import * as ort from 'onnxruntime-web/webgpu';
 import upscaleNode from '../../nodes/image/upscale.ts';
 import loadUpscaler from '../../nodes/model/loadUpscaler.ts';
 
@@ -33,8 +32,7 @@ async function run(size: string, side: number, pixels: number[], times: number, 
     out.dispose();
   };
 
-  const runtime = await createWebRuntime('wasm', new FetchModelStore(new URL('/models/', location.href).href));
-  ort.env.wasm.numThreads = threads; // read when the first session starts onnxruntime-web's WASM
+  const runtime = await createWebRuntime('wasm', new FetchModelStore(new URL('/models/', location.href).href), threads);
   const ctx = { nodeId: 'bench', runtime, signal: new AbortController().signal, progress: () => {}, memo: { get: () => undefined, set: () => {} } };
   const { upscaler: handle } = (await loadUpscaler.run({ inputs: {}, params: { model: `esrgan-${size}-x4` }, ctx } as never)) as { upscaler: unknown };
   const img = image(side, side, 3, Float32Array.from(pixels));
@@ -62,7 +60,7 @@ async function run(size: string, side: number, pixels: number[], times: number, 
   }
   upscaler.dispose();
   input.dispose();
-  return { peerMs, oursMs, maxDiff: max * 255, meanDiff: (sum / theirs!.length) * 255, tiles, tfBackend: tf.getBackend(), tfThreads: threads, ortBackend: runtime.backend, ortThreads: Number(ort.env.wasm.numThreads), isolated: self.crossOriginIsolated };
+  return { peerMs, oursMs, maxDiff: max * 255, meanDiff: (sum / theirs!.length) * 255, tiles, tfBackend: tf.getBackend(), tfThreads: threads, ortBackend: runtime.backend, ortThreads: threads, isolated: self.crossOriginIsolated };
 }
 
 // TF.js's threaded WASM workers load this bundle too (it holds the Emscripten module): no page work there.

@@ -2,15 +2,13 @@
 // live here too (OPFS is only reachable from here), so the model manager's service is served from here
 // as well. This file only wires the parts together.
 import * as Comlink from 'comlink';
-import * as ort from 'onnxruntime-web/webgpu';
 import { builtinRegistry } from '../../nodes/registry.ts';
 import { sessionOpener } from '../models/fileSource.ts';
-import { asOrtModule } from '../runtime/ort.ts';
 import { createModelsService, type ModelsApi } from '../models/service.ts';
 import { CombinedModelStore } from '../runtime/combinedStore.ts';
 import { FetchModelStore } from '../runtime/fetchStore.ts';
 import { OpfsModelStore } from '../runtime/opfsStore.ts';
-import { createWebRuntime, type WebBackend } from '../runtime/web.ts';
+import { createWebRuntime, wasmOrt, type WebBackend } from '../runtime/web.ts';
 import { EngineService, type EngineApi } from './service.ts';
 import { comlinkTransfer } from './transfer.ts';
 
@@ -27,7 +25,9 @@ const bundled = new FetchModelStore(new URL('/models/', self.location.href).href
 const store = new CombinedModelStore([opfs, bundled]);
 const registry = builtinRegistry();
 const models = createModelsService({
-  user: opfs, bundled, store, catalog: registry, open: sessionOpener(asOrtModule(ort), { executionProviders: ['wasm'] }),
+  user: opfs, bundled, store, catalog: registry,
+  // The model manager checks a file on the CPU, with the WASM-only build, loaded when first needed.
+  open: async (...args) => sessionOpener(await wasmOrt(), { executionProviders: ['wasm'] })(...args),
 });
 
 const boot: EngineBoot = {
