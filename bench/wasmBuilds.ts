@@ -45,7 +45,10 @@ export async function benchWasmBuilds(): Promise<Record<string, number | string>
     ['sessions_ms', (r) => r.sessionsMs], ['first_calls_ms', (r) => r.firstCallsMs],
     ['unet_call_ms', (r) => median(r.unetMs)], ['text_encoder_call_ms', (r) => median(r.encoderMs)], ['vae_decode_ms', (r) => median(r.decoderMs)],
   ];
-  const results: Record<string, number | string> = { 'wasm_builds.threads': `${threads}, cross-origin isolated: ${got.wasm[0].isolated}`, 'wasm_builds.rounds': ROUNDS };
+  // Zeros in, so both builds must agree on the UNet's output.
+  let diff = 0;
+  for (const [i, r] of got.wasm.entries()) r.unetOut.forEach((v, k) => { diff = Math.max(diff, Math.abs(v - got.webgpu[i].unetOut[k])); });
+  const results: Record<string, number | string> = { 'wasm_builds.unet_output_max_diff': diff, 'wasm_builds.threads': `${threads}, cross-origin isolated: ${got.wasm[0].isolated}`, 'wasm_builds.rounds': ROUNDS };
   for (const [name, pick] of rows) {
     const [w, g] = figure(pick);
     results[`wasm_builds.${name}.wasm_only`] = ms(w);

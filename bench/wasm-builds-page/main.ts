@@ -6,7 +6,7 @@ import { asOrtModule, OrtRuntime } from '../../src/runtime/ort.ts';
 import { FetchModelStore } from '../../src/runtime/fetchStore.ts';
 import type { ModelInfo } from '../../src/runtime/runtime.ts';
 
-export interface BuildResult { build: string; threads: number; sessionsMs: number; firstCallsMs: number; unetMs: number[]; encoderMs: number[]; decoderMs: number[]; isolated: boolean }
+export interface BuildResult { build: string; unetOut: number[]; threads: number; sessionsMs: number; firstCallsMs: number; unetMs: number[]; encoderMs: number[]; decoderMs: number[]; isolated: boolean }
 
 const ROLES = ['text_encoder', 'unet', 'vae_decoder'] as const;
 
@@ -34,7 +34,9 @@ async function run(build: 'wasm' | 'webgpu', model: string, calls: number, threa
     return ms;
   };
   const [encoderMs, unetMs, decoderMs] = [await times(0), await times(1), await times(2)];
-  return { build, threads, sessionsMs: t1 - t0, firstCallsMs: t2 - t1, unetMs, encoderMs, decoderMs, isolated: self.crossOriginIsolated };
+  const unet = await runtime.run(infos[1], feeds[1]);
+  const unetOut = Array.from(Object.values(unet)[0].data as Float32Array);
+  return { build, unetOut, threads, sessionsMs: t1 - t0, firstCallsMs: t2 - t1, unetMs, encoderMs, decoderMs, isolated: self.crossOriginIsolated };
 }
 
 (window as unknown as { buildsBench: typeof run }).buildsBench = run;
