@@ -104,6 +104,23 @@ test('Ctrl+B bypasses a node: the graph runs around it, and turning bypass off f
   expect(await status(page, 'n3')).toBe('bypassed');
 });
 
+// The WebGPU build's WASM is compiled for suspending and runs models slower (`npm run bench -- wasm-builds`).
+test("the WASM backend loads onnxruntime-web's WASM-only build, WebGPU its WebGPU build", async () => {
+  const fetched: string[] = [];
+  page.on('request', (r) => { if (r.url().split('?')[0].endsWith('.wasm')) fetched.push(r.url().split('/').pop()!.split('?')[0]); });
+  await page.reload();
+  await waitForEngine(page);
+  await openExample(page, 'conv-net');
+  await runAll(page);
+  expect(fetched.length).toBeGreaterThan(0);
+  expect(fetched.every((f) => /^ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(f)), fetched.join(', ')).toBe(true);
+  fetched.length = 0;
+  await page.getByTestId('backend-select').selectOption('webgpu');
+  await waitForEngine(page);
+  await runAll(page, 90_000);
+  expect(fetched.some((f) => /^ort-wasm-simd-threaded\.(asyncify|jsep)-[\w-]+\.wasm$/.test(f)), fetched.join(', ')).toBe(true);
+}, 120_000);
+
 /** Runs an example (n1 -> n3 model -> n4 output) on the given backend and returns the output image's pixels. */
 async function modelPixels(backend: 'wasm' | 'webgpu', example = 'conv-net'): Promise<number[]> {
   await page.getByTestId('backend-select').selectOption(backend);
