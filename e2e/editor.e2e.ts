@@ -389,6 +389,31 @@ test('Run N times queues N runs; seeds set to increment move on; the queue lists
   await context.close();
 }, 180_000);
 
+test('a GAN Generator offers the truncation ψ its model suggests, and takes it in one click, undoably', async () => {
+  const { page, context } = await openApp(browser);
+  await openExample(page, 'gan');
+  const inspector = page.getByTestId('inspector');
+  const model = async (id: string) => {
+    await node(page, 'gan').getByTestId('node-title').click();
+    await inspector.getByTestId('param-model').selectOption(id);
+  };
+  await model('test-tiny-gan'); // its manifest suggests no psi
+  await node(page, 'samples').getByTestId('node-title').click();
+  await inspector.getByTestId('param-truncation').fill('1');
+  expect(await inspector.getByTestId('psi-hint').count()).toBe(0);
+  await model('test-tiny-gan-psi'); // its manifest: psi 0.7
+  await node(page, 'samples').getByTestId('node-title').click();
+  await expect.poll(() => inspector.getByTestId('psi-hint').textContent()).toMatch(/suggests truncation ψ 0\.7/);
+  await inspector.getByTestId('psi-use').click();
+  expect(await inspector.getByTestId('param-truncation').inputValue()).toBe('0.7');
+  expect(await inspector.getByTestId('psi-hint').count()).toBe(0);
+  await page.mouse.click(900, 120);
+  await page.keyboard.press('Control+z');
+  await node(page, 'samples').getByTestId('node-title').click();
+  expect(await inspector.getByTestId('param-truncation').inputValue()).toBe('1');
+  await context.close();
+});
+
 test('the gallery says what made each image, moves with the arrow keys, and compares two with a slider', async () => {
   const { page, context } = await openApp(browser, PLAIN, { width: 1400, height: 900 });
   await openExample(page, 'gan');

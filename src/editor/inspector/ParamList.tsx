@@ -5,6 +5,7 @@ import { ImageFileField, isImageFileParam } from './ImageFileField.tsx';
 import { ParamField } from './ParamField.tsx';
 import { StrokesField } from '../paint/StrokesField.tsx';
 import { PromptHelp } from './PromptHelp.tsx';
+import { PsiHint } from './PsiHint.tsx';
 
 export function ParamList({ node, def, compact }: { node: GraphNode; def: NodeDefinition; compact?: boolean }) {
   const entries = Object.entries(def.params);
@@ -19,5 +20,6 @@ export function ParamList({ node, def, compact }: { node: GraphNode; def: NodeDe
   if (!compact && def.type === 'core.prompt' && typeof node.params.text === 'string') {
     fields.push(<PromptHelp key="prompt-help" nodeId={node.id} text={node.params.text} />);
   }
+  if (!compact && def.type === 'gan.generate') fields.push(<PsiHint key="psi-hint" nodeId={node.id} />);
   return compact ? <div className="node-params">{fields}</div> : <>{fields}</>;
 }
