@@ -1,6 +1,6 @@
 """Judge a GAN (EMA generator) with the emoji classifier and a checkerboard measure: train_gan.py's
-pixel GAN (64 px, `--model gan`) or train_latent_gan.py's latent GAN with the VAE decoder (128 px,
-`--model latent_gan`, the default: the bundled one).
+pixel GAN (64 px, `--model gan`, the default) or train_latent_gan.py's latent GAN with the VAE decoder
+(128 px, `--model latent_gan`).
 
 For 256 codes (fixed seed), at truncation psi = 1 and at the export value:
 - recognisable: share of samples the classifier gives a top-1 probability above 0.5 (bar: >= 60%);
@@ -37,7 +37,7 @@ def nyquist_energy(x):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--samples", type=int, default=256)
-    ap.add_argument("--model", choices=["gan", "latent_gan"], default="latent_gan")
+    ap.add_argument("--model", choices=["gan", "latent_gan"], default="gan")
     ap.add_argument("--psi", type=float, default=EXPORT_PSI, help="the export psi, judged besides psi 1")
     args = ap.parse_args()
     common.setup(0)

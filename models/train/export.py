@@ -5,10 +5,10 @@ loom-emoji-sd/          SD ONNX layout at 128x128 (4x16x16 latents): text_encode
                         timestep), vae_decoder, vae_encoder (`sample` [B,3,H,W] in [-1,1] ->
                         `latent_sample` [B,4,H/8,W/8], the unscaled latent mean), tokenizer, scheduler;
                         subjects.json (what the editor's prompt box offers: write_subjects)
-loom-emoji-gan/         the latent GAN (train_latent_gan.py) with the frozen VAE decoder in one graph:
-                        z [B,64], psi [1] -> image [B,3,128,128] in [-1,1]: truncation in w space toward
+loom-emoji-gan/         z [B,64], psi [1] -> image [B,3,64,64] in [-1,1]: truncation in w space toward
                         the generator's mean w; the manifest names the input and the suggested psi
-                        (`pixel_gan`: train_gan.py's 64 px pixel-space GAN, in the same layout)
+                        (`latent_gan`, not bundled: train_latent_gan.py's generator with the frozen VAE
+                        decoder in one graph, image [B,3,128,128], in the same folder name and layout)
 loom-emoji-classifier/  the evaluator (export_classifier.py)
 The super-resolution model (loom-sr-x4) is unchanged and not exported here.
 """
@@ -94,7 +94,7 @@ def export_diffusion(out_root):
     write_subjects(out)
 
 
-def export_gan(out_root):
+def export_latent_gan(out_root):
     """The latent GAN: mapping, synthesis of the scaled latents and the VAE decoder, in one graph."""
     lat = torch.load(os.path.join(common.CKPT, "latents.pt"))
     g, _ = train_latent_gan.build(lat["scaling_factor"])
@@ -102,7 +102,7 @@ def export_gan(out_root):
     write_gan(out_root, train_latent_gan.Exported(g, train_latent_gan.load_decoder()).eval(), train_latent_gan.SIZE)
 
 
-def export_pixel_gan(out_root):
+def export_gan(out_root):
     g = train_gan.Generator()
     g.load_state_dict(common.load_weights("gan")["ema"])
     write_gan(out_root, g.eval(), train_gan.SIZE)
@@ -145,7 +145,7 @@ def main():
             sys.argv = [sys.argv[0], "--out", os.path.join(args.out, "loom-emoji-classifier")]
             export_classifier.main()
         else:
-            {"sd": export_diffusion, "gan": export_gan, "pixel_gan": export_pixel_gan}[m](args.out)
+            {"sd": export_diffusion, "gan": export_gan, "latent_gan": export_latent_gan}[m](args.out)
 
 
 if __name__ == "__main__":
