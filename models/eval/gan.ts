@@ -1,5 +1,6 @@
 // The GAN judged by the emoji classifier (confident share) and by its energy at the highest spatial
-// frequency against real training images (a checkerboard shows there). Samples through the app's executor.
+// frequency against real training images (a checkerboard shows there). Samples through the app's executor,
+// at the GAN Generator's truncation (1 by default, or the manifest's suggested psi), at the model's size.
 import { readNpz } from './npz.ts';
 import { image, type ImageValue } from '../../src/image/value.ts';
 import { sample } from './captions.ts';
@@ -7,12 +8,12 @@ import type { Classifier } from './classifier.ts';
 import { type Run, doc, edge, node } from './graphs.ts';
 import { nyquistEnergy } from './spectrum.ts';
 
-export async function evalGan(run: Run, clf: Classifier, npzPath: string, samples = 256) {
+export async function evalGan(run: Run, clf: Classifier, npzPath: string, samples = 256, truncation = 1) {
   let confident = 0, probSum = 0;
   const labels = new Set<number>();
   const batches: ImageValue[] = [];
   for (let at = 0; at < samples; at += 64) {
-    const out = await run(doc([node('gan', 'model.load_gan', { model: 'loom-emoji-gan' }), node('gen', 'gan.generate', { seed: at, batch: Math.min(64, samples - at) })],
+    const out = await run(doc([node('gan', 'model.load_gan', { model: 'loom-emoji-gan' }), node('gen', 'gan.generate', { seed: at, batch: Math.min(64, samples - at), truncation })],
       [edge('gan', 'gan', 'gen', 'gan')]), ['gen']);
     const images = out('gen', 'images');
     batches.push(images);
@@ -24,7 +25,7 @@ export async function evalGan(run: Run, clf: Classifier, npzPath: string, sample
   }
   const generated = batches.reduce((s, b) => s + nyquistEnergy(b) * b.batch, 0) / samples;
   const real = nyquistEnergy(realImages(npzPath, samples, batches[0].width));
-  return { samples, confident_share: confident / samples, mean_top1_prob: probSum / samples, distinct_confident_classes: labels.size,
+  return { samples, truncation, confident_share: confident / samples, mean_top1_prob: probSum / samples, distinct_confident_classes: labels.size,
     nyquist_energy: generated, real_nyquist_energy: real, nyquist_ratio: generated / real, sheet: batches[0] };
 }
 

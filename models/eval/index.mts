@@ -67,12 +67,16 @@ if (clf && wanted('diffusion')) {
   results.text_to_image = figures;
 }
 if (clf && wanted('gan')) {
+  // At the node's default truncation (1), and at the psi the manifest suggests, if any (its sheet is the one shown).
+  const psi = (JSON.parse(readFileSync(`${root}models/bundle/loom-emoji-gan/manifest.json`, 'utf8')) as { gan?: { psi?: number } }).gan?.psi;
   const g = await evalGan(run, clf, `${trainCache}/data/emoji128.npz`, flag('samples', 256));
-  const { sheet: first, ...figures } = g;
-  console.log(`gan, ${g.samples} samples: ${pct(g.confident_share)} classified with confidence > 0.5 (bar 60%), ${g.distinct_confident_classes} distinct classes; highest-frequency energy ${g.nyquist_ratio.toFixed(2)}x real images' (bar 1.5)`);
+  const t = psi !== undefined && psi !== 1 ? await evalGan(run, clf, `${trainCache}/data/emoji128.npz`, flag('samples', 256), psi) : undefined;
+  for (const r of [g, t]) if (r) console.log(`gan at psi ${r.truncation}, ${r.samples} samples: ${pct(r.confident_share)} classified with confidence > 0.5 (bar 60%), ${r.distinct_confident_classes} distinct classes; highest-frequency energy ${r.nyquist_ratio.toFixed(2)}x real images' (bar 1.5)`);
+  const { sheet: first, ...figures } = t ?? g;
   const items = batchItems(first).slice(0, 32);
   writeFileSync(`${root}docs/images/gan-samples.png`, await encodePng(sheet([0, 1, 2, 3].map((r) => items.slice(r * 8, r * 8 + 8)))));
-  results.gan = figures;
+  const { sheet: _, ...atOne } = g;
+  results.gan = t ? { ...atOne, at_suggested_psi: figures } : atOne;
 }
 const file = `${root}models/eval/results.json`;
 const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> : {};

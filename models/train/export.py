@@ -7,6 +7,8 @@ loom-emoji-sd/          SD ONNX layout at 128x128 (4x16x16 latents): text_encode
                         subjects.json (what the editor's prompt box offers: write_subjects)
 loom-emoji-gan/         z [B,64], psi [1] -> image [B,3,64,64] in [-1,1]: truncation in w space toward
                         the generator's mean w; the manifest names the input and the suggested psi
+                        (`latent_gan`, not bundled: train_latent_gan.py's generator with the frozen VAE
+                        decoder in one graph, image [B,3,128,128], in the same folder name and layout)
 loom-emoji-classifier/  the evaluator (export_classifier.py)
 The super-resolution model (loom-sr-x4) is unchanged and not exported here.
 """
@@ -21,6 +23,7 @@ import torch
 import common
 import export_classifier
 import train_gan
+import train_latent_gan
 import train_vae
 from eval_diffusion import generate, load_models
 from sd_modules import MeanEncoder
@@ -91,12 +94,23 @@ def export_diffusion(out_root):
     write_subjects(out)
 
 
+def export_latent_gan(out_root):
+    """The latent GAN: mapping, synthesis of the scaled latents and the VAE decoder, in one graph."""
+    lat = torch.load(os.path.join(common.CKPT, "latents.pt"))
+    g, _ = train_latent_gan.build(lat["scaling_factor"])
+    g.load_state_dict(common.load_weights("latent_gan")["ema"])
+    write_gan(out_root, train_latent_gan.Exported(g, train_latent_gan.load_decoder()).eval(), train_latent_gan.SIZE)
+
+
 def export_gan(out_root):
-    out = os.path.join(out_root, "loom-emoji-gan")
-    os.makedirs(out, exist_ok=True)
     g = train_gan.Generator()
     g.load_state_dict(common.load_weights("gan")["ema"])
-    g.eval()
+    write_gan(out_root, g.eval(), train_gan.SIZE)
+
+
+def write_gan(out_root, g, size):
+    out = os.path.join(out_root, "loom-emoji-gan")
+    os.makedirs(out, exist_ok=True)
     path = os.path.join(out, "model.onnx")
     # psi is an input, so the node's truncation moves w toward the generator's w_avg (StyleGAN's trick)
     psi = torch.tensor([GAN_PSI])
@@ -106,20 +120,24 @@ def export_gan(out_root):
     with torch.no_grad():
         imgs = g(z, psi)
         full = g(z[:4], torch.tensor([1.0]))
-    verify(path, {"z": z[:4].numpy(), "psi": psi.numpy()}, {"image": imgs[:4].numpy()})
-    verify(path, {"z": z[:4].numpy(), "psi": np.array([1.0], np.float32)}, {"image": full.numpy()})
+    diff = max(verify(path, {"z": z[:4].numpy(), "psi": psi.numpy()}, {"image": imgs[:4].numpy()}),
+               verify(path, {"z": z[:4].numpy(), "psi": np.array([1.0], np.float32)}, {"image": full.numpy()}))
+    print(f"  GAN: onnxruntime-node vs torch, max abs diff {diff:.2e} ({os.path.getsize(path)} bytes)")
     save_png(grid((((imgs + 1) / 2).clamp(0, 1).permute(0, 2, 3, 1).numpy() * 255).round().astype(np.uint8), 8),
              os.path.join(out, "samples.png"))
     write_manifest(out, "loom-emoji-gan", "Loom Emoji GAN (tiny)", "gan", [("model", "model.onnx")],
-                   license=LICENSE, image={"width": train_gan.SIZE, "height": train_gan.SIZE},
+                   license=LICENSE, image={"width": size, "height": size},
                    gan={"zDim": train_gan.Z, "range": [-1, 1], "truncationInput": "psi", "psi": GAN_PSI})
 
 
 def main():
+    global GAN_PSI
     ap = argparse.ArgumentParser()
     ap.add_argument("models", nargs="*", default=["classifier", "sd", "gan"])
     ap.add_argument("--out", default=os.path.join(common.CACHE, "export"))
+    ap.add_argument("--psi", type=float, default=GAN_PSI, help="the GAN's suggested truncation psi")
     args = ap.parse_args()
+    GAN_PSI = args.psi
     common.setup(0)
     for m in args.models:
         print("export", m)
@@ -127,7 +145,7 @@ def main():
             sys.argv = [sys.argv[0], "--out", os.path.join(args.out, "loom-emoji-classifier")]
             export_classifier.main()
         else:
-            {"sd": export_diffusion, "gan": export_gan}[m](args.out)
+            {"sd": export_diffusion, "gan": export_gan, "latent_gan": export_latent_gan}[m](args.out)
 
 
 if __name__ == "__main__":

@@ -36,15 +36,17 @@ describe('memory needs against the budget', () => {
 
   it('weighs a GAN batch and an upscaled image from their models\' manifests', async () => {
     const gan = graph([{ id: 'gan', type: 'model.load_gan', params: { model: 'loom-emoji-gan' } }, { id: 'gen', type: 'gan.generate', params: { batch: 64 } }], [['gan', 'gan', 'gen', 'gan']]);
-    // Three copies of the weights (read from the bundled manifest, so the test follows the model that
-    // ships) and the images, 64x64x3 float32 three times over: a budget 4 MB above the weights' share
-    // takes one image and refuses 64 (9.4 MB of images).
+    // Three copies of the weights and the images, width x height x 3 float32 three times over (both read
+    // from the bundled manifest, so the test follows the model that ships): a budget 4 MB above the
+    // weights' share takes one image and refuses 64 (9.4 MB of images at 64 px, 38 MB at 128).
     const manifest = await runtime.store.get('loom-emoji-gan');
     const weights = 3 * manifest.files.find((f) => f.role === 'model')!.bytes;
+    const { width, height } = manifest.image!;
     const budget = weights + 4e6;
+    expect(3 * width * height * 3 * 4).toBeLessThan(4e6); // one image fits
     const message = failure(await executor(budgeted(budget)).run(gan, { targets: ['gen'] }), 'gen');
     expect(message).toMatch(/^GAN Generator \("gen"\): needs about .* of memory at once, over the .*; lower batch$/);
-    expect(message).toContain(`needs about ${roughBytes(weights + 3 * 64 * 64 * 64 * 3 * 4)} of memory`);
+    expect(message).toContain(`needs about ${roughBytes(weights + 3 * 64 * width * height * 3 * 4)} of memory`);
     gan.nodes[1].params.batch = 1;
     expect((await executor(budgeted(budget)).run(gan, { targets: ['gen'] })).nodes.gen).toMatchObject({ state: 'done' });
     testImages.set('square', image(2048, 2048, 3));
