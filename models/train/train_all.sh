@@ -5,7 +5,8 @@
 # Resumable: everything lives in $LOOM_TRAIN_CACHE (default ~/.cache/latent-loom-train); a finished stage
 # leaves done/<stage> and is skipped, an interrupted one continues from its checkpoint in ckpt/.
 # Logs: $LOOM_TRAIN_CACHE/logs/<stage>.log. Step counts: CLASSIFIER_STEPS, VAE_STEPS, TEXT_ENCODER_STEPS, DIFFUSION_STEPS,
-# GAN_STEPS, LATENT_GAN_STEPS. The super-resolution model (unchanged from v1) is retrained only with TRAIN_SR=1.
+# GAN_STEPS, LATENT_GAN_STEPS. The super-resolution model (unchanged from v1) is retrained only with TRAIN_SR=1,
+# the latent GAN (not bundled) only with TRAIN_LATENT_GAN=1.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-/usr/bin/python3}   # Debian's python3 with python3-torch, python3-onnx, python3-skimage
@@ -35,12 +36,13 @@ main() {  # the whole run is parsed before it starts, so editing this file mid-r
   stage text_encoder "$PY" train_text_encoder.py --steps "${TEXT_ENCODER_STEPS:-3000}"
   stage diffusion "$PY" train_diffusion.py --steps "${DIFFUSION_STEPS:-20000}"
   stage gan "$PY" train_gan.py --steps "${GAN_STEPS:-10000}"
-  # the latent GAN (on the VAE's latents; not bundled: see models/README.md)
-  stage latent_gan "$PY" train_latent_gan.py --steps "${LATENT_GAN_STEPS:-14000}"
   stage eval_diffusion "$PY" eval_diffusion.py
   stage eval_gan "$PY" eval_gan.py
-  stage eval_latent_gan "$PY" eval_gan.py --model latent_gan
   stage export "$PY" export.py   # into $LOOM_TRAIN_CACHE/export; `export.py --out ../bundle` to bundle
+  if [ "${TRAIN_LATENT_GAN:-0}" = 1 ]; then  # the latent GAN: not bundled, see models/README.md (about 70 min)
+    stage latent_gan "$PY" train_latent_gan.py --steps "${LATENT_GAN_STEPS:-14000}"
+    stage eval_latent_gan "$PY" eval_gan.py --model latent_gan
+  fi
   if [ "${TRAIN_SR:-0}" = 1 ]; then
     stage prepare_photos "$PY" prepare_data.py
     TRAIN_THREADS=2 OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 stage sr "$PY" train_sr.py

@@ -90,7 +90,11 @@ def main():
     ap.add_argument("--steps", type=int, default=20000)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=4e-4)
+    # Stop early, with the schedule still that of --steps: how a run's learning-rate schedule is changed
+    # mid-run (train_all.sh's continuation stages)
+    ap.add_argument("--stop-at", type=int, default=None)
     args = ap.parse_args()
+    end = min(args.steps, args.stop_at or args.steps)
     common.setup(21)
     latents, emoji, style, meta, _ = load_data()
     tok = ClipTokenizer(TOKENIZER)
@@ -115,7 +119,7 @@ def main():
     saver = common.Saver("diffusion", mods, {"opt": opt})
     print(f"{len(latents)} training latents, text encoder {sum(p.numel() for p in te.parameters())} "
           f"params, UNet {sum(p.numel() for p in unet.parameters())} params", flush=True)
-    while step < args.steps:
+    while step < end:
         warm = min(1.0, (step + 1) / 500)
         for g in opt.param_groups:
             g["lr"] = args.lr * warm * 0.5 * (1 + math.cos(math.pi * step / args.steps))
@@ -144,9 +148,9 @@ def main():
         with torch.no_grad():
             for pe, pl in zip(ema_unet.parameters(), unet.parameters()):
                 pe.mul_(decay).add_(pl, alpha=1 - decay)
-        if step % 50 == 0 or step == args.steps:
+        if step % 50 == 0 or step == end:
             print(f"step {step} loss {loss.item():.4f} {timer():.0f}s", flush=True)
-        saver.maybe(step, timer(), force=step == args.steps)
+        saver.maybe(step, timer(), force=step == end)
     common.record("diffusion", train_seconds=round(timer()), steps=args.steps, batch=args.batch,
                   train_images=len(latents), params_text_encoder=sum(p.numel() for p in te.parameters()),
                   params_unet=sum(p.numel() for p in unet.parameters()))
