@@ -12,7 +12,7 @@ export const webThreads = (): number => (self.crossOriginIsolated ? Math.max(1, 
 
 /**
  * onnxruntime-web's builds, fetched only when used. The WebGPU build's WASM is compiled for suspending
- * (asyncify): in Chromium its sessions take about twice as long to make and its model calls 1.5 to 2.6
+ * (asyncify): in Chromium its sessions take about twice as long to make and its model calls 1.5 to 5
  * times as long as the WASM-only build's (`npm run bench -- wasm-builds`), and its file is twice the
  * size, so the CPU backend always takes the WASM-only build. Threads are set before the build's first
  * session, when it reads them.
