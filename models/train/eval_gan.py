@@ -49,7 +49,7 @@ def main():
         g.eval()
         real = train_gan.load_train()
     else:
-        g = load_latent_gan()
+        g = Truncated(train_latent_gan.load_exported())
         d = np.load(os.path.join(common.DATA, "emoji128.npz"))
         real = torch.tensor(d["images"][d["split"] == 0]).permute(0, 3, 1, 2)
     pick = torch.randperm(len(real), generator=torch.Generator().manual_seed(0))[:args.samples]
@@ -85,13 +85,6 @@ class Truncated(torch.nn.Module):
 
     def forward(self, z):
         return self.exported(z, torch.tensor([self.psi]))
-
-
-def load_latent_gan():
-    lat = torch.load(os.path.join(common.CKPT, "latents.pt"))
-    g, _ = train_latent_gan.build(lat["scaling_factor"])
-    g.load_state_dict(common.load_weights("latent_gan")["ema"])
-    return Truncated(train_latent_gan.Exported(g, train_latent_gan.load_decoder())).eval()
 
 
 if __name__ == "__main__":

@@ -96,10 +96,7 @@ def export_diffusion(out_root):
 
 def export_latent_gan(out_root):
     """The latent GAN: mapping, synthesis of the scaled latents and the VAE decoder, in one graph."""
-    lat = torch.load(os.path.join(common.CKPT, "latents.pt"))
-    g, _ = train_latent_gan.build(lat["scaling_factor"])
-    g.load_state_dict(common.load_weights("latent_gan")["ema"])
-    write_gan(out_root, train_latent_gan.Exported(g, train_latent_gan.load_decoder()).eval(), train_latent_gan.SIZE)
+    write_gan(out_root, train_latent_gan.load_exported(), train_latent_gan.SIZE)
 
 
 def export_gan(out_root):

@@ -103,17 +103,8 @@ class Generator(nn.Module):
         self.psi = 1.0  # truncation used by forward (exported with the value set at export time)
 
     def synthesis(self, w):
-        x = self.start(w).view(w.shape[0], -1, 4, 4)
-        rgb = None
-        for i, (layer, extra, to_rgb) in enumerate(zip(self.layers, self.extra, self.rgbs)):
-            if i > 0:
-                x = F.interpolate(x, scale_factor=2.0, mode="nearest")
-            x = layer(x, w)
-            if not isinstance(extra, nn.Identity):
-                x = extra(x, w)
-            y = to_rgb(x, w)
-            rgb = y if rgb is None else F.interpolate(rgb, scale_factor=2.0, mode="bilinear", align_corners=False) + y
-        return rgb  # linear: a tanh here saturated at the white background and stalled training
+        # linear: a tanh here saturated at the white background and stalled training
+        return skip_synthesis(self.start(w).view(w.shape[0], -1, 4, 4), w, self.layers, self.extra, self.rgbs)
 
     def forward(self, z, psi=None):
         """psi: a [1] tensor (the exported model's second input) or None for self.psi."""
@@ -121,6 +112,22 @@ class Generator(nn.Module):
         p = self.psi if psi is None else psi
         w = self.w_avg + p * (w - self.w_avg)
         return self.synthesis(w).clamp(-1, 1)
+
+
+def skip_synthesis(x, w, layers, extra, outs):
+    """The synthesis levels from a 4x4 start x: each level after the first doubles the size (nearest), runs
+    its layer (and its extra layer, unless Identity), and adds its output projection to the running sum
+    of the coarser ones, upsampled bilinearly (skip connections, StyleGAN2)."""
+    out = None
+    for i, (layer, more, to_out) in enumerate(zip(layers, extra, outs)):
+        if i > 0:
+            x = F.interpolate(x, scale_factor=2.0, mode="nearest")
+        x = layer(x, w)
+        if not isinstance(more, nn.Identity):
+            x = more(x, w)
+        y = to_out(x, w)
+        out = y if out is None else F.interpolate(out, scale_factor=2.0, mode="bilinear", align_corners=False) + y
+    return out
 
 
 class DBlock(nn.Module):

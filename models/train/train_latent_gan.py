@@ -31,7 +31,7 @@ from torch.nn.utils import spectral_norm
 
 import common
 import train_vae
-from train_gan import DBlock, Mapping, ModConv, Layer, minibatch_std, update_ema, W, W_AVG_DECAY, Z
+from train_gan import DBlock, Mapping, ModConv, Layer, minibatch_std, skip_synthesis, update_ema, W, W_AVG_DECAY, Z
 
 LATENT = 16   # latent size; images are 8x that
 SIZE = 128
@@ -58,17 +58,7 @@ class Generator(nn.Module):
 
     def synthesis(self, w):
         """w [B,W] -> scaled latents [B,4,16,16] (linear output)."""
-        x = self.start(w).view(w.shape[0], -1, 4, 4)
-        out = None
-        for i, (layer, extra, to_lat) in enumerate(zip(self.layers, self.extra, self.outs)):
-            if i > 0:
-                x = F.interpolate(x, scale_factor=2.0, mode="nearest")
-            x = layer(x, w)
-            if not isinstance(extra, nn.Identity):
-                x = extra(x, w)
-            y = to_lat(x, w)
-            out = y if out is None else F.interpolate(out, scale_factor=2.0, mode="bilinear", align_corners=False) + y
-        return out
+        return skip_synthesis(self.start(w).view(w.shape[0], -1, 4, 4), w, self.layers, self.extra, self.outs)
 
     def latents(self, z, psi=None):
         w = self.mapping(z)
@@ -147,6 +137,14 @@ def sample_sheet(ema, dec, path, n=64, psi=1.0):
 
 def build(scaling=1.0):
     return Generator(scaling=scaling), Discriminator()
+
+
+def load_exported():
+    """The trained latent GAN as the app runs it: the EMA generator and the VAE decoder (Exported), in eval mode."""
+    lat = torch.load(os.path.join(common.CKPT, "latents.pt"))
+    g, _ = build(lat["scaling_factor"])
+    g.load_state_dict(common.load_weights("latent_gan")["ema"])
+    return Exported(g, load_decoder()).eval()
 
 
 def main():
