@@ -4,7 +4,7 @@
 // and steady calls. A fresh page per build and round, builds in turn within each round.
 import { chromium } from 'playwright-core';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPage, CHROMIUM_FLAGS, serve } from './chromium.ts';
 import type { BuildResult } from './wasm-builds-page/main.ts';
@@ -20,7 +20,7 @@ export async function benchWasmBuilds(): Promise<Record<string, number | string>
   await buildPage(new URL('./wasm-builds-page', import.meta.url).pathname, out);
   const server = await serve({ '/': out }, new URL('../models/bundle', import.meta.url).pathname);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
-  const threads = Math.max(1, Math.min(4, (await import('node:os')).availableParallelism()));
+  const threads = Math.max(1, Math.min(4, availableParallelism())); // as the app takes: all cores, up to 4
   const got: Record<string, BuildResult[]> = { wasm: [], webgpu: [] };
   try {
     for (let r = 0; r < ROUNDS; r++) {
