@@ -96,3 +96,10 @@ class Saver:
         if force or time.time() - self.last >= self.every:
             save_checkpoint(self.name, self.modules, self.optimizers, step, elapsed)
             self.last = time.time()
+
+
+def save_sheet(images, path, cols=8):
+    """uint8 [N,H,W,3] -> a PNG of rows of `cols` images, no gutters (N a multiple of cols)."""
+    from PIL import Image
+    grid = np.concatenate([np.concatenate(list(images[r * cols:(r + 1) * cols]), 1) for r in range(len(images) // cols)], 0)
+    Image.fromarray(grid).save(path)

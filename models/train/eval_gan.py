@@ -16,7 +16,6 @@ import os
 
 import numpy as np
 import torch
-from PIL import Image
 
 import common
 import train_gan
@@ -69,9 +68,8 @@ def main():
                                      nyquist_energy=energy, nyquist_ratio=energy / real_energy)
         if psi == args.psi:
             sheet = (imgs[:64].permute(0, 2, 3, 1).numpy() * 255).round().astype(np.uint8)
-            grid = np.concatenate([np.concatenate(list(sheet[r * 8:(r + 1) * 8]), 1) for r in range(len(sheet) // 8)], 0)
             os.makedirs(os.path.join(common.CACHE, "eval"), exist_ok=True)
-            Image.fromarray(grid).save(os.path.join(common.CACHE, "eval", args.model + ".png"))
+            common.save_sheet(sheet, os.path.join(common.CACHE, "eval", args.model + ".png"))
     print(json.dumps(figures, indent=1))
     common.record("eval_" + args.model, **figures)
 

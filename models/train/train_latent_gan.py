@@ -127,12 +127,9 @@ def load_train():
 
 @torch.no_grad()
 def sample_sheet(ema, dec, path, n=64, psi=1.0):
-    from PIL import Image
     z = torch.randn(n, Z, generator=torch.Generator().manual_seed(0))
     imgs = Exported(ema, dec)(z, torch.tensor([psi]))
-    a = ((imgs + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).numpy()
-    grid = np.concatenate([np.concatenate(list(a[r * 8:(r + 1) * 8]), 1) for r in range(n // 8)], 0)
-    Image.fromarray(grid).save(path)
+    common.save_sheet(((imgs + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).numpy(), path)
 
 
 def build(scaling=1.0):
