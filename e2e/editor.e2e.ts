@@ -414,6 +414,35 @@ test('a GAN Generator offers the truncation ψ its model suggests, and takes it 
   await context.close();
 });
 
+test('a GAN Generator on a class-conditional model says what its subject draws and offers the names it knows', async () => {
+  const { page, context } = await openApp(browser);
+  await openExample(page, 'gan');
+  const inspector = page.getByTestId('inspector');
+  const model = async (id: string) => {
+    await node(page, 'gan').getByTestId('node-title').click();
+    await inspector.getByTestId('param-model').selectOption(id);
+    await node(page, 'samples').getByTestId('node-title').click();
+  };
+  await model('test-tiny-gan'); // not class-conditional
+  expect(await inspector.getByTestId('gan-subjects').count()).toBe(0);
+  await model('test-tiny-gan-label'); // classes: red heart, cat face (cat), cat (kitty)
+  await expect.poll(() => inspector.getByTestId('gan-subjects').textContent()).toMatch(/any of its 3 emoji, one per seed/);
+  await inspector.getByTestId('param-subject').fill('fac');
+  await expect.poll(() => inspector.getByTestId('gan-subjects').textContent()).toMatch(/names no emoji it knows; did you mean:/);
+  await inspector.getByTestId('gan-subject-offer').filter({ hasText: 'cat face' }).click();
+  expect(await inspector.getByTestId('param-subject').inputValue()).toBe('cat face');
+  await expect.poll(() => inspector.getByTestId('gan-subjects').textContent()).toMatch(/draws cat face/);
+  await inspector.getByTestId('param-subject').fill('a cat');
+  await expect.poll(() => inspector.getByTestId('gan-subjects').textContent()).toMatch(/draws 2 emoji called so, one per seed: cat face, cat/);
+  await runAll(page, 90_000); // the class input (int64) goes through onnxruntime-web too
+  expect(await status(page, 'samples'), await page.getByTestId('node-message').allTextContents().then((t) => t.join('; '))).toBe('done');
+  await inspector.getByTestId('param-subject').fill('zebra');
+  await runAll(page, 90_000);
+  expect(await status(page, 'samples')).toBe('failed');
+  expect((await page.getByTestId('node-message').allTextContents()).join('; ')).toMatch(/subject "zebra" names none of this GAN's 3 classes/);
+  await context.close();
+}, 120_000);
+
 test('the gallery says what made each image, moves with the arrow keys, and compares two with a slider', async () => {
   const { page, context } = await openApp(browser, PLAIN, { width: 1400, height: 900 });
   await openExample(page, 'gan');

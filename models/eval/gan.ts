@@ -1,6 +1,7 @@
 // The GAN judged by the emoji classifier (confident share) and by its energy at the highest spatial
 // frequency against real training images (a checkerboard shows there). Samples through the app's executor,
 // at the GAN Generator's truncation (1 by default, or the manifest's suggested psi), at the model's size.
+// A class-conditional GAN draws a class per seed (its subject left empty) and is judged on drawing it too.
 import { readNpz } from './npz.ts';
 import { image, type ImageValue } from '../../src/image/value.ts';
 import { sample } from './captions.ts';
@@ -9,23 +10,28 @@ import { type Run, doc, edge, node } from './graphs.ts';
 import { nyquistEnergy } from './spectrum.ts';
 
 export async function evalGan(run: Run, clf: Classifier, npzPath: string, samples = 256, truncation = 1) {
-  let confident = 0, probSum = 0;
+  let confident = 0, probSum = 0, asked = 0, conditional = false;
   const labels = new Set<number>();
   const batches: ImageValue[] = [];
   for (let at = 0; at < samples; at += 64) {
     const out = await run(doc([node('gan', 'model.load_gan', { model: 'loom-emoji-gan' }), node('gen', 'gan.generate', { seed: at, batch: Math.min(64, samples - at), truncation })],
       [edge('gan', 'gan', 'gen', 'gan')]), ['gen']);
     const images = out('gen', 'images');
+    const said = out('gen', 'subjects') as unknown as string; // '' unless class-conditional
+    conditional ||= said !== '';
+    const subjects = said.split('\n');
     batches.push(images);
-    for (const p of await clf.probabilities(images)) {
+    for (const [i, p] of (await clf.probabilities(images)).entries()) {
       const top = p.indexOf(Math.max(...p));
       probSum += p[top];
       if (p[top] > 0.5) { confident++; labels.add(top); }
+      if (clf.labels[top].label === subjects[i]) asked++;
     }
   }
   const generated = batches.reduce((s, b) => s + nyquistEnergy(b) * b.batch, 0) / samples;
   const real = nyquistEnergy(realImages(npzPath, samples, batches[0].width));
   return { samples, truncation, confident_share: confident / samples, mean_top1_prob: probSum / samples, distinct_confident_classes: labels.size,
+    ...(conditional ? { asked_top1_share: asked / samples } : {}),
     nyquist_energy: generated, real_nyquist_energy: real, nyquist_ratio: generated / real, sheet: batches[0] };
 }
 

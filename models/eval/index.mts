@@ -71,7 +71,7 @@ if (clf && wanted('gan')) {
   const psi = (JSON.parse(readFileSync(`${root}models/bundle/loom-emoji-gan/manifest.json`, 'utf8')) as { gan?: { psi?: number } }).gan?.psi;
   const g = await evalGan(run, clf, `${trainCache}/data/emoji128.npz`, flag('samples', 256));
   const t = psi !== undefined && psi !== 1 ? await evalGan(run, clf, `${trainCache}/data/emoji128.npz`, flag('samples', 256), psi) : undefined;
-  for (const r of [g, t]) if (r) console.log(`gan at psi ${r.truncation}, ${r.samples} samples: ${pct(r.confident_share)} classified with confidence > 0.5 (bar 60%), ${r.distinct_confident_classes} distinct classes; highest-frequency energy ${r.nyquist_ratio.toFixed(2)}x real images' (bar 1.5)`);
+  for (const r of [g, t]) if (r) console.log(`gan at psi ${r.truncation}, ${r.samples} samples: ${pct(r.confident_share)} classified with confidence > 0.5 (bar 60%), ${r.distinct_confident_classes} distinct classes${r.asked_top1_share !== undefined ? `, ${pct(r.asked_top1_share)} top-1 the class asked for` : ''}; highest-frequency energy ${r.nyquist_ratio.toFixed(2)}x real images' (bar 1.5)`);
   const { sheet: first, ...figures } = t ?? g;
   const items = batchItems(first).slice(0, 32);
   writeFileSync(`${root}docs/images/gan-samples.png`, await encodePng(sheet([0, 1, 2, 3].map((r) => items.slice(r * 8, r * 8 + 8)))));

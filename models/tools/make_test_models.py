@@ -7,8 +7,10 @@ receptive field 5x5 input pixels), dynamic H/W.
 models/test/tiny-gan: z [B,16] -> image [B,3,16,16] in [-1,1] (tanh).
 models/test/tiny-gan-psi: z [B,16], psi [1] -> image [B,3,16,16] in [-1,1]: a mapping MLP to w, w moved
 toward the mapping's mean w_avg by psi (StyleGAN's truncation trick), then a tiny synthesis.
+models/test/tiny-gan-label: z [B,16], label int64 [B], psi [1] -> image [B,3,16,16]: tiny-gan-psi made
+class-conditional (3 classes), truncation toward each class's mean w.
 All weights are random with fixed seeds, and each model is checked with onnxruntime-node.
-Run: /usr/bin/python3 models/tools/make_test_models.py [conv-net tiny-upscaler tiny-gan tiny-gan-psi]
+Run: /usr/bin/python3 models/tools/make_test_models.py [conv-net tiny-upscaler tiny-gan tiny-gan-psi tiny-gan-label]
 (no names: all of them)
 """
 import json
@@ -95,6 +97,28 @@ class TinyStyleGenerator(nn.Module):
         return self.synthesis(self.w_avg + psi * (w - self.w_avg))
 
 
+class TinyLabelGenerator(TinyStyleGenerator):
+    """A class-conditional TinyStyleGenerator: w from z and an embedding of the label, each normalised;
+    truncation toward the label's own mean w (w_avg[label])."""
+
+    def __init__(self, classes, z_dim=16, w_dim=16):
+        super().__init__(z_dim, w_dim)
+        self.embed = nn.Embedding(classes, z_dim)
+        self.mapping = nn.Sequential(nn.Linear(2 * z_dim, 32), nn.ReLU(), nn.Linear(32, w_dim))
+        self.register_buffer("w_avg", torch.zeros(classes, w_dim))
+
+    def map(self, z, label):
+        unit = lambda v: v * torch.rsqrt((v * v).mean(dim=1, keepdim=True) + 1e-8)
+        return self.mapping(torch.cat([unit(z), unit(self.embed(label))], 1))
+
+    def forward(self, z, label, psi):
+        w, avg = self.map(z, label), self.w_avg[label]
+        return self.synthesis(avg + psi * (w - avg))
+
+
+TINY_CLASSES = [["red heart", "heart"], ["cat face", "cat"], ["cat", "kitty"]]
+
+
 def make_tiny_upscaler():
     out_dir = os.path.join(ROOT, "tiny-upscaler")
     os.makedirs(out_dir, exist_ok=True)
@@ -152,8 +176,34 @@ def make_tiny_gan_psi():
                    gan={"zDim": 16, "range": [-1, 1], "truncationInput": "psi", "psi": 0.7})
 
 
+def make_tiny_gan_label():
+    out_dir = os.path.join(ROOT, "tiny-gan-label")
+    os.makedirs(out_dir, exist_ok=True)
+    torch.manual_seed(4)
+    net = TinyLabelGenerator(len(TINY_CLASSES)).eval()
+    with torch.no_grad():
+        for p in net.synthesis.parameters():
+            p.mul_(2)  # as tiny-gan-psi: doubled, seeds and classes give images that differ
+        z = torch.randn(4096, 16)
+        for c in range(len(TINY_CLASSES)):
+            net.w_avg[c] = net.map(z, torch.full((4096,), c)).mean(0)
+    path = os.path.join(out_dir, "model.onnx")
+    torch.onnx.export(net, (torch.randn(2, 16), torch.tensor([0, 1]), torch.tensor([0.7])), path,
+                      input_names=["z", "label", "psi"], output_names=["image"], opset_version=17,
+                      dynamic_axes={"z": {0: "batch"}, "label": {0: "batch"}, "image": {0: "batch"}})
+    z, label = torch.randn(3, 16), torch.tensor([0, 1, 2])
+    for psi in (0.0, 1.0):
+        p = torch.tensor([psi])
+        with torch.no_grad():
+            verify(path, {"z": z.numpy(), "label": label.numpy(), "psi": p.numpy()}, {"image": net(z, label, p).numpy()})
+    write_manifest(out_dir, "test-tiny-gan-label", "Tiny class-conditional GAN generator (random weights)", "gan",
+                   [("model", "model.onnx")], license="MIT", image={"width": 16, "height": 16},
+                   gan={"zDim": 16, "range": [-1, 1], "truncationInput": "psi", "psi": 0.7, "labelInput": "label",
+                        "classes": TINY_CLASSES})
+
+
 MAKERS = {"conv-net": make_conv_net, "tiny-upscaler": make_tiny_upscaler, "tiny-gan": make_tiny_gan,
-          "tiny-gan-psi": make_tiny_gan_psi}
+          "tiny-gan-psi": make_tiny_gan_psi, "tiny-gan-label": make_tiny_gan_label}
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or MAKERS:

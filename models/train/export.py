@@ -22,6 +22,7 @@ import torch
 
 import common
 import export_classifier
+import train_cond_gan
 import train_gan
 import train_latent_gan
 import train_vae
@@ -99,32 +100,42 @@ def export_latent_gan(out_root):
     write_gan(out_root, train_latent_gan.load_exported(), train_latent_gan.SIZE)
 
 
+def export_cond_gan(out_root):
+    """The class-conditional latent GAN: inputs z, label (the emoji's index) and psi; its classes by name."""
+    meta = json.load(open(os.path.join(common.DATA, "emoji128.json"), encoding="utf-8"))
+    write_gan(out_root, train_cond_gan.load_exported(), train_cond_gan.SIZE, classes=[e["plain"] for e in meta["emoji"]])
+
+
 def export_gan(out_root):
     g = train_gan.Generator()
     g.load_state_dict(common.load_weights("gan")["ema"])
     write_gan(out_root, g.eval(), train_gan.SIZE)
 
 
-def write_gan(out_root, g, size):
+def write_gan(out_root, g, size, classes=None):
+    """g(z, psi), or g(z, label, psi) with `classes` (each class's names, in label order)."""
     out = os.path.join(out_root, "loom-emoji-gan")
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, "model.onnx")
     # psi is an input, so the node's truncation moves w toward the generator's w_avg (StyleGAN's trick)
     psi = torch.tensor([GAN_PSI])
-    torch.onnx.export(g, (torch.randn(1, train_gan.Z), psi), path, input_names=["z", "psi"], output_names=["image"],
-                      opset_version=17, dynamic_axes={"z": {0: "batch"}, "image": {0: "batch"}})
     z = torch.randn(64, train_gan.Z, generator=torch.Generator().manual_seed(0))
+    labels = torch.randint(len(classes), (64,), generator=torch.Generator().manual_seed(1)) if classes else None
+    extra, names = ((labels[:1],), ["label"]) if classes else ((), [])
+    torch.onnx.export(g, (z[:1], *extra, psi), path, input_names=["z", *names, "psi"], output_names=["image"], opset_version=17,
+                      dynamic_axes={"z": {0: "batch"}, "image": {0: "batch"}, **({"label": {0: "batch"}} if classes else {})})
+    feeds = lambda n, p: {"z": z[:n].numpy(), **({"label": labels[:n].numpy()} if classes else {}), "psi": np.array([p], np.float32)}
+    run = lambda n, p: g(z[:n], *((labels[:n],) if classes else ()), torch.tensor([p]))
     with torch.no_grad():
-        imgs = g(z, psi)
-        full = g(z[:4], torch.tensor([1.0]))
-    diff = max(verify(path, {"z": z[:4].numpy(), "psi": psi.numpy()}, {"image": imgs[:4].numpy()}),
-               verify(path, {"z": z[:4].numpy(), "psi": np.array([1.0], np.float32)}, {"image": full.numpy()}))
+        imgs, full = run(64, GAN_PSI), run(4, 1.0)
+    diff = max(verify(path, feeds(4, GAN_PSI), {"image": imgs[:4].numpy()}), verify(path, feeds(4, 1.0), {"image": full.numpy()}))
     print(f"  GAN: onnxruntime-node vs torch, max abs diff {diff:.2e} ({os.path.getsize(path)} bytes)")
     save_png(grid((((imgs + 1) / 2).clamp(0, 1).permute(0, 2, 3, 1).numpy() * 255).round().astype(np.uint8), 8),
              os.path.join(out, "samples.png"))
     write_manifest(out, "loom-emoji-gan", "Loom Emoji GAN (tiny)", "gan", [("model", "model.onnx")],
                    license=LICENSE, image={"width": size, "height": size},
-                   gan={"zDim": train_gan.Z, "range": [-1, 1], "truncationInput": "psi", "psi": GAN_PSI})
+                   gan={"zDim": train_gan.Z, "range": [-1, 1], "truncationInput": "psi", "psi": GAN_PSI,
+                        **({"labelInput": "label", "classes": classes} if classes else {})})
 
 
 def main():
@@ -142,7 +153,7 @@ def main():
             sys.argv = [sys.argv[0], "--out", os.path.join(args.out, "loom-emoji-classifier")]
             export_classifier.main()
         else:
-            {"sd": export_diffusion, "gan": export_gan, "latent_gan": export_latent_gan}[m](args.out)
+            {"sd": export_diffusion, "gan": export_gan, "latent_gan": export_latent_gan, "cond_gan": export_cond_gan}[m](args.out)
 
 
 if __name__ == "__main__":

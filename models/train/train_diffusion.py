@@ -25,6 +25,7 @@ import torch
 
 import common
 from clip_tokenize import ClipTokenizer
+from prepare_emoji import bare
 from sd_modules import TextEncoder, UNet2
 
 TOKENIZER = os.path.join(common.CACHE, "tokenizer")
@@ -59,8 +60,10 @@ def with_style(caption, phrase):
 class Captions:
     """Random caption for an image, tokenized (cached)."""
 
-    def __init__(self, meta, tokenizer):
-        self.meta, self.tok, self.cache = meta, tokenizer, {}
+    def __init__(self, meta, tokenizer, plain_p=0.0):
+        self.meta, self.tok, self.cache, self.plain_p = meta, tokenizer, {}, plain_p
+        # per emoji, the captions that are its plain names ("cat", "a cat"): what people type
+        self.plain = [[c for c in e["captions"] if bare(c) in e["plain"]] for e in meta["emoji"]]
 
     def ids(self, text):
         if text not in self.cache:
@@ -70,7 +73,8 @@ class Captions:
     def sample(self, emoji, style, rng):
         if rng.random() < DROP:
             return ""
-        text = rng.choice(self.meta["emoji"][emoji]["captions"])
+        pool = self.plain[emoji] if rng.random() < self.plain_p else self.meta["emoji"][emoji]["captions"]
+        text = rng.choice(pool)
         if rng.random() < STYLE_P:
             text = with_style(text, rng.choice(self.meta["style_phrases"][self.meta["styles"][style]]))
         return text
@@ -93,12 +97,15 @@ def main():
     # Stop early, with the schedule still that of --steps: how a run's learning-rate schedule is changed
     # mid-run (train_all.sh's continuation stages)
     ap.add_argument("--stop-at", type=int, default=None)
+    # Share of captions drawn from an emoji's plain names alone (else from all its captions, where the
+    # plain names are about a quarter): the continuation stage that sharpens "a cat", "a car", ...
+    ap.add_argument("--plain-p", type=float, default=0.0)
     args = ap.parse_args()
     end = min(args.steps, args.stop_at or args.steps)
     common.setup(21)
     latents, emoji, style, meta, _ = load_data()
     tok = ClipTokenizer(TOKENIZER)
-    captions = Captions(meta, tok)
+    captions = Captions(meta, tok, args.plain_p)
     te, unet = build(len(tok.tok.encoder))
     ema_te, ema_unet = copy.deepcopy(te), copy.deepcopy(unet)
     named = list(te.named_parameters()) + list(unet.named_parameters())

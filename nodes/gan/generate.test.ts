@@ -4,13 +4,17 @@ import { fromNCHW } from '../../src/image/convert.ts';
 import { executor, failure, graph, maxDiff, outputImage, run, runtime } from '../../test/runGraph.ts';
 import type { ImageValue } from '../../src/image/value.ts';
 import { openGenerator } from '../../src/models/contracts/gan.ts';
+import { parseManifest } from '../../src/runtime/manifest.ts';
 import loadGan from '../model/loadGan.ts';
 import { slerp } from './latent.ts';
+import { classFor } from '../../src/models/ganClasses.ts';
 
 /** One input, z: truncation falls back to scaling z. */
 const GAN = 'test-tiny-gan';
 /** Inputs z and psi (a mapping MLP, w_avg, a tiny synthesis): truncation in w space, by the model. */
 const PSI_GAN = 'test-tiny-gan-psi';
+/** Inputs z, label and psi; classes "red heart" (0), "cat face" (1, also "cat"), "cat" (2, also "kitty"). */
+const LABEL_GAN = 'test-tiny-gan-label';
 
 function ganDoc(params: Record<string, unknown>, grid?: Record<string, unknown>, model = GAN) {
   const nodes = [
@@ -141,6 +145,69 @@ describe('gan.generate on a generator that takes psi (truncation in w space)', (
     await expect(openGenerator(runtime, { ...manifest, gan: { ...manifest.gan!, truncationInput: 'trunc' } })).rejects.toThrow(
       /has no input "trunc", which its manifest names as gan.truncationInput \(its inputs: z float32\[batch,16\], psi float32\[1\]\)/,
     );
+  });
+});
+
+/** The class-conditional generator run directly on one latent and class. */
+async function directLabel(z: Float32Array, label: number, psi: number): Promise<ImageValue> {
+  const info = await runtime.open(await runtime.store.get(LABEL_GAN), 'model');
+  const out = await runtime.run(info, {
+    z: { dtype: 'float32', dims: [1, 16], data: z }, label: { dtype: 'int64', dims: [1], data: BigInt64Array.of(BigInt(label)) },
+    psi: { dtype: 'float32', dims: [1], data: Float32Array.of(psi) },
+  });
+  return fromNCHW(out.image, [-1, 1]);
+}
+
+describe('gan.generate on a class-conditional generator', () => {
+  it('draws the named subject: each image equals the model run by hand on its seed and the class the seed picks', async () => {
+    const ex = executor();
+    const doc = ganDoc({ seed: 10, batch: 6, truncation: 0.8, subject: 'A cat' }, undefined, LABEL_GAN);
+    const result = await run(ex, doc);
+    const images = outputImage(result, 'out');
+    const subjects = (ex.outputs('gen')!.subjects as string).split('\n');
+    expect(subjects).toHaveLength(6);
+    for (let i = 0; i < 6; i++) {
+      const k = classFor(10 + i, [1, 2]);
+      expect(subjects[i]).toBe(['red heart', 'cat face', 'cat'][k]);
+      expect(maxDiff(item(images, i), await directLabel(zOf(10 + i), k, 0.8))).toBeLessThan(1e-6);
+    }
+    expect(new Set(subjects).size).toBe(2); // six seeds draw both classes called "cat"
+  });
+
+  it('with no subject draws a class from each seed, over all classes', async () => {
+    const ex = executor();
+    await run(ex, ganDoc({ seed: 0, batch: 24 }, undefined, LABEL_GAN));
+    expect(new Set((ex.outputs('gen')!.subjects as string).split('\n'))).toEqual(new Set(['red heart', 'cat face', 'cat']));
+  });
+
+  it('truncates toward the class\'s own mean w: psi 0 gives one image per class, different between classes', async () => {
+    const heart = await generate({ seed: 1, truncation: 0, subject: 'heart' }, LABEL_GAN);
+    expect(maxDiff(await generate({ seed: 77, truncation: 0, subject: 'red heart' }, LABEL_GAN), heart)).toBe(0);
+    expect(maxDiff(await generate({ seed: 1, truncation: 0, subject: 'kitty' }, LABEL_GAN), heart)).toBeGreaterThan(0.01);
+  });
+
+  it('refuses a subject the model has no class for, naming the field and near names', async () => {
+    const result = await run(executor(), ganDoc({ subject: 'ca' }, undefined, LABEL_GAN));
+    expect(failure(result, 'gen')).toMatch(/subject "ca" names none of this GAN's 3 classes; names with it: "cat face", "cat"/);
+    const other = await run(executor(), ganDoc({ subject: 'a dog' }, undefined, LABEL_GAN));
+    expect(failure(other, 'gen')).toMatch(/names none of this GAN's 3 classes; leave it empty for any class, or name one such as "red heart"/);
+  });
+
+  it('refuses a subject for a generator that is not class-conditional, and gives no subjects', async () => {
+    expect(failure(await run(executor(), ganDoc({ subject: 'cat' })), 'gen')).toMatch(/subject: .*is not class-conditional.*leave subject empty/);
+    const ex = executor();
+    await run(ex, ganDoc({ seed: 3 }));
+    expect(ex.outputs('gen')!.subjects).toBe('');
+  });
+
+  it('refuses a manifest whose class input is missing or of the wrong type, and one with labelInput but no classes', async () => {
+    const manifest = await runtime.store.get(LABEL_GAN);
+    await expect(openGenerator(runtime, { ...manifest, gan: { ...manifest.gan!, labelInput: 'class' } })).rejects.toThrow(/has no input "class", which its manifest names as gan.labelInput/);
+    await expect(openGenerator(runtime, { ...manifest, gan: { ...manifest.gan!, labelInput: 'psi' } })).rejects.toThrow(/class input "psi" is float32; expected int64 or int32/);
+    // Without labelInput the class input is an input no node feeds.
+    const { labelInput: _, classes: __, ...plain } = manifest.gan!;
+    await expect(openGenerator(runtime, { ...manifest, gan: plain })).rejects.toThrow(/extra input "label"/);
+    expect(() => parseManifest({ ...manifest, gan: { ...plain, labelInput: 'label' } }, 'm.json')).toThrow(/labelInput and classes go together/);
   });
 });
 

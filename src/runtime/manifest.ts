@@ -37,7 +37,11 @@ export const manifestSchema = z.object({
     truncationInput: z.string().min(1).optional(),
     /** The truncation psi its makers suggest. */
     psi: z.number().min(0).max(2).optional(),
-  }).optional(),
+    /** A class-conditional generator's int64 or int32 [B] input that takes each image's class index. */
+    labelInput: z.string().min(1).optional(),
+    /** Its classes in index order, each by its names (the first is its title): what the node's subject matches. */
+    classes: z.array(z.array(z.string().min(1).max(200)).min(1).max(32)).min(1).max(100_000).optional(),
+  }).refine((g) => (g.labelInput === undefined) === (g.classes === undefined), { message: 'labelInput and classes go together: a class-conditional generator needs both' }).optional(),
   conditioning: z.object({ maxLength: z.number().int().positive(), hiddenSize: z.number().int().positive() }).optional(),
 });
 

@@ -6,6 +6,7 @@ import { ParamField } from './ParamField.tsx';
 import { StrokesField } from '../paint/StrokesField.tsx';
 import { PromptHelp } from './PromptHelp.tsx';
 import { PsiHint } from './PsiHint.tsx';
+import { GanSubjects } from './GanSubjects.tsx';
 
 export function ParamList({ node, def, compact }: { node: GraphNode; def: NodeDefinition; compact?: boolean }) {
   const entries = Object.entries(def.params);
@@ -20,6 +21,9 @@ export function ParamList({ node, def, compact }: { node: GraphNode; def: NodeDe
   if (!compact && def.type === 'core.prompt' && typeof node.params.text === 'string') {
     fields.push(<PromptHelp key="prompt-help" nodeId={node.id} text={node.params.text} />);
   }
-  if (!compact && def.type === 'gan.generate') fields.push(<PsiHint key="psi-hint" nodeId={node.id} />);
+  if (!compact && def.type === 'gan.generate') {
+    fields.push(<GanSubjects key="gan-subjects" nodeId={node.id} subject={typeof node.params.subject === 'string' ? node.params.subject : ''} />);
+    fields.push(<PsiHint key="psi-hint" nodeId={node.id} />);
+  }
   return compact ? <div className="node-params">{fields}</div> : <>{fields}</>;
 }

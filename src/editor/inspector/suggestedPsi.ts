@@ -4,16 +4,20 @@ import type { GraphDoc } from '../../graph/index.ts';
 import type { ModelManifest } from '../../runtime/manifest.ts';
 
 /**
- * The manifest of the model behind a GAN Generator's `gan` input when it suggests a ψ the node does not
- * have. A stored object, so a React selector may return it.
+ * The manifest of the installed model a GAN Generator's `gan` input comes from (through its Load GAN), if
+ * any. A stored object, so a React selector may return it.
  */
-export function psiSuggester(doc: GraphDoc, nodeId: string, models: readonly ModelManifest[]): ModelManifest | undefined {
-  const node = doc.nodes.find((n) => n.id === nodeId);
+export function ganFeeding(doc: GraphDoc, nodeId: string, models: readonly ModelManifest[]): ModelManifest | undefined {
   const feed = doc.edges.find((e) => e.to.node === nodeId && e.to.port === 'gan');
   const loader = feed && doc.nodes.find((n) => n.id === feed.from.node);
   const id = loader?.params.model;
-  if (!node || typeof id !== 'string') return undefined;
-  const manifest = models.find((m) => m.id === id);
+  return typeof id === 'string' ? models.find((m) => m.id === id) : undefined;
+}
+
+/** That manifest when it suggests a ψ the node does not have. */
+export function psiSuggester(doc: GraphDoc, nodeId: string, models: readonly ModelManifest[]): ModelManifest | undefined {
+  const node = doc.nodes.find((n) => n.id === nodeId);
+  const manifest = node && ganFeeding(doc, nodeId, models);
   const psi = manifest?.gan?.psi;
-  return psi === undefined || node.params.truncation === psi ? undefined : manifest;
+  return psi === undefined || node!.params.truncation === psi ? undefined : manifest;
 }

@@ -1,6 +1,7 @@
 // A GAN generator: one float32 latent input [B, zDim], an image output [B, 3, H, W]. Matched by shape.
 // It may take one more input, float32 [1]: its truncation psi, which a StyleGAN-like generator applies
-// to its intermediate latent w (w_avg + psi (w - w_avg)), something only the model itself can do.
+// to its intermediate latent w (w_avg + psi (w - w_avg)), something only the model itself can do. A
+// class-conditional one also takes each image's class, int64 or int32 [B], named by its manifest.
 import type { Range } from '../../image/convert.ts';
 import type { ModelManifest } from '../../runtime/manifest.ts';
 import type { IoSpec, ModelInfo, Runtime } from '../../runtime/runtime.ts';
@@ -13,6 +14,8 @@ export interface GanFacts extends BaseFacts {
   batch?: number;
   /** The float32 [1] input that takes truncation psi, when the generator has one. */
   truncation?: string;
+  /** A class-conditional generator's class input. */
+  label?: { name: string; dtype: 'int64' | 'int32' };
 }
 
 /** Names a truncation input is recognised by in a file that has no manifest yet. */
@@ -21,8 +24,17 @@ export const TRUNCATION_NAMES: readonly string[] = ['psi', 'truncation', 'trunca
 /**
  * Checks a generator's inputs and output. `truncationInput` (from its manifest) names its truncation
  * input; without it, an extra float32 [1] input named as in TRUNCATION_NAMES is taken as one.
+ * `labelInput` (from its manifest) names a class-conditional generator's class input.
  */
-export function fitGenerator({ inputs, outputs }: ModelIo, truncationInput?: string): Fit<GanFacts> {
+export function fitGenerator({ inputs, outputs }: ModelIo, truncationInput?: string, labelInput?: string): Fit<GanFacts> {
+  let label: IoSpec | undefined;
+  if (labelInput !== undefined) {
+    label = inputs.find((i) => i.name === labelInput);
+    if (!label) return refuse(`has no input "${labelInput}", which its manifest names as gan.labelInput (its inputs: ${listIo(inputs)})`);
+    const problem = ruleProblem(label, { dtypes: ['int64', 'int32'], ranks: [1] });
+    if (problem) return refuse(`class input "${label.name}" ${problem}`);
+    inputs = inputs.filter((i) => i !== label);
+  }
   let truncation: IoSpec | undefined;
   if (truncationInput !== undefined) {
     truncation = inputs.find((i) => i.name === truncationInput);
@@ -53,6 +65,7 @@ export function fitGenerator({ inputs, outputs }: ModelIo, truncationInput?: str
     facts: {
       precision: 'fp32', input: input.name, output: output.name, zDim: dim(input, 1) ?? null,
       ...(batch ? { batch } : {}), ...(truncation ? { truncation: truncation.name } : {}),
+      ...(label ? { label: { name: label.name, dtype: label.dtype as 'int64' | 'int32' } } : {}),
     },
   };
 }
@@ -75,11 +88,13 @@ export interface Generator {
   fixedBatch: boolean;
   /** The input that takes truncation psi; absent when the node must scale z instead. */
   truncation?: string;
+  /** A class-conditional generator's class input, and its classes by their names (manifest gan.classes). */
+  label?: { name: string; dtype: 'int64' | 'int32'; classes: string[][] };
 }
 
 export async function openGenerator(runtime: Runtime, manifest: ModelManifest): Promise<Generator> {
   // GAN's contract, with the truncation input the manifest names.
-  const { info, facts } = await openFor(runtime, manifest, { ...GAN, fit: (io) => fitGenerator(io, manifest.gan?.truncationInput) });
+  const { info, facts } = await openFor(runtime, manifest, { ...GAN, fit: (io) => fitGenerator(io, manifest.gan?.truncationInput, manifest.gan?.labelInput) });
   const zDim = manifest.gan?.zDim ?? facts.zDim;
   if (zDim === null) throw new Error(`${info.label}: input "${facts.input}" has no fixed latent size; set gan.zDim in its manifest`);
   if (facts.zDim !== null && facts.zDim !== zDim) {
@@ -89,5 +104,6 @@ export async function openGenerator(runtime: Runtime, manifest: ModelManifest): 
   return {
     info, input: facts.input, output: facts.output, zDim, range: manifest.gan?.range ?? [-1, 1], chunk: facts.batch ?? 16, fixedBatch,
     ...(facts.truncation ? { truncation: facts.truncation } : {}),
+    ...(facts.label && manifest.gan?.classes ? { label: { ...facts.label, classes: manifest.gan.classes } } : {}),
   };
 }
