@@ -62,13 +62,22 @@ export function withoutBypassed(doc: GraphDoc, catalog: Catalog): GraphDoc {
   if (!doc.nodes.some((n) => n.bypass)) return doc;
   const bypassed = new Set(doc.nodes.filter((n) => n.bypass).map((n) => n.id));
   const at = index(doc);
-  const resolve = (ref: PortRef): PortRef | undefined => {
-    for (let hops = 0; bypassed.has(ref.node); hops++) {
-      if (hops > doc.nodes.length) return undefined; // a cycle; validation reports it
+  // Every output on a chain of bypassed nodes is resolved once (the walk's whole path takes its end), so
+  // long chains with readers along them stay linear.
+  const resolved = new Map<string, PortRef | undefined>();
+  const keyOf = (ref: PortRef) => `${ref.node}\u0000${ref.port}`;
+  const resolve = (start: PortRef): PortRef | undefined => {
+    const path: string[] = [];
+    let ref: PortRef | undefined = start;
+    while (ref && bypassed.has(ref.node)) {
+      const key = keyOf(ref);
+      if (resolved.has(key)) { ref = resolved.get(key); break; }
+      if (path.length > doc.nodes.length) { ref = undefined; break; } // a cycle; validation reports it
+      path.push(key);
       const source = passThrough(at, catalog, ref);
-      if ('problem' in source) return undefined;
-      ref = source;
+      ref = 'problem' in source ? undefined : source;
     }
+    for (const key of path) resolved.set(key, ref);
     return ref;
   };
   const edges: GraphEdge[] = [];
