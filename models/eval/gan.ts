@@ -4,7 +4,7 @@
 // A class-conditional GAN draws a class per seed (its subject left empty) and is judged on drawing it too.
 import { readNpz } from './npz.ts';
 import { image, type ImageValue } from '../../src/image/value.ts';
-import { sample } from './captions.ts';
+import { NAMED, bare, sample, subjects } from './captions.ts';
 import type { Classifier } from './classifier.ts';
 import { type Run, doc, edge, node } from './graphs.ts';
 import { nyquistEnergy } from './spectrum.ts';
@@ -33,6 +33,26 @@ export async function evalGan(run: Run, clf: Classifier, npzPath: string, sample
   return { samples, truncation, confident_share: confident / samples, mean_top1_prob: probSum / samples, distinct_confident_classes: labels.size,
     ...(conditional ? { asked_top1_share: asked / samples } : {}),
     nyquist_energy: generated, real_nyquist_energy: real, nyquist_ratio: generated / real, sheet: batches[0] };
+}
+
+/**
+ * A class-conditional GAN asked for the eight named subjects of the text-to-image bar ("a cat", ...),
+ * 4 seeds each (1000-1003): how many of the 4 the classifier's top-1 puts among the emoji so named, and
+ * the images, a row per subject.
+ */
+export async function evalGanNamed(run: Run, clf: Classifier, truncation: number) {
+  const named = subjects(clf.labels);
+  const counts: Record<string, number> = {};
+  const rows: ImageValue[] = [];
+  for (const prompt of NAMED) {
+    const out = await run(doc([node('gan', 'model.load_gan', { model: 'loom-emoji-gan' }), node('gen', 'gan.generate', { seed: 1000, batch: 4, truncation, subject: prompt })],
+      [edge('gan', 'gan', 'gen', 'gan')]), ['gen']);
+    const images = out('gen', 'images');
+    rows.push(images);
+    const want = named.get(bare(prompt))!;
+    counts[prompt] = (await clf.probabilities(images)).filter((p) => want.has(p.indexOf(Math.max(...p)))).length;
+  }
+  return { truncation, named_top1_of_4: counts, named_ok: Object.values(counts).filter((c) => c >= 3).length, rows };
 }
 
 /** n training images (fixed pick), averaged down to the GAN's size, in [0,1]. */

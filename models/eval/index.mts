@@ -9,7 +9,7 @@ import { image, type ImageValue } from '../../src/image/value.ts';
 import { NAMED } from './captions.ts';
 import { loadClassifier } from './classifier.ts';
 import { heldOutPhotos, trainCache } from './paths.ts';
-import { evalGan } from './gan.ts';
+import { evalGan, evalGanNamed } from './gan.ts';
 import { runner } from './graphs.ts';
 import { evalUpscaler } from './sr.ts';
 import { evalTextToImage } from './textToImage.ts';
@@ -77,6 +77,13 @@ if (clf && wanted('gan')) {
   writeFileSync(`${root}docs/images/gan-samples.png`, await encodePng(sheet([0, 1, 2, 3].map((r) => items.slice(r * 8, r * 8 + 8)))));
   const { sheet: _, ...atOne } = g;
   results.gan = t ? { ...atOne, at_suggested_psi: figures } : atOne;
+  if (g.asked_top1_share !== undefined) {
+    // A class-conditional GAN: the eight named subjects, as the text-to-image model is asked for them.
+    const { rows, ...named } = await evalGanNamed(run, clf, psi ?? 1);
+    console.log(`gan, named subjects at psi ${named.truncation}, seeds recognised (top-1, of 4): ${NAMED.map((p) => `${p} ${named.named_top1_of_4[p]}`).join(', ')}; ${named.named_ok}/8 with 3 or more`);
+    writeFileSync(`${root}docs/images/gan-named.png`, await encodePng(sheet(rows.map(batchItems))));
+    (results.gan as Record<string, unknown>).named = named;
+  }
 }
 const file = `${root}models/eval/results.json`;
 const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> : {};

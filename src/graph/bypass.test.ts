@@ -7,7 +7,7 @@ import { doc, testRegistry } from '../../test/nodes.ts';
 describe('withoutBypassed', () => {
   it('resolves a chain of 3,000 bypassed nodes with a reader after each one in linear work', () => {
     const n = 3_000;
-    const nodes = [{ id: 'src', type: 'test.number', params: { value: 1 } }];
+    const nodes: Parameters<typeof doc>[0] = [{ id: 'src', type: 'test.number', params: { value: 1 } }];
     const edges: [string, string, string, string][] = [];
     for (let i = 0; i < n; i++) {
       nodes.push({ id: `b${i}`, type: 'test.add' }, { id: `r${i}`, type: 'test.sink' });
