@@ -137,7 +137,8 @@ describe('GAN generators with a truncation input', () => {
 
   it('refuses any other extra input, naming it, and a truncation input that is not float32 [1]', () => {
     const hint = 'that no node feeds; besides its latent, a GAN generator may take one float32 [1] truncation input, '
-      + 'named "psi", "truncation" or "truncation_psi" or by gan.truncationInput in its manifest';
+      + 'named "psi", "truncation" or "truncation_psi" or by gan.truncationInput in its manifest, '
+      + 'and a class-conditional one an int64 or int32 [B] class input its manifest names in gan.labelInput, with its classes in gan.classes';
     expect(recognize([z, io('class_label', 'int64', [1])], image)).toEqual({
       ok: false, nearest: 'gan', reason: `looks like a GAN generator ([B,n] in) but has an extra input "class_label" int64 [1] ${hint}`,
     });

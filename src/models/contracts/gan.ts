@@ -48,7 +48,8 @@ export function fitGenerator({ inputs, outputs }: ModelIo, truncationInput?: str
   const extra = rest.find((i) => i !== input);
   if (extra) {
     return refuse(`has an extra input "${extra.name}" ${typeOf(extra)} that no node feeds; besides its latent, a GAN generator `
-      + `may take one float32 [1] truncation input, named ${orList(TRUNCATION_NAMES.map((n) => `"${n}"`))} or by gan.truncationInput in its manifest`);
+      + `may take one float32 [1] truncation input, named ${orList(TRUNCATION_NAMES.map((n) => `"${n}"`))} or by gan.truncationInput in its manifest, `
+      + 'and a class-conditional one an int64 or int32 [B] class input its manifest names in gan.labelInput, with its classes in gan.classes');
   }
   const inputProblem = ruleProblem(input, { dtypes: ['float32'], ranks: [2] });
   if (inputProblem) return refuse(`input "${input.name}" ${inputProblem}`);
