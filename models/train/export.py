@@ -8,7 +8,9 @@ loom-emoji-sd/          SD ONNX layout at 128x128 (4x16x16 latents): text_encode
 loom-emoji-gan/         z [B,64], psi [1] -> image [B,3,64,64] in [-1,1]: truncation in w space toward
                         the generator's mean w; the manifest names the input and the suggested psi
                         (`latent_gan`, not bundled: train_latent_gan.py's generator with the frozen VAE
-                        decoder in one graph, image [B,3,128,128], in the same folder name and layout)
+                        decoder in one graph, image [B,3,128,128], in the same folder name and layout;
+                        `cond_gan`, not bundled either: train_cond_gan.py's, with a `label` int64 [B]
+                        input and the classes' names in the manifest's gan.classes)
 loom-emoji-classifier/  the evaluator (export_classifier.py)
 The super-resolution model (loom-sr-x4) is unchanged and not exported here.
 """

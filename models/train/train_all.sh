@@ -5,8 +5,8 @@
 # Resumable: everything lives in $LOOM_TRAIN_CACHE (default ~/.cache/latent-loom-train); a finished stage
 # leaves done/<stage> and is skipped, an interrupted one continues from its checkpoint in ckpt/.
 # Logs: $LOOM_TRAIN_CACHE/logs/<stage>.log. Step counts: CLASSIFIER_STEPS, VAE_STEPS, TEXT_ENCODER_STEPS, DIFFUSION_STEPS,
-# GAN_STEPS, LATENT_GAN_STEPS. The super-resolution model (unchanged from v1) is retrained only with TRAIN_SR=1,
-# the latent GAN (not bundled) only with TRAIN_LATENT_GAN=1.
+# GAN_STEPS, LATENT_GAN_STEPS, COND_GAN_STEPS. The super-resolution model (unchanged from v1) is retrained only with
+# TRAIN_SR=1, the latent GAN and the class-conditional latent GAN (not bundled) only with TRAIN_LATENT_GAN=1 and TRAIN_COND_GAN=1.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-/usr/bin/python3}   # Debian's python3 with python3-torch, python3-onnx, python3-skimage
@@ -50,6 +50,10 @@ main() {  # the whole run is parsed before it starts, so editing this file mid-r
   if [ "${TRAIN_LATENT_GAN:-0}" = 1 ]; then  # the latent GAN: not bundled, see models/README.md (about 70 min)
     stage latent_gan "$PY" train_latent_gan.py --steps "${LATENT_GAN_STEPS:-14000}"
     stage eval_latent_gan "$PY" eval_gan.py --model latent_gan
+  fi
+  if [ "${TRAIN_COND_GAN:-0}" = 1 ]; then  # the class-conditional latent GAN: not bundled, see models/README.md (about 65 min)
+    stage cond_gan "$PY" train_cond_gan.py --steps "${COND_GAN_STEPS:-14000}"
+    stage eval_cond_gan "$PY" eval_gan.py --model cond_gan --psi 0.5
   fi
   if [ "${TRAIN_SR:-0}" = 1 ]; then
     stage prepare_photos "$PY" prepare_data.py
