@@ -35,13 +35,15 @@ main() {  # the whole run is parsed before it starts, so editing this file mid-r
   stage vae "$PY" train_vae.py --steps "${VAE_STEPS:-4000}"
   stage text_encoder "$PY" train_text_encoder.py --steps "${TEXT_ENCODER_STEPS:-3000}"
   stage diffusion "$PY" train_diffusion.py --steps "${DIFFUSION_STEPS:-20000}"
-  # then 8000 steps more in three learning-rate phases: restarted at a quarter of the peak (cosine to
+  # then 14000 steps more in four learning-rate phases: restarted at a quarter of the peak (cosine to
   # 30000), dropped to about a fifteenth and annealed to 0 at 24500, restarted low and annealed again
-  # (cosine to 29000, stopped at 28000). The bundled UNet is step 28000.
+  # (cosine to 29000, stopped at 28000), and once more (cosine to 36000, stopped at 34000) with half the
+  # captions drawn from the emoji's plain names. The bundled UNet is step 34000.
   if [ -z "${DIFFUSION_STEPS:-}" ]; then
     stage diffusion_more1 "$PY" train_diffusion.py --steps 30000 --stop-at 20835
     stage diffusion_more2 "$PY" train_diffusion.py --steps 24500
     stage diffusion_more3 "$PY" train_diffusion.py --steps 29000 --stop-at 28000
+    stage diffusion_more4 "$PY" train_diffusion.py --steps 36000 --stop-at 34000 --plain-p 0.5
   fi
   stage gan "$PY" train_gan.py --steps "${GAN_STEPS:-10000}"
   stage eval_diffusion "$PY" eval_diffusion.py
