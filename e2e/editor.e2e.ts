@@ -389,14 +389,17 @@ test('Run N times queues N runs; seeds set to increment move on; the queue lists
   await context.close();
 }, 180_000);
 
+/** In the GAN example: picks the model of its Load GAN in the inspector. */
+async function pickGan(page: Page, id: string): Promise<void> {
+  await node(page, 'gan').getByTestId('node-title').click();
+  await page.getByTestId('inspector').getByTestId('param-model').selectOption(id);
+}
+
 test('a GAN Generator offers the truncation ψ its model suggests, and takes it in one click, undoably', async () => {
   const { page, context } = await openApp(browser);
   await openExample(page, 'gan');
   const inspector = page.getByTestId('inspector');
-  const model = async (id: string) => {
-    await node(page, 'gan').getByTestId('node-title').click();
-    await inspector.getByTestId('param-model').selectOption(id);
-  };
+  const model = (id: string) => pickGan(page, id);
   await model('test-tiny-gan'); // its manifest suggests no psi
   await node(page, 'samples').getByTestId('node-title').click();
   await inspector.getByTestId('param-truncation').fill('1');
@@ -419,8 +422,7 @@ test('a GAN Generator on a class-conditional model says what its subject draws a
   await openExample(page, 'gan');
   const inspector = page.getByTestId('inspector');
   const model = async (id: string) => {
-    await node(page, 'gan').getByTestId('node-title').click();
-    await inspector.getByTestId('param-model').selectOption(id);
+    await pickGan(page, id);
     await node(page, 'samples').getByTestId('node-title').click();
   };
   await model('test-tiny-gan'); // not class-conditional
