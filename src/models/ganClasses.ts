@@ -6,14 +6,16 @@ export function normalSubject(s: string): string {
   return s.toLowerCase().replace(/\s+/g, ' ').trim().replace(/^(a|an|the) /, '');
 }
 
-/**
- * The classes a subject names: those with a name equal to it (after normalSubject), every class for an
- * empty subject. None: an error naming the subject field, with the classes whose names contain it.
- */
-export function subjectClasses(subject: string, classes: readonly (readonly string[])[]): number[] {
+/** The classes with a name equal to the subject (after normalSubject), every class for an empty one; [] for none. */
+export function matchingClasses(subject: string, classes: readonly (readonly string[])[]): number[] {
   const want = normalSubject(subject);
   if (want === '') return classes.map((_, i) => i);
-  const hits = classes.flatMap((names, i) => (names.some((n) => normalSubject(n) === want) ? [i] : []));
+  return classes.flatMap((names, i) => (names.some((n) => normalSubject(n) === want) ? [i] : []));
+}
+
+/** matchingClasses, or for none an error naming the subject field, with the classes whose names contain it. */
+export function subjectClasses(subject: string, classes: readonly (readonly string[])[]): number[] {
+  const hits = matchingClasses(subject, classes);
   if (hits.length > 0) return hits;
   const near = nearClasses(subject, classes, 6).map((title) => `"${title}"`);
   throw new Error(`subject "${subject.slice(0, 80)}" names none of this GAN's ${classes.length} classes; `
