@@ -23,7 +23,7 @@ from torch.nn.utils import spectral_norm
 
 import common
 import train_latent_gan as lg
-from train_gan import Mapping, W, W_AVG_DECAY, Z, minibatch_std, update_ema
+from train_gan import Mapping, W, Z, minibatch_std, update_ema
 
 SIZE = lg.SIZE
 
@@ -129,9 +129,7 @@ def main():
     data, labels, scaling = load_train()
     g, d = build(scaling)
     ema = copy.deepcopy(g)
-    og = torch.optim.Adam(g.parameters(), lr=args.lr, betas=(0.0, 0.99))
-    c = lg.R1_EVERY / (lg.R1_EVERY + 1)  # lazy R1: Adam's moments adjusted as StyleGAN2 does
-    od = torch.optim.Adam(d.parameters(), lr=args.lr * c, betas=(0.0, 0.99 ** c))
+    og, od = lg.optimizers(g, d, args.lr)
     mods = {"g": g, "d": d, "ema": ema}
     opts = {"og": og, "od": od}
     step, elapsed = common.load_checkpoint("cond_gan", mods, opts)
@@ -143,7 +141,6 @@ def main():
     print(f"{len(data)} training latents (with mirrored), {g.w_avg.shape[0]} classes; "
           f"G {sum(p.numel() for p in g.parameters())} params, D {sum(p.numel() for p in d.parameters())}", flush=True)
     r1 = torch.tensor(0.0)
-    global_avg = torch.zeros(W)  # the running mean of w, for the log only
     while step < args.steps:
         i = torch.randint(len(data), (args.batch,))
         real, y = data[i], labels[i]
@@ -155,17 +152,11 @@ def main():
         loss_d.backward()
         od.step()
         if step % lg.R1_EVERY == 0:
-            x = lg.shift(real).requires_grad_(True)
-            grad, = torch.autograd.grad(d(x, y).sum(), x, create_graph=True)
-            r1 = grad.pow(2).sum(dim=(1, 2, 3)).mean()
-            od.zero_grad()
-            (lg.R1_GAMMA / 2 * r1 * lg.R1_EVERY).backward()
-            od.step()
+            r1 = lg.lazy_r1(d, lg.shift(real), od, y)
         loss_g = -d(lg.shift(fake), yf).mean()
         og.zero_grad()
         loss_g.backward()
         og.step()
-        global_avg.lerp_(w.detach().mean(0), 1 - W_AVG_DECAY)
         update_ema(ema, g, step)
         step += 1
         if step % 100 == 0 or step == args.steps:

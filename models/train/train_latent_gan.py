@@ -132,6 +132,26 @@ def sample_sheet(ema, dec, path, n=64, psi=1.0):
     common.save_sheet(((imgs + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).numpy(), path)
 
 
+def optimizers(g, d, lr):
+    """Adam for G and D; D's learning rate and betas adjusted for the lazy R1 penalty, which weighs
+    R1_EVERY steps at once (as StyleGAN2 does)."""
+    c = R1_EVERY / (R1_EVERY + 1)
+    return (torch.optim.Adam(g.parameters(), lr=lr, betas=(0.0, 0.99)),
+            torch.optim.Adam(d.parameters(), lr=lr * c, betas=(0.0, 0.99 ** c)))
+
+
+def lazy_r1(score, real, od, *cond):
+    """One lazy R1 step on the discriminator `score(x, *cond)`: the squared gradient norm at real
+    samples, weighted for R1_EVERY steps. Returns the penalty (for the log)."""
+    x = real.requires_grad_(True)
+    grad, = torch.autograd.grad(score(x, *cond).sum(), x, create_graph=True)
+    r1 = grad.pow(2).sum(dim=(1, 2, 3)).mean()
+    od.zero_grad()
+    (R1_GAMMA / 2 * r1 * R1_EVERY).backward()
+    od.step()
+    return r1
+
+
 def build(scaling=1.0):
     return Generator(scaling=scaling), Discriminator()
 
@@ -155,10 +175,7 @@ def main():
     data, scaling = load_train()
     g, d = build(scaling)
     ema = copy.deepcopy(g)
-    og = torch.optim.Adam(g.parameters(), lr=args.lr, betas=(0.0, 0.99))
-    # the lazy R1 penalty weighs R1_EVERY steps at once; Adam's moments adjusted as StyleGAN2 does
-    c = R1_EVERY / (R1_EVERY + 1)
-    od = torch.optim.Adam(d.parameters(), lr=args.lr * c, betas=(0.0, 0.99 ** c))
+    og, od = optimizers(g, d, args.lr)
     mods = {"g": g, "d": d, "ema": ema}
     opts = {"og": og, "od": od}
     step, elapsed = common.load_checkpoint("latent_gan", mods, opts)
@@ -178,12 +195,7 @@ def main():
         loss_d.backward()
         od.step()
         if step % R1_EVERY == 0:
-            x = shift(real).requires_grad_(True)
-            grad, = torch.autograd.grad(d(x).sum(), x, create_graph=True)
-            r1 = grad.pow(2).sum(dim=(1, 2, 3)).mean()
-            od.zero_grad()
-            (R1_GAMMA / 2 * r1 * R1_EVERY).backward()
-            od.step()
+            r1 = lazy_r1(d, shift(real), od)
         loss_g = -d(shift(fake)).mean()
         og.zero_grad()
         loss_g.backward()
