@@ -5,12 +5,12 @@ loom-emoji-sd/          SD ONNX layout at 128x128 (4x16x16 latents): text_encode
                         timestep), vae_decoder, vae_encoder (`sample` [B,3,H,W] in [-1,1] ->
                         `latent_sample` [B,4,H/8,W/8], the unscaled latent mean), tokenizer, scheduler;
                         subjects.json (what the editor's prompt box offers: write_subjects)
-loom-emoji-gan/         z [B,64], psi [1] -> image [B,3,64,64] in [-1,1]: truncation in w space toward
-                        the generator's mean w; the manifest names the input and the suggested psi
-                        (`latent_gan`, not bundled: train_latent_gan.py's generator with the frozen VAE
-                        decoder in one graph, image [B,3,128,128], in the same folder name and layout;
-                        `cond_gan`, not bundled either: train_cond_gan.py's, with a `label` int64 [B]
-                        input and the classes' names in the manifest's gan.classes)
+loom-emoji-gan/         `latent_gan`, bundled: train_latent_gan.py's generator with the frozen VAE decoder
+                        in one graph, z [B,64], psi [1] -> image [B,3,128,128] in [-1,1]: truncation in w
+                        space toward the generator's mean w; the manifest names the input and the
+                        suggested psi. In the same folder name and layout, not bundled: `gan`,
+                        train_gan.py's 64 px pixel GAN; `cond_gan`, train_cond_gan.py's, with a `label`
+                        int64 [B] input and the classes' names in the manifest's gan.classes
 loom-emoji-classifier/  the evaluator (export_classifier.py)
 The super-resolution model (loom-sr-x4) is unchanged and not exported here.
 """
@@ -143,7 +143,7 @@ def write_gan(out_root, g, size, classes=None):
 def main():
     global GAN_PSI
     ap = argparse.ArgumentParser()
-    ap.add_argument("models", nargs="*", default=["classifier", "sd", "gan"])
+    ap.add_argument("models", nargs="*", default=["classifier", "sd", "latent_gan"])
     ap.add_argument("--out", default=os.path.join(common.CACHE, "export"))
     ap.add_argument("--psi", type=float, default=GAN_PSI, help="the GAN's suggested truncation psi")
     args = ap.parse_args()

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Reproduce the bundled models v2: fetch the data, prepare it, learn the tokenizer, train the evaluator
-# (classifier), the VAE (128 px, encoder + decoder), the text encoder, the UNet and the GAN, one job at a
+# (classifier), the VAE (128 px, encoder + decoder), the text encoder, the UNet and the latent GAN, one job at a
 # time on one CPU thread each (nice 10), then evaluate.
 # Resumable: everything lives in $LOOM_TRAIN_CACHE (default ~/.cache/latent-loom-train); a finished stage
 # leaves done/<stage> and is skipped, an interrupted one continues from its checkpoint in ckpt/.
 # Logs: $LOOM_TRAIN_CACHE/logs/<stage>.log. Step counts: CLASSIFIER_STEPS, VAE_STEPS, TEXT_ENCODER_STEPS, DIFFUSION_STEPS,
-# GAN_STEPS, LATENT_GAN_STEPS, COND_GAN_STEPS. The super-resolution model (unchanged from v1) is retrained only with
-# TRAIN_SR=1, the latent GAN and the class-conditional latent GAN (not bundled) only with TRAIN_LATENT_GAN=1 and TRAIN_COND_GAN=1.
+# LATENT_GAN_STEPS, GAN_STEPS, COND_GAN_STEPS. The super-resolution model (unchanged from v1) is retrained only with
+# TRAIN_SR=1, the pixel GAN and the class-conditional latent GAN (not bundled) only with TRAIN_PIXEL_GAN=1 and TRAIN_COND_GAN=1.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-/usr/bin/python3}   # Debian's python3 with python3-torch, python3-onnx, python3-skimage
@@ -45,13 +45,14 @@ main() {  # the whole run is parsed before it starts, so editing this file mid-r
     stage diffusion_more3 "$PY" train_diffusion.py --steps 29000 --stop-at 28000
     stage diffusion_more4 "$PY" train_diffusion.py --steps 36000 --stop-at 34000 --plain-p 0.5
   fi
-  stage gan "$PY" train_gan.py --steps "${GAN_STEPS:-10000}"
   stage eval_diffusion "$PY" eval_diffusion.py
-  stage eval_gan "$PY" eval_gan.py
+  # the bundled GAN: latents of the VAE above, decoded by its frozen decoder (about 2 h on one thread)
+  stage latent_gan "$PY" train_latent_gan.py --steps "${LATENT_GAN_STEPS:-24000}"
+  stage eval_latent_gan "$PY" eval_gan.py --model latent_gan
   stage export "$PY" export.py   # into $LOOM_TRAIN_CACHE/export; `export.py --out ../bundle` to bundle
-  if [ "${TRAIN_LATENT_GAN:-0}" = 1 ]; then  # the latent GAN: not bundled, see models/README.md (about 70 min)
-    stage latent_gan "$PY" train_latent_gan.py --steps "${LATENT_GAN_STEPS:-14000}"
-    stage eval_latent_gan "$PY" eval_gan.py --model latent_gan
+  if [ "${TRAIN_PIXEL_GAN:-0}" = 1 ]; then  # the 64 px pixel GAN: not bundled, see models/README.md (3-9 h)
+    stage gan "$PY" train_gan.py --steps "${GAN_STEPS:-10000}"
+    stage eval_gan "$PY" eval_gan.py
   fi
   if [ "${TRAIN_COND_GAN:-0}" = 1 ]; then  # the class-conditional latent GAN: not bundled, see models/README.md (about 65 min)
     stage cond_gan "$PY" train_cond_gan.py --steps "${COND_GAN_STEPS:-14000}"
