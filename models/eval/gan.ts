@@ -14,8 +14,7 @@ export async function evalGan(run: Run, clf: Classifier, npzPath: string, sample
   const labels = new Set<number>();
   const batches: ImageValue[] = [];
   for (let at = 0; at < samples; at += 64) {
-    const out = await run(doc([node('gan', 'model.load_gan', { model: 'loom-emoji-gan' }), node('gen', 'gan.generate', { seed: at, batch: Math.min(64, samples - at), truncation })],
-      [edge('gan', 'gan', 'gen', 'gan')]), ['gen']);
+    const out = await generate(run, { seed: at, batch: Math.min(64, samples - at), truncation });
     const images = out('gen', 'images');
     const said = out('gen', 'subjects') as unknown as string; // '' unless class-conditional
     conditional ||= said !== '';
@@ -45,14 +44,18 @@ export async function evalGanNamed(run: Run, clf: Classifier, truncation: number
   const counts: Record<string, number> = {};
   const rows: ImageValue[] = [];
   for (const prompt of NAMED) {
-    const out = await run(doc([node('gan', 'model.load_gan', { model: 'loom-emoji-gan' }), node('gen', 'gan.generate', { seed: 1000, batch: 4, truncation, subject: prompt })],
-      [edge('gan', 'gan', 'gen', 'gan')]), ['gen']);
+    const out = await generate(run, { seed: 1000, batch: 4, truncation, subject: prompt });
     const images = out('gen', 'images');
     rows.push(images);
     const want = named.get(bare(prompt))!;
     counts[prompt] = (await clf.probabilities(images)).filter((p) => want.has(p.indexOf(Math.max(...p)))).length;
   }
   return { truncation, named_top1_of_4: counts, named_ok: Object.values(counts).filter((c) => c >= 3).length, rows };
+}
+
+/** The bundled GAN's GAN Generator run with these params; its outputs by node and port. */
+function generate(run: Run, params: Record<string, unknown>) {
+  return run(doc([node('gan', 'model.load_gan', { model: 'loom-emoji-gan' }), node('gen', 'gan.generate', params)], [edge('gan', 'gan', 'gen', 'gan')]), ['gen']);
 }
 
 /** n training images (fixed pick), averaged down to the GAN's size, in [0,1]. */
