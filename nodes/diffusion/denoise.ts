@@ -1,3 +1,4 @@
+import { latentSketch } from '../../src/kernel/sketch.ts';
 import type { TorchGeneratorState } from '../../src/diffusion/torchRandom.ts';
 import { TorchGenerator } from '../../src/diffusion/torchRandom.ts';
 import { img2imgSchedule, inpaintBlend, type SchedulerState } from '../../src/diffusion/schedulers/index.ts';
@@ -63,11 +64,12 @@ export default defineNode({
   resume: { ignoreParams: ['end'] },
   // What the preview shows is no part of the result: wiring a decoder or changing how often re-runs nothing.
   previewOnly: { inputs: ['preview_decoder'], params: ['preview_every'] },
-  memory(params, inputs) {
-    if (!inputs) return undefined;
-    const steps = Math.max(0, Math.min(params.end, inputs.schedule.schedule.timesteps.length) - params.start);
-    return unetNeed(inputs.unet, inputs.latent, params.cfg, steps);
+  memory(params, { unet, latent, schedule }) {
+    if (!unet || !latent || !schedule) return undefined;
+    const steps = Math.max(0, Math.min(params.end, schedule.schedule.timesteps.length) - params.start);
+    return unetNeed(unet, latent, params.cfg, steps);
   },
+  sketch: (_params, { latent }) => (latent ? { latent: latentSketch(latent.tensor.dims), denoised: latentSketch(latent.tensor.dims) } : {}),
   async run({ inputs, params, ctx }) {
     // Start and end count the steps this strength runs; strength 1 is the whole schedule.
     const schedule = img2imgSchedule(inputs.schedule.schedule, params.strength);

@@ -1,4 +1,5 @@
 import { defineNode, model } from '../../src/kernel/define.ts';
+import type { Runtime } from '../../src/runtime/runtime.ts';
 import { modelIdentity } from '../model/identity.ts';
 
 export default defineNode({
@@ -9,11 +10,14 @@ export default defineNode({
   params: { model: model({ default: '', modelKind: 'stable-diffusion' }) },
   outputs: { text_encoder: 'TEXT_ENCODER', unet: 'UNET', vae: 'VAE' },
   identity: ({ model: id }, { runtime }) => modelIdentity(id, runtime),
-  async run({ params, ctx }) {
-    if (!params.model) throw new Error('choose a model in the "model" param');
-    const manifest = await ctx.runtime.store.get(params.model);
-    if (manifest.kind !== 'stable-diffusion') throw new Error(`model "${manifest.id}" is a ${manifest.kind} model, not Stable Diffusion`);
-    const handle = { kind: 'model' as const, id: manifest.id, manifest };
-    return { text_encoder: handle, unet: handle, vae: handle };
-  },
+  run: ({ params, ctx }) => load(params.model, ctx.runtime),
+  sketch: (params, _inputs, { runtime }) => load(params.model, runtime), // a manifest read: no session yet
 });
+
+async function load(id: string, runtime: Runtime) {
+  if (!id) throw new Error('choose a model in the "model" param');
+  const manifest = await runtime.store.get(id);
+  if (manifest.kind !== 'stable-diffusion') throw new Error(`model "${manifest.id}" is a ${manifest.kind} model, not Stable Diffusion`);
+  const handle = { kind: 'model' as const, id: manifest.id, manifest };
+  return { text_encoder: handle, unet: handle, vae: handle };
+}

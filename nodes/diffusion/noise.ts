@@ -1,5 +1,6 @@
 import { TorchGenerator } from '../../src/diffusion/torchRandom.ts';
 import { defineNode, int, seed } from '../../src/kernel/define.ts';
+import { latentSketch } from '../../src/kernel/sketch.ts';
 import { F32 } from '../../src/runtime/memory.ts';
 
 export default defineNode({
@@ -19,6 +20,12 @@ export default defineNode({
     const { channels, downscale } = inputs?.unet?.manifest.latent ?? { channels: 4, downscale: 8 };
     const values = params.batch * channels * Math.ceil(params.height / downscale) * Math.ceil(params.width / downscale);
     return { bytes: 2 * F32 * values, lower: 'batch, width or height' };
+  },
+  sketch(params, { unet }, { unknown }) {
+    if (unknown.includes('unet')) return {}; // wired, but its model is not known yet: no guess
+    const { channels, downscale } = unet?.manifest.latent ?? { channels: 4, downscale: 8 };
+    if (params.width % downscale || params.height % downscale) return {};
+    return { latent: latentSketch([params.batch, channels, params.height / downscale, params.width / downscale]) };
   },
   async run({ inputs, params }) {
     // Channels and downscale come from the model; SD 1.x/2.x values when no model is wired.

@@ -1,3 +1,4 @@
+import { latentSketch } from '../../src/kernel/sketch.ts';
 import { defineNode, float, int } from '../../src/kernel/define.ts';
 import { latentAt, samplerStep, startFrom } from './sampling.ts';
 import { openUnet } from './unet.ts';
@@ -10,7 +11,8 @@ export default defineNode({
   inputs: { unet: 'UNET', latent: 'LATENT', positive: 'CONDITIONING', negative: { type: 'CONDITIONING', optional: true }, schedule: 'SCHEDULE' },
   params: { step: int({ default: 0, min: 0, max: 999 }), cfg: float({ default: 7.5, min: 0, max: 30, step: 0.5 }) },
   outputs: { latent: 'LATENT', denoised: 'LATENT' },
-  memory: (params, inputs) => (inputs ? unetNeed(inputs.unet, inputs.latent, params.cfg, 1) : undefined),
+  memory: (params, { unet, latent }) => (unet && latent ? unetNeed(unet, latent, params.cfg, 1) : undefined),
+  sketch: (_params, { latent }) => (latent ? { latent: latentSketch(latent.tensor.dims), denoised: latentSketch(latent.tensor.dims) } : {}),
   async run({ inputs, params, ctx }) {
     const { schedule } = inputs.schedule;
     if (params.step >= schedule.timesteps.length) throw new Error(`step ${params.step} is outside the schedule's ${schedule.timesteps.length} steps`);

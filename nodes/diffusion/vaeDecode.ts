@@ -1,3 +1,4 @@
+import { imageSketch } from '../../src/kernel/sketch.ts';
 import { defineNode, stack } from '../../src/kernel/define.ts';
 import { imageNeed } from '../../src/image/limits.ts';
 import { vaeRunBytes, weightBytes } from '../../src/models/memory.ts';
@@ -10,15 +11,21 @@ export default defineNode({
   inputs: { vae: 'VAE', latent: 'LATENT' },
   params: {},
   outputs: { image: 'IMAGE' },
-  memory(_params, inputs) {
-    if (!inputs) return undefined;
-    const { manifest } = inputs.vae;
-    const [b, , h, w] = inputs.latent.tensor.dims;
+  memory(_params, { vae, latent }) {
+    if (!vae || !latent) return undefined;
+    const { manifest } = vae;
+    const [b, , h, w] = latent.tensor.dims;
     const down = manifest.latent?.downscale ?? 8;
     const lower = 'the latent size (Noise width and height) or batch';
     // Items decode one at a time; the images are then stacked into one batch.
     const images = imageNeed({ width: w * down, height: h * down, channels: 3, batch: b }, 'decoded image', lower, 2);
     return { bytes: images.bytes + vaeRunBytes(weightBytes(manifest, 'vae_decoder'), w * down * h * down), lower };
+  },
+  sketch(_params, { vae, latent }) {
+    if (!vae || !latent) return {};
+    const [b, , h, w] = latent.tensor.dims;
+    const down = vae.manifest.latent?.downscale ?? 8;
+    return { image: imageSketch(w * down, h * down, 3, b) };
   },
   async run({ inputs, ctx }) {
     const decoder = await openDecoder(ctx.runtime, inputs.vae.manifest);

@@ -28,8 +28,8 @@ export default defineNode({
   },
   outputs: { images: 'IMAGE', subjects: 'TEXT' },
   memory(params, inputs) {
-    const size = inputs?.gan.manifest.image;
-    if (!inputs || !size) return undefined;
+    const size = inputs.gan?.manifest.image;
+    if (!inputs.gan || !size) return undefined;
     // Each chunk's NCHW output and its NHWC image, then all of them stacked into one batch.
     const need = imageNeed({ ...size, channels: 3, batch: params.batch }, 'GAN images', 'batch', 3);
     return { ...need, bytes: need.bytes + 3 * weightBytes(inputs.gan.manifest, 'model') };

@@ -1,5 +1,6 @@
 import { imageNeed } from '../../src/image/limits.ts';
 import { defineNode, float, image, int } from '../../src/kernel/define.ts';
+import { imageSketch } from '../../src/kernel/sketch.ts';
 
 export default defineNode({
   type: 'image.gradient', version: 1, title: 'Gradient', category: 'Image',
@@ -13,6 +14,7 @@ export default defineNode({
   },
   outputs: { image: 'IMAGE' },
   memory: ({ width, height }) => imageNeed({ width, height, channels: 3 }, 'gradient', 'width or height'),
+  sketch: ({ width, height }) => ({ image: imageSketch(width, height, 3) }),
   async run({ params: { width, height, blue } }) {
     const out = image(width, height, 3);
     for (let y = 0; y < height; y++) {

@@ -12,10 +12,10 @@ export default defineNode({
     background: float({ default: 0, min: 0, max: 1, step: 0.05 }),
   },
   outputs: { image: 'IMAGE' },
-  memory(params, inputs) {
-    if (!inputs) return undefined;
-    const { gw, gh } = layout(inputs.images, params);
-    return imageNeed({ width: gw, height: gh, channels: inputs.images.channels }, 'grid', 'gap, or the size or batch of the images fed in');
+  memory(params, { images }) {
+    if (!images) return undefined;
+    const { gw, gh } = layout(images, params);
+    return imageNeed({ width: gw, height: gh, channels: images.channels }, 'grid', 'gap, or the size or batch of the images fed in');
   },
   async run({ inputs: { images }, params }) {
     const { batch, width: w, height: h, channels: c } = images;

@@ -1,3 +1,4 @@
+import { imageSketch } from '../../src/kernel/sketch.ts';
 import { checkImageSize, imageNeed } from '../../src/image/limits.ts';
 import { RESIZE_FILTERS, resizeImage } from '../../src/image/resize.ts';
 import { choice, defineNode, float, int } from '../../src/kernel/define.ts';
@@ -15,13 +16,17 @@ export default defineNode({
     filter: choice({ choices: RESIZE_FILTERS, default: 'bicubic' }),
   },
   outputs: { image: 'IMAGE' },
-  memory(params, inputs) {
-    if (!inputs) return undefined;
-    const { image } = inputs;
+  memory(params, { image }) {
+    if (!image) return undefined;
     const [w, h] = targetSize(image.width, image.height, params);
     // The output and the one-direction pass between input and output (at most as large as the larger).
     const copies = 1 + Math.max(1, (image.width * image.height) / (w * h));
     return imageNeed({ width: w, height: h, channels: image.channels, batch: image.batch }, 'resized image', params.mode === 'factor' ? 'factor' : 'width or height', copies);
+  },
+  sketch(params, { image }) {
+    if (!image) return {};
+    const [w, h] = targetSize(image.width, image.height, params);
+    return { image: imageSketch(w, h, image.channels, image.batch) };
   },
   async run({ inputs: { image }, params }) {
     const [w, h] = targetSize(image.width, image.height, params);

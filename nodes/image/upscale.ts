@@ -2,6 +2,7 @@ import { checkImageSize, imageNeed } from '../../src/image/limits.ts';
 import { upscalerRunBytes, weightBytes } from '../../src/models/memory.ts';
 import { resizeImage } from '../../src/image/resize.ts';
 import { choice, defineNode, image, int, type ImageValue } from '../../src/kernel/define.ts';
+import { imageSketch } from '../../src/kernel/sketch.ts';
 import { planGrid } from '../../src/image/tiles.ts';
 import { openUpscaler } from '../../src/models/contracts/imageModel.ts';
 import { MIN_TILE, upscaleItem, upscaleWhole, type TileRun } from '../../src/image/upscaleTiles.ts';
@@ -40,14 +41,18 @@ export default defineNode({
   outputs: { image: 'IMAGE' },
   memory(params, inputs) {
     // The scale is known before the run only when the manifest states it; the kernel checks the size again.
-    const scale = inputs?.upscaler.manifest.upscaler?.scale;
-    if (!inputs || scale === undefined) return undefined;
+    const scale = inputs.upscaler?.manifest.upscaler?.scale;
     const src = inputs.image;
+    if (!inputs.upscaler || !src || scale === undefined) return undefined;
     // The output, and for alpha its own plane resized (1/4 of RGBA) plus the source's alpha; tiles are
     // small and shrink when onnxruntime runs out of memory.
     const need = imageNeed({ width: src.width * scale, height: src.height * scale, channels: src.channels, batch: src.batch },
       'upscaled image', 'the size or batch of the image (a Resize before Upscale)', src.channels === 4 ? 1.5 : 1);
     return { ...need, bytes: need.bytes + 3 * weightBytes(inputs.upscaler.manifest, 'model') };
+  },
+  sketch(_params, { upscaler, image }) {
+    const scale = upscaler?.manifest.upscaler?.scale;
+    return image && scale !== undefined ? { image: imageSketch(image.width * scale, image.height * scale, image.channels, image.batch) } : {};
   },
   async run({ inputs, params, ctx }) {
     const model = await openUpscaler(ctx.runtime, inputs.upscaler.manifest, ctx.signal);

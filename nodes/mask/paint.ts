@@ -12,9 +12,9 @@ export default defineNode({
   inputs: { image: 'IMAGE' },
   params: { strokes: strokes({ maxStrokes: 1000, maxPoints: 20000, minSize: 0.001, maxSize: 1 }) },
   outputs: { mask: 'MASK' },
-  memory(_params, inputs) {
-    if (!inputs) return undefined;
-    return imageNeed({ width: inputs.image.width, height: inputs.image.height, channels: 1 }, 'mask', 'the image size');
+  memory(_params, { image }) {
+    if (!image) return undefined;
+    return imageNeed({ width: image.width, height: image.height, channels: 1 }, 'mask', 'the image size');
   },
   async run({ inputs: { image }, params, ctx }) {
     return { mask: paintMask(params.strokes, image.width, image.height, ctx.signal) };

@@ -10,6 +10,7 @@ export default defineNode({
   params: { model: model({ default: '', modelKind: 'gan' }) },
   outputs: { gan: 'GAN' },
   identity: ({ model: id }, { runtime }) => modelIdentity(id, runtime),
+  sketch: async ({ model: id }, _inputs, { runtime }) => (id ? { gan: { kind: 'model', id, manifest: await runtime.store.get(id) } } : {}),
   async run({ params, ctx }) {
     if (!params.model) throw new Error('choose a model in the "model" param');
     const manifest = await ctx.runtime.store.get(params.model);

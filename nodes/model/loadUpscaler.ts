@@ -10,6 +10,8 @@ export default defineNode({
   params: { model: model({ default: '', modelKind: 'upscaler' }) },
   outputs: { upscaler: 'UPSCALER' },
   identity: ({ model: id }, { runtime }) => modelIdentity(id, runtime),
+  // The stored manifest, its session not opened: Upscale weighs its output when the manifest states the scale.
+  sketch: async ({ model: id }, _inputs, { runtime }) => (id ? { upscaler: { kind: 'model', id, manifest: await runtime.store.get(id) } } : {}),
   async run({ params, ctx }) {
     if (!params.model) throw new Error('choose a model in the "model" param');
     const manifest = await ctx.runtime.store.get(params.model);

@@ -81,7 +81,7 @@ export class Executor {
     state.emit({ type: 'run-started', runId: state.runId, plan: planned.order });
     const keys = await this.keys(planned, state);
     const needed = neededNodes(planned, keys, this.cache);
-    this.checkMemory(planned, keys, needed, state);
+    await this.checkMemory(planned, keys, needed, state);
     await this.execute(planned, keys, needed, state);
     return finish(this.summarise(planned, keys, needed, state));
   }
@@ -143,24 +143,74 @@ export class Executor {
   }
 
   /**
-   * Before any kernel runs: nodes whose declared memory need (from their params alone) is over the
-   * runtime's budget fail now, so a run that cannot fit stops before it allocates.
+   * Before any kernel runs: nodes whose memory need is over the runtime's budget fail now, so a run that
+   * cannot fit stops before it allocates. Each is weighed with the inputs known then: what the cache
+   * holds and the sketches of the nodes upstream (their outputs' shapes, src/kernel/sketch.ts). What
+   * only refused nodes read is skipped: a Noise is not drawn for a Denoise that cannot run.
    */
-  private checkMemory(plan: Plan, keys: Map<string, NodeKeys>, needed: Set<string>, state: RunState): void {
+  private async checkMemory(plan: Plan, keys: Map<string, NodeKeys>, needed: Set<string>, state: RunState): Promise<void> {
+    const known = new Map<string, Outputs>();
+    const refused = new Set<string>();
     for (const id of plan.order) {
       const key = keys.get(id)?.key;
-      if (!needed.has(id) || state.outcomes[id] || key === undefined || this.cache.has(key)) continue;
+      if (!needed.has(id) || state.outcomes[id] || key === undefined) continue;
+      const cached = this.cache.get(key);
+      if (cached) {
+        known.set(id, cached);
+        continue;
+      }
       const node = plan.nodes.get(id)!;
+      const def = this.def(node);
+      const inputs: Record<string, unknown> = {};
+      const unknown: string[] = [];
+      for (const e of plan.sources(id)) {
+        const value = known.get(e.from.node)?.[e.from.port];
+        if (value !== undefined) inputs[e.to.port] = value;
+        else unknown.push(e.to.port);
+      }
       try {
-        this.assertFits(this.def(node), node.params, undefined);
+        this.assertFits(def, node.params, inputs);
       } catch (e) {
         this.fail(state, node, e);
+        refused.add(id);
+        continue;
       }
+      try {
+        if (def.sketch) known.set(id, await def.sketch(node.params, inputs, { runtime: this.runtime, unknown }));
+      } catch {
+        // What a sketch cannot tell now, the node's run will say.
+      }
+    }
+    if (refused.size > 0) this.skipFeedersOf(plan, keys, needed, refused, state);
+  }
+
+  /**
+   * Skips the nodes, not cached, whose every path to a target passes a refused node or one that waits on
+   * it. Those waiting nodes are skipped as the run reaches them, as after any failure.
+   */
+  private skipFeedersOf(plan: Plan, keys: Map<string, NodeKeys>, needed: Set<string>, refused: Set<string>, state: RunState): void {
+    const waits = new Set(refused);
+    for (const id of plan.order) if (plan.sources(id).some((e) => waits.has(e.from.node))) waits.add(id);
+    const feeds = new Set<string>();
+    const stack = plan.targets.filter((t) => !waits.has(t));
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      if (feeds.has(id)) continue;
+      feeds.add(id);
+      for (const e of plan.sources(id)) if (!waits.has(e.from.node)) stack.push(e.from.node);
+    }
+    const names = [...refused].slice(0, 3).map((id) => quote(id)).join(', ') + (refused.size > 3 ? ` and ${refused.size - 3} more` : '');
+    const because = `not run: all it feeds waits on ${names}, refused before the run`;
+    for (const id of plan.order) {
+      const key = keys.get(id)?.key;
+      if (!needed.has(id) || feeds.has(id) || waits.has(id) || state.outcomes[id] || (key !== undefined && this.cache.has(key))) continue;
+      state.outcomes[id] = { state: 'skipped', because };
+      state.emit({ type: 'node-skipped', runId: state.runId, nodeId: id, because });
     }
   }
 
   /** Throws, saying what to lower, when a run of `def` would need more than the runtime's budget. */
-  private assertFits(def: NodeDefinition, params: Record<string, unknown>, inputs: Record<string, unknown> | undefined): void {
+  private assertFits(def: NodeDefinition, params: Record<string, unknown>, inputs: Record<string, unknown>): void {
     if (!def.memory) return;
     const need = def.memory(params, inputs, this.runtime);
     const budget = this.runtime.memoryBudget;
@@ -199,7 +249,9 @@ export class Executor {
     for (const id of plan.order) {
       if (!needed.has(id) || outcomes[id]) continue;
       const node = plan.nodes.get(id)!;
-      const upstreamBad = plan.sources(id).find((e) => outcomes[e.from.node] && outcomes[e.from.node].state !== 'done');
+      // A failed input is named before a skipped one: it is the cause.
+      const bad = plan.sources(id).filter((e) => outcomes[e.from.node] && outcomes[e.from.node].state !== 'done');
+      const upstreamBad = bad.find((e) => outcomes[e.from.node].state === 'failed') ?? bad[0];
       if (upstreamBad) {
         const because = `input "${upstreamBad.to.port}" comes from "${upstreamBad.from.node}", which ${outcomes[upstreamBad.from.node].state === 'cancelled' ? 'was cancelled' : 'did not run'}`;
         outcomes[id] = { state: 'skipped', because };

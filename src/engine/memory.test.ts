@@ -13,6 +13,7 @@ import { roughBytes } from '../runtime/format.ts';
 import type { RunEvent } from './events.ts';
 
 const GiB = 1024 ** 3;
+const defaultGraph = fileURLToPath(new URL('../../graphs/default.json', import.meta.url));
 const budgeted = (bytes: number) => createNodeRuntime({ threads: 1, memoryBudget: bytes });
 
 describe('memory needs against the budget', () => {
@@ -23,6 +24,40 @@ describe('memory needs against the budget', () => {
     expect(failure(result, 'n')).toMatch(/^Noise \("n"\): needs about 537 MB of memory at once, over the 268 MB this engine allows \(cpu\); lower batch, width or height$/);
     expect(events.some((e) => e.type === 'node-started' && e.nodeId === 'n')).toBe(false);
     expect(result.nodes.g).toMatchObject({ state: 'done' }); // the rest of the graph still runs
+  });
+
+  it('weighs a Denoise before any kernel starts, from the sketches of its model, Noise and Scheduler', async () => {
+    // Noise at 4096x4096 x 64 fits this budget by itself (537 MB) and took about 12 s to draw; Denoise
+    // on it cannot fit. Nothing runs: not the Noise, not the prompts' encoders, nothing after Denoise.
+    const doc = JSON.parse(readFileSync(defaultGraph, 'utf8'));
+    doc.nodes.find((n: { id: string }) => n.id === 'noise').params = { width: 4096, height: 4096, batch: 64 };
+    const events: RunEvent[] = [];
+    const result = await executor(budgeted(4 * GiB)).run(doc, { onEvent: (e) => events.push(e) });
+    expect(failure(result, 'denoise')).toMatch(/^Denoise \("denoise"\): needs about [\d.]+ TB of memory at once, over the 4.3 GB this engine allows \(cpu\); lower the latent size \(Noise width and height\) or batch, or set cfg to 1/);
+    expect(events.filter((e) => e.type === 'node-started')).toEqual([]);
+    for (const id of ['model', 'positive', 'negative', 'encode_positive', 'encode_negative', 'noise', 'scheduler', 'upscaler']) {
+      expect(result.nodes[id], id).toEqual({ state: 'skipped', because: 'not run: all it feeds waits on "denoise", refused before the run' });
+    }
+    expect(result.nodes.decode).toMatchObject({ state: 'skipped', because: 'input "latent" comes from "denoise", which did not run' });
+    // At a size that fits, the same graph runs as before.
+    doc.nodes.find((n: { id: string }) => n.id === 'noise').params = { width: 128, height: 128, batch: 1 };
+    expect((await executor(budgeted(4 * GiB)).run(doc)).status).toBe('done');
+  });
+
+  it('weighs an Upscale before any kernel starts, from a Gradient and a Resize sketched ahead of it', async () => {
+    const doc = graph([
+      { id: 'g', type: 'image.gradient', params: { width: 256, height: 256 } }, { id: 'r', type: 'image.resize', params: { mode: 'factor', factor: 4 } },
+      { id: 'm', type: 'model.load_upscaler', params: { model: 'loom-sr-x4' } }, { id: 'u', type: 'image.upscale' },
+    ], [['g', 'image', 'r', 'image'], ['r', 'image', 'u', 'image'], ['m', 'upscaler', 'u', 'upscaler']]);
+    const events: RunEvent[] = [];
+    const result = await executor(budgeted(128 * 1024 ** 2)).run(doc, { targets: ['u'], onEvent: (e) => events.push(e) });
+    // 1024 px resized, 4096 px upscaled: 4096 x 4096 x 3 floats (201 MB) and the weights' three copies.
+    expect(failure(result, 'u')).toMatch(/^Upscale \("u"\): needs about 202 MB of memory at once, over the 134 MB .*; lower the size or batch of the image \(a Resize before Upscale\)$/);
+    expect(events.filter((e) => e.type === 'node-started')).toEqual([]);
+    expect(result.nodes.r).toMatchObject({ state: 'skipped', because: 'not run: all it feeds waits on "u", refused before the run' });
+    // Half the factor fits: everything runs.
+    doc.nodes[1].params.factor = 2;
+    expect((await executor(budgeted(128 * 1024 ** 2)).run(doc, { targets: ['u'] })).status).toBe('done');
   });
 
   it('checks nodes whose need depends on their inputs just before their kernel', async () => {
@@ -73,7 +108,6 @@ describe('memory needs against the budget', () => {
 
 describe('the CLI under a memory cap', () => {
   const bin = fileURLToPath(new URL('../../bin/latent-loom.mjs', import.meta.url));
-  const defaultGraph = fileURLToPath(new URL('../../graphs/default.json', import.meta.url));
 
   it('refuses a Denoise that would need hundreds of GB, quickly, with what to lower', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'loom-mem-'));

@@ -68,6 +68,12 @@ export interface MemoryNeed {
   lower: string;
 }
 
+/** What a sketch may use: the runtime (its model store), and which wired inputs are not known yet. */
+export interface SketchContext extends Pick<NodeContext, 'runtime'> {
+  /** Wired inputs without a value before the run: an optional one here is not one left unwired. */
+  unknown: readonly string[];
+}
+
 /** What a node's `memory` estimate may read of the runtime. */
 export type MemoryContext = Pick<Runtime, 'backend' | 'memoryBudget'>;
 
@@ -85,11 +91,18 @@ export interface NodeDefinition extends NodeSchema {
   previewOnly?: { inputs?: readonly string[]; params?: readonly string[] };
   /**
    * The memory a run needs, estimated from shapes, checked against `runtime.memoryBudget` before the
-   * kernel allocates: once before any kernel of the run starts (`inputs` undefined: return undefined when
-   * the estimate needs them), and again with the inputs just before this kernel. May throw to refuse a
-   * size outright (e.g. an image side over the limit).
+   * kernel allocates: once before any kernel of the run starts, with the inputs known then (cached
+   * results and the sketches of the nodes upstream; return undefined when one the estimate needs is
+   * missing), and again with all the inputs just before this kernel. May throw to refuse a size
+   * outright (e.g. an image side over the limit).
    */
-  memory?(params: Record<string, unknown>, inputs: Record<string, unknown> | undefined, runtime: MemoryContext): MemoryNeed | undefined;
+  memory?(params: Record<string, unknown>, inputs: Record<string, unknown>, runtime: MemoryContext): MemoryNeed | undefined;
+  /**
+   * Its outputs as they will be, without computing them, for the check before the run: the shapes and
+   * model handles that memory estimates downstream read, with empty data (src/kernel/sketch.ts). Gets
+   * the inputs known, as `memory` does; leaves out what it cannot tell. Cheap: no model runs.
+   */
+  sketch?(params: Record<string, unknown>, inputs: Record<string, unknown>, ctx: SketchContext): Promise<Record<string, unknown>> | Record<string, unknown>;
   /** Other names people search for it by, e.g. what other tools call it ("ksampler", "preview image"). */
   aliases?: readonly string[];
   /**
@@ -110,7 +123,8 @@ export function defineNode<
   identity?(params: ParamValues<P>, ctx: Pick<NodeContext, 'runtime'>): Promise<string>;
   resume?: { ignoreParams: readonly (keyof P & string)[] };
   previewOnly?: { inputs?: readonly (keyof I & string)[]; params?: readonly (keyof P & string)[] };
-  memory?(params: ParamValues<P>, inputs: InputValues<I> | undefined, runtime: MemoryContext): MemoryNeed | undefined;
+  memory?(params: ParamValues<P>, inputs: Partial<InputValues<I>>, runtime: MemoryContext): MemoryNeed | undefined;
+  sketch?(params: ParamValues<P>, inputs: Partial<InputValues<I>>, ctx: SketchContext): Promise<Partial<OutputValues<O>>> | Partial<OutputValues<O>>;
   migrate?: NodeSchema['migrate'];
   saves?: { filenameParam: keyof P & string };
 }): NodeDefinition {
