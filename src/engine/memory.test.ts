@@ -27,7 +27,7 @@ describe('memory needs against the budget', () => {
   });
 
   it('weighs a Denoise before any kernel starts, from the sketches of its model, Noise and Scheduler', async () => {
-    // Noise at 4096x4096 x 64 fits this budget by itself (537 MB) and took about 12 s to draw; Denoise
+    // Noise at 4096x4096 x 64 fits this budget by itself (537 MB) and takes 7.5 to 12 s to draw; Denoise
     // on it cannot fit. Nothing runs: not the Noise, not the prompts' encoders, nothing after Denoise.
     const doc = JSON.parse(readFileSync(defaultGraph, 'utf8'));
     doc.nodes.find((n: { id: string }) => n.id === 'noise').params = { width: 4096, height: 4096, batch: 64 };
