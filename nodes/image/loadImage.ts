@@ -1,4 +1,6 @@
 import { decodeImage } from '../../src/image/decode.ts';
+import { probeImage } from '../../src/image/probe.ts';
+import { imageSketch } from '../../src/kernel/sketch.ts';
 import { parseImageRef, readImageRef, refLabel, type ImageRef } from '../../src/image/source.ts';
 import { sha256Hex } from '../../src/runtime/sha256.ts';
 import { defineNode, text } from '../../src/kernel/define.ts';
@@ -19,6 +21,13 @@ export default defineNode({
     if (ref?.kind !== 'path') return '';
     // An unreadable file gets its message from run().
     return readImageRef(ref).then(sha256Hex, () => 'unreadable');
+  },
+  // The header alone; a file with EXIF data may be turned when decoded, so only the run can tell its size.
+  async sketch({ image }) {
+    const ref = image ? refOrNull(image) : null;
+    if (!ref) return {};
+    const header = probeImage(await readImageRef(ref));
+    return header.exif ? {} : { image: imageSketch(header.width, header.height, header.channels) };
   },
   async run({ params, ctx }) {
     if (!params.image) throw new Error('param "image": choose an image file');

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createNodeRuntime, nodeMemoryBudget } from '../runtime/node.ts';
 import { executor, failure, graph, runtime, testImages } from '../../test/runGraph.ts';
 import { image } from '../image/value.ts';
+import { encodePng } from '../image/png.ts';
 import { roughBytes } from '../runtime/format.ts';
 import type { RunEvent } from './events.ts';
 
@@ -58,6 +59,17 @@ describe('memory needs against the budget', () => {
     // Half the factor fits: everything runs.
     doc.nodes[1].params.factor = 2;
     expect((await executor(budgeted(128 * 1024 ** 2)).run(doc, { targets: ['u'] })).status).toBe('done');
+  });
+
+  it('weighs an Upscale of a loaded image before the image is decoded, from the file\'s header', async () => {
+    const png = `data:image/png;base64,${Buffer.from(await encodePng(image(2048, 2048, 3))).toString('base64')}`;
+    const doc = graph([{ id: 'load', type: 'image.load', params: { image: png } }, { id: 'm', type: 'model.load_upscaler', params: { model: 'loom-sr-x4' } }, { id: 'u', type: 'image.upscale' }],
+      [['load', 'image', 'u', 'image'], ['m', 'upscaler', 'u', 'upscaler']]);
+    const events: RunEvent[] = [];
+    const result = await executor(budgeted(512 * 1024 ** 2)).run(doc, { targets: ['u'], onEvent: (e) => events.push(e) });
+    expect(failure(result, 'u')).toMatch(/^Upscale \("u"\): needs about 806 MB of memory at once, over the 537 MB /);
+    expect(events.filter((e) => e.type === 'node-started')).toEqual([]);
+    expect(result.nodes.load).toMatchObject({ state: 'skipped', because: 'not run: all it feeds waits on "u", refused before the run' });
   });
 
   it('checks nodes whose need depends on their inputs just before their kernel', async () => {

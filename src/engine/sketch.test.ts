@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { withDefaults, type GraphDoc } from '../graph/index.ts';
-import { executor, graph, runtime } from '../../test/runGraph.ts';
+import sharp from 'sharp';
+import { encodePng } from '../image/png.ts';
+import { executor, graph, noiseImage, runtime } from '../../test/runGraph.ts';
 
 const defaultGraph = JSON.parse(readFileSync(fileURLToPath(new URL('../../graphs/default.json', import.meta.url)), 'utf8')) as GraphDoc;
 
@@ -54,6 +56,19 @@ describe('sketches before the run', () => {
       ['sd', 'unet', 'step', 'unet'], ['n', 'latent', 'step', 'latent'], ['te', 'conditioning', 'step', 'positive'], ['s', 'schedule', 'step', 'schedule'],
     ]);
     expect(await checkSketches(doc)).toEqual(['g', 'r', 'gan', 'sd', 'n', 's', 'step']);
+  });
+
+  it('tell a loaded image from its file\'s header, and leave out one whose EXIF data may turn it', async () => {
+    const png = `data:image/png;base64,${Buffer.from(await encodePng(noiseImage(30, 20, 4))).toString('base64')}`;
+    const doc = graph([{ id: 'load', type: 'image.load', params: { image: png } }, { id: 'r', type: 'image.resize', params: { mode: 'factor', factor: 2 } }], [['load', 'image', 'r', 'image']]);
+    expect(await checkSketches(doc)).toEqual(['load', 'r']);
+    const jpeg = await sharp(Buffer.alloc(30 * 20 * 3, 128), { raw: { width: 30, height: 20, channels: 3 } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const turned = { image: `data:image/jpeg;base64,${jpeg.toString('base64')}` };
+    const load = executor().registry.get('image.load')!;
+    expect(await load.sketch!(turned, {}, { runtime, unknown: [] })).toEqual({});
+    const ex = executor();
+    expect((await ex.run(graph([{ id: 'load', type: 'image.load', params: turned }]), { targets: ['load'] })).status).toBe('done');
+    expect(ex.outputs('load')!.image).toMatchObject({ width: 20, height: 30 }); // turned: the header's sides would be wrong
   });
 
   it('leave out what depends on a wired model not known yet, rather than guess', async () => {

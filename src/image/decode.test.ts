@@ -67,6 +67,18 @@ describe('decodeImage', () => {
     expect(img.data[3]).toBeGreaterThan(0.8);
   });
 
+  it('says from the header which files carry EXIF data, whose orientation may swap the sides', async () => {
+    const turned = (image: ReturnType<typeof sharp>) => image.withMetadata({ orientation: 6 }).toBuffer();
+    for (const file of [await turned(raw(3).jpeg()), await turned(raw(3).webp()), await turned(raw(3).png())]) {
+      const header = probeImage(u8(file));
+      expect(header, header.format).toMatchObject({ width: W, height: H, exif: true });
+      expect(await decoded(file), header.format).toMatchObject({ width: H, height: W });
+    }
+    for (const file of [await raw(3).jpeg().toBuffer(), await raw(3).webp().toBuffer(), await raw(4).webp({ lossless: true }).toBuffer(), await raw(3).png().toBuffer()]) {
+      expect(probeImage(u8(file)).exif, probeImage(u8(file)).format).toBeFalsy();
+    }
+  });
+
   it('refuses huge images from the header, before decoding', async () => {
     await expect(decodeImage(pngHeader(100000, 20), 'big.png')).rejects.toThrow('big.png: PNG image 100000x20 is too large: each side must be at most 16384 pixels');
     await expect(decodeImage(pngHeader(10000, 10000), 'big.png')).rejects.toThrow(/10000x10000 \(100\.0 megapixels\) is over the budget/);

@@ -14,6 +14,8 @@ export interface ImageHeader {
   bitDepth: number;
   /** Adam7 PNG. */
   interlaced?: boolean;
+  /** Carries EXIF data, whose orientation decoders apply (as browsers do): width and height may swap. */
+  exif?: boolean;
 }
 
 /** The header of a PNG, JPEG or WebP file; throws a plain reason when it is none of those or is cut short. */
@@ -37,15 +39,15 @@ function probePng(b: Uint8Array): ImageHeader {
   else if (colorType === 4 || colorType === 6) channels = 4;
   else if (colorType === 3) channels = hasPngChunk(b, 'tRNS') ? 4 : 3;
   else throw new Error(`PNG has an unknown colour type ${colorType}`);
-  return { format: 'png', width, height, channels, bitDepth, interlaced: b[28] !== 0 };
+  return { format: 'png', width, height, channels, bitDepth, interlaced: b[28] !== 0, exif: hasPngChunk(b, 'eXIf', true) };
 }
 
-/** Palette transparency comes in a tRNS chunk before the first IDAT. */
-function hasPngChunk(b: Uint8Array, type: string): boolean {
+/** Palette transparency comes in a tRNS chunk before the first IDAT; EXIF may come after it (`anywhere`). */
+function hasPngChunk(b: Uint8Array, type: string, anywhere = false): boolean {
   try {
     for (const chunk of pngChunks(b)) {
       if (chunk.type === type) return true;
-      if (chunk.type === 'IDAT') return false;
+      if (chunk.type === 'IDAT' && !anywhere) return false;
     }
   } catch {
     // A chunk cut short before the one looked for: the decoder names the damage.
@@ -56,6 +58,7 @@ function hasPngChunk(b: Uint8Array, type: string): boolean {
 function probeJpeg(b: Uint8Array): ImageHeader {
   const v = view(b);
   let at = 2;
+  let exif = false;
   while (at + 4 <= b.length) {
     if (b[at] !== 0xff) throw new Error('JPEG file is corrupt (bad marker)');
     const marker = b[at + 1];
@@ -68,8 +71,9 @@ function probeJpeg(b: Uint8Array): ImageHeader {
       const height = v.getUint16(at + 5);
       const width = v.getUint16(at + 7);
       const components = b[at + 9];
-      return { format: 'jpeg', width, height, channels: components === 1 ? 1 : 3, bitDepth: b[at + 4] };
+      return { format: 'jpeg', width, height, channels: components === 1 ? 1 : 3, bitDepth: b[at + 4], exif };
     }
+    if (marker === 0xe1 && ascii(b, at + 4, 4) === 'Exif') exif = true; // APP1, before the frame
     if (marker === 0xda || marker === 0xd9) break;
     at += 2 + length;
   }
@@ -83,7 +87,7 @@ function probeWebp(b: Uint8Array): ImageHeader {
     const alpha = (b[20] & 0x10) !== 0;
     const width = 1 + (b[24] | (b[25] << 8) | (b[26] << 16));
     const height = 1 + (b[27] | (b[28] << 8) | (b[29] << 16));
-    return { format: 'webp', width, height, channels: alpha ? 4 : 3, bitDepth: 8 };
+    return { format: 'webp', width, height, channels: alpha ? 4 : 3, bitDepth: 8, exif: (b[20] & 0x08) !== 0 };
   }
   if (chunk === 'VP8L') {
     if (b[20] !== 0x2f) throw new Error('WebP (lossless) file is corrupt (bad signature)');
