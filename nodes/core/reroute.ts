@@ -15,6 +15,7 @@ const reroute: NodeDefinition = {
   async run({ inputs }) {
     return { out: inputs.in };
   },
+  sketch: (_params, inputs) => ('in' in inputs ? { out: inputs.in } : {}),
 };
 
 export default reroute;

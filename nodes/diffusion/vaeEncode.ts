@@ -5,6 +5,7 @@ import { TorchGenerator } from '../../src/diffusion/torchRandom.ts';
 import { toNCHW } from '../../src/image/convert.ts';
 import { f, torchExpf } from '../../src/diffusion/schedulers/float32.ts';
 import { choice, defineNode, seed } from '../../src/kernel/define.ts';
+import { latentSketch } from '../../src/kernel/sketch.ts';
 
 export default defineNode({
   type: 'diffusion.vae_encode', version: 1, title: 'VAE Encode', category: 'Diffusion',
@@ -16,6 +17,12 @@ export default defineNode({
     seed: seed({ default: 0, label: 'seed (mode sample)' }),
   },
   outputs: { latent: 'LATENT' },
+  sketch(_params, { vae, image }) {
+    if (!vae || !image) return {};
+    const { channels, downscale } = { channels: 4, downscale: 8, ...vae.manifest.latent };
+    if (image.width % downscale || image.height % downscale) return {};
+    return { latent: latentSketch([image.batch, channels, image.height / downscale, image.width / downscale]) };
+  },
   async run({ inputs, params, ctx }) {
     const { manifest } = inputs.vae;
     if (!manifest.files.some((file) => file.role === VAE_ENCODER.file)) {

@@ -6,6 +6,7 @@ import { openGenerator } from '../../src/models/contracts/gan.ts';
 import type { Tensor } from '../../src/runtime/tensor.ts';
 import { latentOf, slerp, truncate } from './latent.ts';
 import { classFor, subjectClasses } from '../../src/models/ganClasses.ts';
+import { imageSketch } from '../../src/kernel/sketch.ts';
 
 export default defineNode({
   type: 'gan.generate', version: 1, title: 'GAN Generator', category: 'GAN',
@@ -33,6 +34,10 @@ export default defineNode({
     // Each chunk's NCHW output and its NHWC image, then all of them stacked into one batch.
     const need = imageNeed({ ...size, channels: 3, batch: params.batch }, 'GAN images', 'batch', 3);
     return { ...need, bytes: need.bytes + 3 * weightBytes(inputs.gan.manifest, 'model') };
+  },
+  sketch(params, { gan }) {
+    const size = gan?.manifest.image;
+    return size ? { images: imageSketch(size.width, size.height, 3, params.batch) } : {};
   },
   async run({ inputs, params, ctx }) {
     const g = await openGenerator(ctx.runtime, inputs.gan.manifest);

@@ -1,5 +1,6 @@
 import { compositeImage } from '../../src/image/compose.ts';
 import { defineNode, int } from '../../src/kernel/define.ts';
+import { imageSketch } from '../../src/kernel/sketch.ts';
 
 export default defineNode({
   type: 'image.composite', version: 1, title: 'Composite', category: 'Image',
@@ -11,6 +12,7 @@ export default defineNode({
     y: int({ default: 0, min: -16384, max: 16384 }),
   },
   outputs: { image: 'IMAGE' },
+  sketch: (_params, { destination: d }) => (d ? { image: imageSketch(d.width, d.height, d.channels, d.batch) } : {}),
   async run({ inputs, params }) {
     return { image: compositeImage(inputs.destination, inputs.source, params.x, params.y, inputs.mask) };
   },

@@ -1,5 +1,6 @@
 import { checkImageSize, imageNeed } from '../../src/image/limits.ts';
 import { defineNode, float, image, int, type ImageValue } from '../../src/kernel/define.ts';
+import { imageSketch } from '../../src/kernel/sketch.ts';
 
 export default defineNode({
   type: 'image.grid', version: 1, title: 'Image Grid', category: 'Image',
@@ -16,6 +17,11 @@ export default defineNode({
     if (!images) return undefined;
     const { gw, gh } = layout(images, params);
     return imageNeed({ width: gw, height: gh, channels: images.channels }, 'grid', 'gap, or the size or batch of the images fed in');
+  },
+  sketch(params, { images }) {
+    if (!images) return {};
+    const { gw, gh } = layout(images, params);
+    return { image: imageSketch(gw, gh, images.channels) };
   },
   async run({ inputs: { images }, params }) {
     const { batch, width: w, height: h, channels: c } = images;

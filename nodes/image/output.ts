@@ -10,4 +10,5 @@ export default defineNode({
   async run({ inputs }) {
     return { image: inputs.image };
   },
+  sketch: (_params, { image }) => (image ? { image } : {}),
 });

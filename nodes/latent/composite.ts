@@ -1,5 +1,6 @@
 import { defineNode, int } from '../../src/kernel/define.ts';
 import { cells, compositeLatent } from './latentOps.ts';
+import { latentSketch } from '../../src/kernel/sketch.ts';
 
 export default defineNode({
   type: 'latent.composite', version: 1, title: 'Latent Composite', category: 'Latent',
@@ -11,6 +12,7 @@ export default defineNode({
     y: int({ default: 0, min: 0, max: 16384, step: 8 }),
   },
   outputs: { latent: 'LATENT' },
+  sketch: (_params, { destination }) => (destination ? { latent: latentSketch(destination.tensor.dims) } : {}),
   async run({ inputs, params }) {
     return { latent: compositeLatent(inputs.destination, inputs.source, cells(params.x, 'x'), cells(params.y, 'y'), inputs.mask) };
   },

@@ -3,6 +3,7 @@
 import { imageNeed } from '../../src/image/limits.ts';
 import { paintMask } from '../../src/image/paint.ts';
 import { defineNode, strokes } from '../../src/kernel/define.ts';
+import { maskSketch } from '../../src/kernel/sketch.ts';
 
 export default defineNode({
   type: 'mask.paint', version: 1, title: 'Paint Mask', category: 'Mask',
@@ -16,6 +17,7 @@ export default defineNode({
     if (!image) return undefined;
     return imageNeed({ width: image.width, height: image.height, channels: 1 }, 'mask', 'the image size');
   },
+  sketch: (_params, { image }) => (image ? { mask: maskSketch(image.width, image.height) } : {}),
   async run({ inputs: { image }, params, ctx }) {
     return { mask: paintMask(params.strokes, image.width, image.height, ctx.signal) };
   },

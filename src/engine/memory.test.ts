@@ -45,6 +45,24 @@ describe('memory needs against the budget', () => {
     expect((await executor(budgeted(4 * GiB)).run(doc)).status).toBe('done');
   });
 
+  it('refuses a hires pass before the run while the low-resolution pass it shares nodes with still runs', async () => {
+    const doc = JSON.parse(readFileSync(fileURLToPath(new URL('../../graphs/hires-fix.json', import.meta.url)), 'utf8'));
+    const at = (id: string) => doc.nodes.find((n: { id: string }) => n.id === id);
+    at('noise_hires').params = { ...at('noise_hires').params, width: 2048, height: 2048 };
+    at('upscale_latent').params = { ...at('upscale_latent').params, factor: 8 };
+    const events: RunEvent[] = [];
+    const result = await executor(budgeted(2 * GiB)).run(doc, { onEvent: (e) => events.push(e) });
+    expect(failure(result, 'denoise_hires')).toMatch(/^Denoise \(256 px, strength 0\.5\) \("denoise_hires"\): needs about [\d.]+ [GT]B of memory at once, over the 2\.1 GB/);
+    const started = events.filter((e) => e.type === 'node-started').map((e) => (e as { nodeId: string }).nodeId);
+    expect(started).not.toContain('noise_hires');
+    expect(started).not.toContain('upscale_latent');
+    expect(result.nodes.noise_hires).toEqual({ state: 'skipped', because: 'not run: all it feeds waits on "denoise_hires", refused before the run' });
+    expect(result.nodes.upscale_latent).toEqual(result.nodes.noise_hires);
+    expect(result.nodes.output_low).toMatchObject({ state: 'done' }); // the low-resolution image is still made
+    expect(result.nodes.denoise).toMatchObject({ state: 'done' });
+    expect(result.nodes.output).toMatchObject({ state: 'skipped' });
+  });
+
   it('weighs an Upscale before any kernel starts, from a Gradient and a Resize sketched ahead of it', async () => {
     const doc = graph([
       { id: 'g', type: 'image.gradient', params: { width: 256, height: 256 } }, { id: 'r', type: 'image.resize', params: { mode: 'factor', factor: 4 } },

@@ -1,6 +1,6 @@
 // A node's sketch (its outputs' shapes before the run, for the memory check) tells what its run then
 // gives: each sketched node of real graphs against its real outputs, field by field, data aside.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { withDefaults, type GraphDoc } from '../graph/index.ts';
@@ -8,7 +8,9 @@ import sharp from 'sharp';
 import { encodePng } from '../image/png.ts';
 import { executor, graph, noiseImage, runtime } from '../../test/runGraph.ts';
 
-const defaultGraph = JSON.parse(readFileSync(fileURLToPath(new URL('../../graphs/default.json', import.meta.url)), 'utf8')) as GraphDoc;
+const examplesDir = new URL('../../graphs/', import.meta.url);
+const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.json') && f !== 'default.json');
+const defaultGraph = JSON.parse(readFileSync(fileURLToPath(new URL('default.json', examplesDir)), 'utf8')) as GraphDoc;
 
 /** Every field the sketch gives equals the real value's; typed arrays (the data a sketch leaves empty) aside. */
 function expectTold(sketch: unknown, real: unknown, path: string): void {
@@ -41,21 +43,29 @@ async function checkSketches(doc: GraphDoc): Promise<string[]> {
 
 describe('sketches before the run', () => {
   it('tell the default graph\'s shapes, models and schedule as its run gives them', async () => {
-    expect(await checkSketches(defaultGraph)).toEqual(['model', 'noise', 'scheduler', 'denoise', 'decode', 'upscaler', 'upscale']);
+    expect(await checkSketches(defaultGraph)).toEqual(['model', 'noise', 'scheduler', 'denoise', 'decode', 'upscaler', 'upscale', 'output']);
   });
 
-  it('tell a resize, a gradient, a GAN model and a single UNet step', async () => {
+  it.each(examples)('tell what %s makes, node by node', async (file) => {
+    const doc = JSON.parse(readFileSync(new URL(file, examplesDir), 'utf8')) as GraphDoc;
+    const sketched = await checkSketches(doc);
+    const withSketch = doc.nodes.filter((n) => executor().registry.get(n.type)!.sketch).map((n) => n.id);
+    expect(sketched).toEqual(withSketch);
+  });
+
+  it('tell a gradient through a reroute dot, a resize, a GAN model and a single UNet step', async () => {
     const doc = graph([
-      { id: 'g', type: 'image.gradient', params: { width: 30, height: 20 } }, { id: 'r', type: 'image.resize', params: { mode: 'factor', factor: 1.5 } },
+      { id: 'g', type: 'image.gradient', params: { width: 30, height: 20 } }, { id: 'dot', type: 'core.reroute' },
+      { id: 'r', type: 'image.resize', params: { mode: 'factor', factor: 1.5 } },
       { id: 'gan', type: 'model.load_gan', params: { model: 'loom-emoji-gan' } },
       { id: 'sd', type: 'diffusion.load_checkpoint', params: { model: 'test-tiny-sd' } }, { id: 'n', type: 'diffusion.noise', params: { width: 64, height: 32, batch: 2 } },
       { id: 's', type: 'diffusion.scheduler', params: { sampler: 'model', steps: 3 } }, { id: 'p', type: 'core.prompt', params: { text: 'a cat' } },
       { id: 'te', type: 'diffusion.text_encoder' }, { id: 'step', type: 'diffusion.unet_step', params: { step: 0, cfg: 1 } },
     ], [
-      ['g', 'image', 'r', 'image'], ['sd', 'unet', 'n', 'unet'], ['sd', 'unet', 's', 'unet'], ['sd', 'text_encoder', 'te', 'text_encoder'], ['p', 'text', 'te', 'text'],
+      ['g', 'image', 'dot', 'in'], ['dot', 'out', 'r', 'image'], ['sd', 'unet', 'n', 'unet'], ['sd', 'unet', 's', 'unet'], ['sd', 'text_encoder', 'te', 'text_encoder'], ['p', 'text', 'te', 'text'],
       ['sd', 'unet', 'step', 'unet'], ['n', 'latent', 'step', 'latent'], ['te', 'conditioning', 'step', 'positive'], ['s', 'schedule', 'step', 'schedule'],
     ]);
-    expect(await checkSketches(doc)).toEqual(['g', 'r', 'gan', 'sd', 'n', 's', 'step']);
+    expect(await checkSketches(doc)).toEqual(['g', 'dot', 'r', 'gan', 'sd', 'n', 's', 'step']);
   });
 
   it('tell a loaded image from its file\'s header, and leave out one whose EXIF data may turn it', async () => {
