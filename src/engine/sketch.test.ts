@@ -48,9 +48,10 @@ describe('sketches before the run', () => {
 
   it.each(examples)('tell what %s makes, node by node', async (file) => {
     const doc = JSON.parse(readFileSync(new URL(file, examplesDir), 'utf8')) as GraphDoc;
-    const sketched = await checkSketches(doc);
-    const withSketch = doc.nodes.filter((n) => executor().registry.get(n.type)!.sketch).map((n) => n.id);
-    expect(sketched).toEqual(withSketch);
+    const sketched = new Set(await checkSketches(doc));
+    // All but these are weighed ahead of a run of the examples (docs/architecture.md says so).
+    const unsketched = new Set(doc.nodes.filter((n) => !sketched.has(n.id)).map((n) => n.type));
+    for (const type of unsketched) expect(['core.prompt', 'diffusion.text_encoder', 'model.load', 'image.apply_model'], file).toContain(type);
   });
 
   it('tell a gradient through a reroute dot, a resize, a GAN model and a single UNet step', async () => {
