@@ -5,7 +5,7 @@ import type { ImageValue } from '../../src/image/value.ts';
 import { openFor } from '../../src/models/contracts/contract.ts';
 import { VAE_DECODER } from '../../src/models/contracts/vaeDecoder.ts';
 import { asFloat } from '../../src/runtime/half.ts';
-import type { ModelManifest } from '../../src/runtime/manifest.ts';
+import { latentLayout, type ModelManifest } from '../../src/runtime/manifest.ts';
 import type { ModelInfo, Runtime } from '../../src/runtime/runtime.ts';
 import type { Tensor } from '../../src/runtime/tensor.ts';
 
@@ -20,7 +20,7 @@ export interface Decoder {
 
 export async function openDecoder(runtime: Runtime, manifest: ModelManifest): Promise<Decoder> {
   const { info, facts } = await openFor(runtime, manifest, VAE_DECODER);
-  return { info, dtype: facts.dtype, scale: manifest.latent?.scalingFactor ?? 0.18215, channels: facts.latentChannels ?? manifest.latent?.channels };
+  return { info, dtype: facts.dtype, scale: latentLayout(manifest).scalingFactor, channels: facts.latentChannels ?? manifest.latent?.channels };
 }
 
 /**

@@ -1,4 +1,3 @@
-import { latentSketch } from '../../src/kernel/sketch.ts';
 import type { TorchGeneratorState } from '../../src/diffusion/torchRandom.ts';
 import { TorchGenerator } from '../../src/diffusion/torchRandom.ts';
 import { img2imgSchedule, inpaintBlend, type SchedulerState } from '../../src/diffusion/schedulers/index.ts';
@@ -9,7 +8,7 @@ import { decodedPreview, latentPreview, openPreviewer } from './preview.ts';
 import { initRows, latentAt, latentMask, samplerStep, startFrom, type Cursor } from './sampling.ts';
 import { residentReason, residentSteps } from './residentSteps.ts';
 import { openUnet } from './unet.ts';
-import { unetNeed } from './unetMemory.ts';
+import { unetNeed, unetOutputsSketch } from './unetMemory.ts';
 
 /** Decode the live preview every this many steps: see README (Live previews) for what it costs. */
 const PREVIEW_EVERY = 10;
@@ -69,7 +68,7 @@ export default defineNode({
     const steps = Math.max(0, Math.min(params.end, schedule.schedule.timesteps.length) - params.start);
     return unetNeed(unet, latent, params.cfg, steps);
   },
-  sketch: (_params, { latent }) => (latent ? { latent: latentSketch(latent.tensor.dims), denoised: latentSketch(latent.tensor.dims) } : {}),
+  sketch: (_params, { latent }) => unetOutputsSketch(latent),
   async run({ inputs, params, ctx }) {
     // Start and end count the steps this strength runs; strength 1 is the whole schedule.
     const schedule = img2imgSchedule(inputs.schedule.schedule, params.strength);

@@ -1,8 +1,7 @@
-import { latentSketch } from '../../src/kernel/sketch.ts';
 import { defineNode, float, int } from '../../src/kernel/define.ts';
 import { latentAt, samplerStep, startFrom } from './sampling.ts';
 import { openUnet } from './unet.ts';
-import { unetNeed } from './unetMemory.ts';
+import { unetNeed, unetOutputsSketch } from './unetMemory.ts';
 
 export default defineNode({
   type: 'diffusion.unet_step', version: 1, title: 'UNet Step', category: 'Diffusion',
@@ -12,7 +11,7 @@ export default defineNode({
   params: { step: int({ default: 0, min: 0, max: 999 }), cfg: float({ default: 7.5, min: 0, max: 30, step: 0.5 }) },
   outputs: { latent: 'LATENT', denoised: 'LATENT' },
   memory: (params, { unet, latent }) => (unet && latent ? unetNeed(unet, latent, params.cfg, 1) : undefined),
-  sketch: (_params, { latent }) => (latent ? { latent: latentSketch(latent.tensor.dims), denoised: latentSketch(latent.tensor.dims) } : {}),
+  sketch: (_params, { latent }) => unetOutputsSketch(latent),
   async run({ inputs, params, ctx }) {
     const { schedule } = inputs.schedule;
     if (params.step >= schedule.timesteps.length) throw new Error(`step ${params.step} is outside the schedule's ${schedule.timesteps.length} steps`);

@@ -2,6 +2,7 @@ import { imageSketch } from '../../src/kernel/sketch.ts';
 import { defineNode, stack } from '../../src/kernel/define.ts';
 import { imageNeed } from '../../src/image/limits.ts';
 import { vaeRunBytes, weightBytes } from '../../src/models/memory.ts';
+import { latentLayout } from '../../src/runtime/manifest.ts';
 import { decodeItem, openDecoder } from './decode.ts';
 
 export default defineNode({
@@ -15,7 +16,7 @@ export default defineNode({
     if (!vae || !latent) return undefined;
     const { manifest } = vae;
     const [b, , h, w] = latent.tensor.dims;
-    const down = manifest.latent?.downscale ?? 8;
+    const down = latentLayout(manifest).downscale;
     const lower = 'the latent size (Noise width and height) or batch';
     // Items decode one at a time; the images are then stacked into one batch.
     const images = imageNeed({ width: w * down, height: h * down, channels: 3, batch: b }, 'decoded image', lower, 2);
@@ -24,7 +25,7 @@ export default defineNode({
   sketch(_params, { vae, latent }) {
     if (!vae || !latent) return {};
     const [b, , h, w] = latent.tensor.dims;
-    const down = vae.manifest.latent?.downscale ?? 8;
+    const down = latentLayout(vae.manifest).downscale;
     return { image: imageSketch(w * down, h * down, 3, b) };
   },
   async run({ inputs, ctx }) {

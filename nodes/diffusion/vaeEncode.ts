@@ -1,4 +1,5 @@
 import { asFloat } from '../../src/runtime/half.ts';
+import { latentLayout } from '../../src/runtime/manifest.ts';
 import { openFor } from '../../src/models/contracts/contract.ts';
 import { VAE_ENCODER } from '../../src/models/contracts/vaeEncoder.ts';
 import { TorchGenerator } from '../../src/diffusion/torchRandom.ts';
@@ -19,7 +20,7 @@ export default defineNode({
   outputs: { latent: 'LATENT' },
   sketch(_params, { vae, image }) {
     if (!vae || !image) return {};
-    const { channels, downscale } = { channels: 4, downscale: 8, ...vae.manifest.latent };
+    const { channels, downscale } = latentLayout(vae.manifest);
     if (image.width % downscale || image.height % downscale) return {};
     return { latent: latentSketch([image.batch, channels, image.height / downscale, image.width / downscale]) };
   },
@@ -29,7 +30,7 @@ export default defineNode({
       throw new Error(`model "${manifest.id}" has no VAE encoder (vae_encoder/model.onnx); image to image needs a model folder with one`);
     }
     const { info, facts } = await openFor(ctx.runtime, manifest, VAE_ENCODER);
-    const { channels, downscale, scalingFactor } = { channels: 4, downscale: 8, scalingFactor: 0.18215, ...manifest.latent };
+    const { channels, downscale, scalingFactor } = latentLayout(manifest);
     const img = inputs.image;
     if (img.width % downscale || img.height % downscale) {
       throw new Error(`the image is ${img.width}x${img.height}; the VAE encoder needs sides that are multiples of ${downscale} (resize it first)`);

@@ -48,6 +48,14 @@ export const manifestSchema = z.object({
 export type ModelManifest = z.infer<typeof manifestSchema>;
 export type ModelFile = ModelManifest['files'][number];
 
+/** SD 1.x/2.x's latent layout, for a model whose manifest states none (or no model wired). */
+const SD_LATENT = { channels: 4, downscale: 8, scalingFactor: 0.18215 } as const;
+
+/** A model's latent channels, downscale and scaling factor: its manifest's, else SD's. */
+export function latentLayout(manifest: ModelManifest | undefined): { channels: number; downscale: number; scalingFactor: number } {
+  return manifest?.latent ?? SD_LATENT;
+}
+
 export function parseManifest(json: unknown, where: string): ModelManifest {
   const r = manifestSchema.safeParse(json);
   if (!r.success) {
